@@ -1,0 +1,1 @@
+"""Deliberation: idea rounds (verkkoavoriihi), digiraati rooms and outcomes."""
