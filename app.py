@@ -1,0 +1,56 @@
+"""Kuulas application factory: ``flask --app app run`` or ``gunicorn 'app:create_app()'``."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    from kuulas import (accounts, demo, errors, i18n, mail, pages, sanitize, scheduler, web,
+                        security)
+    from kuulas.config import from_environment
+    from kuulas.extensions import csrf, db, limiter, login_manager, migrate, socketio
+
+    import deliberation
+    import panel
+
+    app = Flask(__name__, instance_path=os.environ.get("KUULAS_INSTANCE", str(ROOT / "instance")),
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config["REDIS_URL"],
+        async_mode=os.environ.get("KUULAS_ASYNC_MODE", "threading"),
+        cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS"),
+        max_http_buffer_size=64 * 1024,
+    )
+
+    for module in (errors, security, sanitize, web, i18n, scheduler, accounts, mail, pages, demo):
+        module.init_app(app)
+    panel.init_app(app)
+    deliberation.init_app(app)
+    _import_models()
+    return app
+
+
+def _import_models() -> None:
+    """Every model module, so Alembic and ``db.create_all`` see the whole schema."""
+    import kuulas.accounts.models  # noqa: F401
+    import kuulas.mail.models  # noqa: F401
+    import kuulas.pages.models  # noqa: F401
+    import kuulas.scheduler  # noqa: F401

@@ -1,0 +1,280 @@
+from __future__ import annotations
+
+import segno
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..clock import utcnow
+from ..errors import KuulasError
+from ..extensions import db, limiter, login_manager
+from ..i18n import safe_next
+from ..mail import services as mail
+from ..web import staff_required
+from . import services
+from .forms import (ConfirmForm, EmailLinkForm, SetPasswordForm, StaffEditForm, StaffForm,
+                    StaffSignInForm, TotpForm)
+from .models import Account
+
+bp = Blueprint("accounts", __name__)
+
+
+def _email_key() -> str:
+    return "link:" + services.normalise_email(request.form.get("email", ""))
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    ident, _sep, version = user_id.partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    account = db.session.get(Account, int(ident))
+    if account is None or account.session_version != int(version) or not account.active:
+        return None
+    return account
+
+
+def _finish_sign_in(account: Account, next_path: str | None):
+    session.clear()  # no session fixation: a fresh session for the signed-in user
+    login_user(account)
+    session.permanent = True
+    services.mark_signed_in(account, utcnow())
+    db.session.commit()
+    default = url_for("accounts.staff_home") if account.is_staff else url_for("accounts.resident_home")
+    return redirect(safe_next(next_path, default))
+
+
+@bp.route("/kirjaudu", methods=["GET", "POST"])
+@limiter.limit("10 per minute;40 per hour", methods=["POST"])
+@limiter.limit("3 per 10 minutes", key_func=_email_key, methods=["POST"])
+def sign_in():
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        account = services.find_by_email(form.email.data)
+        # Same answer whether or not the address is known: no account enumeration.
+        if account is not None and account.active and not account.is_staff:
+            token = services.issue_token(account, services.PURPOSE_LOGIN, now=now,
+                                         next_path=safe_next(request.args.get("next"), "") or None)
+            mail.queue_template(account.email, "login_link", locale=account.locale or str(get_locale()),
+                                category="login", now=now,
+                                link=current_app.config["SITE_URL"] + url_for("accounts.link", token=token))
+            db.session.commit()
+        return render_template("accounts/link_sent.html", email=form.email.data)
+    status = 400 if form.errors else 200
+    return render_template("accounts/sign_in.html", form=form), status
+
+
+@bp.route("/kirjaudu/linkki/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def link(token: str):
+    form = ConfirmForm()
+    now = utcnow()
+    try:
+        if request.method == "POST" and form.validate_on_submit():
+            account, row = services.consume_token(token, services.PURPOSE_LOGIN, now=now)
+            return _finish_sign_in(account, row.next_path)
+        services.peek_token(token, services.PURPOSE_LOGIN, now=now)
+    except (services.TokenExpired, services.TokenUsed) as exc:
+        db.session.rollback()
+        return render_template("accounts/link_problem.html", message=str(exc)), 410
+    except services.TokenInvalid as exc:
+        return render_template("accounts/link_problem.html", message=str(exc)), 404
+    # A GET never signs in: mail scanners that open links must not use them up.
+    return render_template("accounts/link_confirm.html", form=form)
+
+
+@bp.route("/kirjaudu/henkilosto", methods=["GET", "POST"])
+@limiter.limit("10 per minute;60 per hour", methods=["POST"])
+def staff_sign_in():
+    form = StaffSignInForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            account = services.authenticate_staff(form.email.data, form.password.data, now=utcnow())
+        except KuulasError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            status = 401
+        else:
+            db.session.commit()  # a rehashed password
+            if account.totp_enabled:
+                session.clear()
+                session["pending_2fa"] = account.get_id()
+                session["pending_next"] = safe_next(request.args.get("next"), "")
+                return redirect(url_for("accounts.second_factor"))
+            return _finish_sign_in(account, request.args.get("next"))
+    elif form.errors:
+        status = 400
+    return render_template("accounts/staff_sign_in.html", form=form), status
+
+
+@bp.route("/kirjaudu/tunnistus", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def second_factor():
+    account = _load(session.get("pending_2fa", ""))
+    if account is None:
+        flash(_("Please sign in first."), "error")
+        return redirect(url_for("accounts.staff_sign_in"))
+    form = TotpForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.verify_totp(account, form.code.data, now=utcnow())
+        except KuulasError as exc:
+            flash(str(exc), "error")
+            status = 401
+        else:
+            return _finish_sign_in(account, session.get("pending_next"))
+    return render_template("accounts/second_factor.html", form=form), status
+
+
+@bp.post("/kirjaudu/ulos")
+def sign_out():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("pages.front"))
+
+
+@bp.get("/oma")
+def resident_home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in", next=request.path))
+    from .. import residents
+
+    return render_template("accounts/resident_home.html", sections=residents.sections(current_user))
+
+
+@bp.route("/tili/salasana/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute")
+def set_password(token: str):
+    form = SetPasswordForm()
+    now = utcnow()
+    try:
+        services.peek_token(token, services.PURPOSE_SET_PASSWORD, now=now)
+        if form.validate_on_submit():
+            account, _row = services.consume_token(token, services.PURPOSE_SET_PASSWORD, now=now)
+            services.set_password(account, form.password.data)
+            account.session_version += 1
+            db.session.commit()
+            flash(_("Your password has been set. You can now sign in."), "success")
+            return redirect(url_for("accounts.staff_sign_in"))
+    except (services.TokenExpired, services.TokenUsed) as exc:
+        db.session.rollback()
+        return render_template("accounts/link_problem.html", message=str(exc)), 410
+    except services.TokenInvalid as exc:
+        return render_template("accounts/link_problem.html", message=str(exc)), 404
+    except KuulasError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return render_template("accounts/set_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/tili/kaksivaiheinen", methods=["GET", "POST"])
+@staff_required("staff:area:enter")
+def totp_setup():
+    form = TotpForm()
+    if current_user.totp_enabled:
+        return render_template("accounts/totp_enabled.html", form=ConfirmForm())
+    secret = session.get("totp_setup_secret") or services.new_totp_secret()
+    session["totp_setup_secret"] = secret
+    if form.validate_on_submit():
+        try:
+            services.enable_totp(current_user, secret, form.code.data, now=utcnow())
+        except KuulasError as exc:
+            flash(str(exc), "error")
+        else:
+            session.pop("totp_setup_secret", None)
+            db.session.commit()
+            flash(_("Two-step verification is now on."), "success")
+            return redirect(url_for("accounts.staff_home"))
+    uri = services.totp_uri(current_user, secret, current_app.config["SITE_NAME"])
+    qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+    return render_template("accounts/totp_setup.html", form=form, secret=secret, qr=qr)
+
+
+@bp.post("/tili/kaksivaiheinen/poista")
+@staff_required("staff:area:enter")
+def totp_disable():
+    if ConfirmForm().validate_on_submit():
+        services.disable_totp(current_user)
+        db.session.commit()
+        flash(_("Two-step verification is now off."), "success")
+    return redirect(url_for("accounts.staff_home"))
+
+
+@bp.get("/hallinta")
+@staff_required("staff:area:enter")
+def staff_home():
+    from .. import staff_menu
+
+    return render_template("accounts/staff_home.html", entries=staff_menu.entries(current_user))
+
+
+@bp.get("/hallinta/henkilosto")
+@staff_required("staff:accounts:manage")
+def staff_list():
+    from sqlalchemy import select
+
+    from .models import AccountRole
+
+    accounts = db.session.scalars(
+        select(Account).where(Account.id.in_(select(AccountRole.account_id))).order_by(Account.email)).all()
+    return render_template("accounts/staff_list.html", accounts=accounts)
+
+
+@bp.route("/hallinta/henkilosto/uusi", methods=["GET", "POST"])
+@staff_required("staff:accounts:manage")
+@limiter.limit("30 per hour", methods=["POST"])
+def staff_new():
+    form = StaffForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            account = services.create_staff(form.email.data, form.roles.data,
+                                            display_name=form.display_name.data or "",
+                                            actor=current_user, now=now)
+            token = services.issue_token(account, services.PURPOSE_SET_PASSWORD, now=now)
+            mail.queue_template(account.email, "staff_welcome", locale=str(get_locale()),
+                                category="staff", now=now,
+                                link=current_app.config["SITE_URL"] + url_for("accounts.set_password", token=token))
+            db.session.commit()
+        except KuulasError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("The account was created and a link to set a password was sent to %(email)s.",
+                    email=account.email), "success")
+            return redirect(url_for("accounts.staff_list"))
+    return render_template("accounts/staff_form.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/hallinta/henkilosto/<int:account_id>", methods=["GET", "POST"])
+@staff_required("staff:accounts:manage")
+def staff_edit(account_id: int):
+    account = db.session.get(Account, account_id)
+    if account is None or not account.is_staff:
+        return render_template("errors/error.html", status=404, title=_("Page not found"),
+                               explanation=""), 404
+    form = StaffEditForm(roles=[r.value for r in account.role_set], active=account.active)
+    if form.validate_on_submit():
+        try:
+            services.update_staff(account_id, roles=form.roles.data, active=form.active.data,
+                                  actor=current_user, now=utcnow())
+            db.session.commit()
+        except KuulasError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("The account was updated."), "success")
+            return redirect(url_for("accounts.staff_list"))
+    return render_template("accounts/staff_edit.html", form=form, account=account)
+
+
+def init_app(app) -> None:
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.session_protection = "strong"
+    app.register_blueprint(bp)

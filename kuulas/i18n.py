@@ -1,0 +1,85 @@
+"""Languages: Finnish by default, Swedish and English complete.
+
+The user's choice is kept in a cookie (and on their account when signed in); otherwise
+the browser's Accept-Language decides.  Each area keeps its own catalogue under
+``translations/<area>/`` and Flask-Babel merges them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, g, make_response, redirect, request
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+ROOT = Path(__file__).resolve().parent.parent
+AREAS = ("kuulas", "panel", "deliberation")
+COOKIE = "kuulas_lang"
+LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+
+bp = Blueprint("i18n", __name__)
+
+
+def translation_directories() -> str:
+    return ";".join(str(ROOT / "translations" / area) for area in AREAS)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    forced = getattr(g, "force_lang", None)
+    if forced in languages:
+        return forced
+    chosen = request.cookies.get(COOKIE)
+    if chosen in languages:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False):
+        if current_user.locale in languages:
+            return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site relative paths: no open redirects via //evil.example or schemes."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return default
+    return target
+
+
+@bp.get("/kieli/<code>")
+def switch(code: str):
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404, description=str(_l("Unknown language.")))
+    response = make_response(redirect(safe_next(request.args.get("next"))))
+    response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    if getattr(current_user, "is_authenticated", False):
+        from .extensions import db
+
+        current_user.locale = code
+        db.session.commit()
+    return response
+
+
+def init_app(app) -> None:
+    from .extensions import babel
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _i18n_helpers():
+        return {
+            "current_locale": lambda: str(get_locale() or "fi"),
+            "language_names": LANGUAGE_NAMES,
+            "format_date": format_date,
+            "format_datetime": format_datetime,
+            "format_decimal": format_decimal,
+            "format_percent": format_percent,
+        }

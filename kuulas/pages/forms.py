@@ -1,0 +1,10 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class PageForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Text (Markdown: paragraphs, **bold**, *italics*, lists, links)"),
+                         validators=[DataRequired(), Length(max=50_000)])

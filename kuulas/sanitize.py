@@ -1,0 +1,48 @@
+"""The one place where user-written text becomes HTML.
+
+Text is either shown plain (Jinja autoescaping) or rendered from a small Markdown subset:
+paragraphs, line breaks, emphasis, lists, block quotes and links.  markdown-it-py parses
+with raw HTML off, then nh3 (the maintained Rust sanitiser; bleach is end-of-life)
+removes anything outside the allowlist, so even a bug in the Markdown step cannot let
+script, event handlers or ``javascript:`` links through.
+"""
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_md = (MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True})
+       .enable(["emphasis", "list", "link", "newline", "blockquote", "heading", "escape",
+                "backticks", "autolink"]))
+
+ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code",
+                "h2", "h3", "h4"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def clean_html(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="nofollow noopener noreferrer ugc",
+                     strip_comments=True)
+
+
+def markdown(text: str | None) -> Markup:
+    """Render the Markdown subset to safe HTML.  Headings are shifted down so user text
+    never produces an ``h1`` that competes with the page's own heading."""
+    source = text or ""
+    html = _md.render(source)
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return Markup(clean_html(html))
+
+
+def plain_text(text: str | None, limit: int | None = None) -> str:
+    """Normalise user text for storage: no control characters, trimmed, optional limit."""
+    value = "".join(ch for ch in (text or "") if ch in "\n\t" or ch.isprintable())
+    value = value.replace("\r\n", "\n").strip()
+    return value[:limit] if limit else value
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["markdown"] = markdown

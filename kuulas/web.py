@@ -1,0 +1,47 @@
+"""Small helpers shared by the HTML views of every area."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import redirect, request, url_for
+from flask_login import current_user
+
+from . import access
+
+
+def staff_required(permission: str):
+    """Require a signed-in actor holding ``permission``; anonymous users go to sign-in.
+    Services check again: this decorator only gives the browser a friendly path."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("accounts.staff_sign_in", next=request.full_path.rstrip("?")))
+            access.require(current_user, permission)
+            return view(*args, **kwargs)
+        wrapper.permission = permission
+        return wrapper
+    return decorator
+
+
+def form_errors(form) -> list[str]:
+    return [f"{getattr(form, name).label.text}: {msg}" for name, msgs in form.errors.items()
+            for msg in msgs if hasattr(form, name)]
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .access import ROLE_LABELS, Role
+
+    mail_states = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"),
+                   "failed": _l("Failed"), "held": _l("In the outbox (not sent)")}
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def _helpers():
+        return {
+            "can": lambda action, target=None: access.can(current_user, action, target),
+            "role_label": lambda r: ROLE_LABELS[Role(r)],
+            "mail_status": lambda s: mail_states.get(s, s),
+        }
