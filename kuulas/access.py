@@ -44,10 +44,10 @@ _RULES: dict[str, Rule] = {}
 
 
 def register(action: str, rule: Rule | set | tuple) -> None:
-    if action in _RULES:
-        raise ValueError(f"permission {action!r} registered twice")
     if isinstance(rule, (set, tuple, list)):
         rule = frozenset(Role(r) for r in rule)
+    if action in _RULES and _RULES[action] != rule:
+        raise ValueError(f"permission {action!r} registered twice with different rules")
     _RULES[action] = rule
 
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 ROOT = Path(__file__).resolve().parent.parent
-AREAS = ("kuulas", "panel", "deliberation")
+from .i18n_tools import AREAS
 COOKIE = "kuulas_lang"
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 

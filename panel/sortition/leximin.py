@@ -1,0 +1,206 @@
+"""LEXIMIN selection probabilities by column generation over volunteer types.
+
+Follows Flanigan et al., "Fair algorithms for selecting citizens'
+assemblies" (Nature 596, 2021), supplementary methods: keep a set of feasible
+committees, solve the dual LP
+
+    min  y^ - sum_{fixed t} p_t y_t
+    s.t. sum_t y_t c_t / n_t <= y^     for every known committee c
+         sum_{unfixed t} y_t = 1,  y >= 0
+
+and price with a MILP (max sum_t y_t c_t / n_t over quota-satisfying count
+vectors c).  A committee beating y^ is added; otherwise the level is optimal
+and the types with positive dual weight are pinned at that level.  The final
+LP's row duals are the distribution over committees.
+
+Unlike the paper we work on *types* (see grouping.py): symmetric volunteers
+get equal LEXIMIN probabilities (the optimum is unique and permutation
+invariant), so a committee is an integer count per type and the LP has one
+variable per type instead of per person.
+
+No I/O, no Flask; deterministic for a given input (fixed internal seed).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import SolverError
+from .grouping import TypedPool
+from .milp import INF, OPTIMAL, CommitteeMip, new_highs, add_quota_rows, _I32
+
+import highspy
+
+# Relative optimality gap at which a LEXIMIN level counts as solved.  The
+# reported minimum probability is then within this factor of the optimum.
+LEVEL_REL_TOL = 1e-6
+# A type whose dual weight is below this share is left for a later level.
+FIX_WEIGHT_EPS = 1e-7
+_INITIAL_RANDOM_COMMITTEES = 4
+
+
+@dataclass
+class Distribution:
+    """A lottery over committees of the *remaining* seats (forced excluded)."""
+
+    pool: TypedPool
+    committees: list[np.ndarray]        # type-count vectors, canonical order
+    weights: np.ndarray                 # probability of each committee
+    type_probability: np.ndarray        # selection probability per type
+    uncoverable: list[int]              # types in no quota-satisfying panel
+    stats: dict = field(default_factory=dict)
+
+
+class _Master:
+    """The dual LP of one LEXIMIN level, kept warm across levels."""
+
+    def __init__(self, pool: TypedPool, active: np.ndarray):
+        self.pool = pool
+        self.active = active                      # type indices in the LP
+        self.col = {int(t): j + 1 for j, t in enumerate(active)}
+        m = len(active)
+        h = new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9)
+        h.addVars(m + 1, np.r_[-INF, np.zeros(m)], np.full(m + 1, INF))
+        h.changeColCost(0, 1.0)
+        h.addRow(1.0, 1.0, m, np.arange(1, m + 1, dtype=_I32), np.ones(m))
+        self.h = h
+        self.rows: list[np.ndarray] = []
+        self.keys: set[bytes] = set()
+        self.solves = 0
+
+    def add(self, c: np.ndarray) -> bool:
+        key = c.tobytes()
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        self.rows.append(c)
+        ts = [t for t in self.active if c[t] > 0]
+        idx = np.array([0] + [self.col[int(t)] for t in ts], dtype=_I32)
+        val = np.array([-1.0] + [c[t] / self.pool.counts[t] for t in ts])
+        self.h.addRow(-INF, 0.0, len(idx), idx, val)
+        return True
+
+    def fix(self, t: int, p: float) -> None:
+        j = self.col[t]
+        self.h.changeCoeff(0, j, 0.0)
+        self.h.changeColCost(j, -p)
+
+    def solve(self):
+        h = self.h
+        h.run()
+        self.solves += 1
+        if h.getModelStatus() != OPTIMAL:
+            raise SolverError("solver_failed", stage="leximin_master",
+                              status=str(h.getModelStatus()))
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value)
+        y = np.zeros(self.pool.n_types)
+        y[self.active] = np.maximum(x[1:], 0.0)
+        return x[0], h.getInfo().objective_function_value, y, np.asarray(sol.row_dual)[1:]
+
+
+def coverable_types(pool: TypedPool, seeds: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Find committees covering every type that fits into some valid panel.
+
+    One MILP maximises how many still-uncovered types a single committee
+    touches; when the optimum is 0 the rest provably fit in no panel.
+    """
+    t = pool.n_types
+    covered = np.zeros(t, dtype=bool)
+    for c in seeds:
+        covered |= c > 0
+    found: list[np.ndarray] = []
+    if covered.all():
+        return found, covered
+    # columns: counts c_t (integer) then indicators z_t <= min(1, c_t)
+    h = new_highs(mip_rel_gap=0.0)
+    h.addVars(2 * t, np.zeros(2 * t), np.r_[pool.counts.astype(float), np.ones(t)])
+    h.changeColsIntegrality(t, np.arange(t, dtype=_I32),
+                            np.array([highspy.HighsVarType.kInteger] * t))
+    add_quota_rows(h, pool)
+    for i in range(t):
+        h.addRow(-INF, 0.0, 2, np.array([t + i, i], dtype=_I32), np.array([1.0, -1.0]))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    while not covered.all():
+        h.changeColsCost(t, np.arange(t, 2 * t, dtype=_I32), (~covered).astype(float))
+        h.run()
+        if h.getModelStatus() != OPTIMAL:
+            raise SolverError("solver_failed", stage="coverage", status=str(h.getModelStatus()))
+        c = np.rint(np.asarray(h.getSolution().col_value)[:t]).astype(np.int64)
+        if not pool.counts_ok(c):
+            raise SolverError("solver_invalid_panel")
+        new = (c > 0) & ~covered
+        if not new.any():
+            break
+        covered |= new
+        found.append(c)
+    return found, covered
+
+
+def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL) -> Distribution:
+    """LEXIMIN distribution for a quota-feasible ``pool`` (check feasibility
+    first, e.g. with diagnose.find_panel)."""
+    started = time.perf_counter()
+    t = pool.n_types
+    if pool.k == 0:
+        empty = np.zeros(t, dtype=np.int64)
+        return Distribution(pool, [empty], np.ones(1), np.zeros(t), [],
+                            {"levels": 0, "lp_solves": 0, "milp_solves": 0})
+    mip = CommitteeMip(pool)
+    rng = np.random.default_rng(20211)
+    seeds = []
+    for _ in range(_INITIAL_RANDOM_COMMITTEES):
+        st, _, _, c = mip.maximise(rng.random(t) / pool.counts)
+        if st != OPTIMAL:
+            raise SolverError("solver_failed", stage="initial", status=str(st))
+        seeds.append(c)
+    cover, covered = coverable_types(pool, seeds)
+    active = np.flatnonzero(covered)
+    uncoverable = [int(i) for i in np.flatnonzero(~covered)]
+
+    master = _Master(pool, active)
+    for c in seeds + cover:
+        master.add(c)
+    fixed = np.full(t, np.nan)
+    unfixed = set(int(i) for i in active)
+    levels = 0
+    pricing_rounds = 0
+    while unfixed:
+        levels += 1
+        while True:
+            y_hat, obj, y, lam = master.solve()
+            scale = y_hat if y_hat > 1e-12 else 1.0
+            w = y / pool.counts / scale
+            st, value, bound, c = mip.maximise(w)
+            pricing_rounds += 1
+            if st != OPTIMAL:
+                raise SolverError("solver_failed", stage="pricing", status=str(st))
+            if bound * scale <= y_hat + rel_tol * max(obj, 1e-12):
+                break
+            if not master.add(c) or value * scale <= y_hat + 0.1 * rel_tol * max(obj, 1e-12):
+                break  # MILP cannot do better at its gap; accept the level
+        level = max(0.0, obj)
+        weights = {u: y[u] for u in unfixed}
+        pinned = [u for u, yu in weights.items() if yu > FIX_WEIGHT_EPS]
+        if not pinned:
+            pinned = [max(weights, key=weights.get)]
+        for u in pinned:
+            fixed[u] = level
+            unfixed.discard(u)
+            master.fix(u, level)
+
+    lam = np.maximum(np.abs(lam), 0.0)
+    keep = lam > 1e-11
+    committees = [master.rows[i] for i in np.flatnonzero(keep)]
+    weights = lam[keep] / lam[keep].sum()
+    order = sorted(range(len(committees)), key=lambda i: tuple(-committees[i]))
+    committees = [committees[i] for i in order]
+    weights = weights[order]
+    probs = sum(wi * ci for wi, ci in zip(weights, committees)) / pool.counts
+    stats = {"levels": levels, "pricing_rounds": pricing_rounds, "lp_solves": master.solves,
+             "milp_solves": mip.solves, "committees_generated": len(master.rows),
+             "seconds": time.perf_counter() - started}
+    return Distribution(pool, committees, weights, probs, uncoverable, stats)

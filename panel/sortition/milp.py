@@ -1,0 +1,92 @@
+"""Thin HiGHS helpers shared by the LEXIMIN engine and the diagnosis.
+
+Every model is built single-threaded with a fixed random seed so that the
+same input always yields the same solution (the published draw depends on
+it).  No I/O: solver output is switched off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import highspy
+
+from .errors import SolverError
+from .grouping import TypedPool
+
+INF = highspy.kHighsInf
+_I32 = np.int32
+
+try:  # the plain core class avoids highspy's Python callback plumbing and
+    # its licence banner on stdout, which would corrupt CLI CSV output.
+    from highspy._core import _Highs as _HighsClass
+except ImportError:  # pragma: no cover - layout of a future highspy
+    _HighsClass = highspy.Highs
+
+HIGHS_VERSION = f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+
+
+def new_highs(**options) -> "highspy.Highs":
+    h = _HighsClass()
+    base = {"output_flag": False, "threads": 1, "random_seed": 0,
+            "mip_detect_symmetry": True}
+    base.update(options)
+    for name, value in base.items():
+        h.setOptionValue(name, value)
+    return h
+
+
+def status_of(h) -> highspy.HighsModelStatus:
+    return h.getModelStatus()
+
+
+OPTIMAL = highspy.HighsModelStatus.kOptimal
+INFEASIBLE = highspy.HighsModelStatus.kInfeasible
+
+
+def add_quota_rows(h, pool: TypedPool, col0: int = 0) -> None:
+    """Rows: sum of counts = k, and lo_q <= sum over types of quota q <= hi_q."""
+    t = pool.n_types
+    idx = np.arange(col0, col0 + t, dtype=_I32)
+    h.addRow(float(pool.k), float(pool.k), t, idx, np.ones(t))
+    for q, ts in enumerate(pool.quota_types):
+        h.addRow(float(pool.lo[q]), float(pool.hi[q]), len(ts),
+                 (ts + col0).astype(_I32), np.ones(len(ts)))
+
+
+class CommitteeMip:
+    """Integer model over type counts: 0 <= c_t <= n_t, quotas, sum = k.
+
+    Re-used for every pricing call; only the objective changes.  Solutions
+    are rounded to integers and checked against the quotas before use,
+    because a MILP tolerance slip would otherwise put an invalid panel into
+    the published distribution.
+    """
+
+    def __init__(self, pool: TypedPool, rel_gap: float = 1e-7):
+        self.pool = pool
+        t = pool.n_types
+        h = new_highs(mip_rel_gap=rel_gap, mip_abs_gap=1e-10,
+                      mip_feasibility_tolerance=1e-7)
+        h.addVars(t, np.zeros(t), pool.counts.astype(float))
+        h.changeColsIntegrality(t, np.arange(t, dtype=_I32),
+                                np.array([highspy.HighsVarType.kInteger] * t))
+        add_quota_rows(h, pool)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.h = h
+        self.idx = np.arange(t, dtype=_I32)
+        self.solves = 0
+
+    def maximise(self, weights: np.ndarray):
+        """Return (status, value, dual bound, counts) for max weights @ c."""
+        h = self.h
+        h.changeColsCost(len(weights), self.idx, np.asarray(weights, dtype=float))
+        h.run()
+        self.solves += 1
+        st = h.getModelStatus()
+        if st != OPTIMAL:
+            return st, None, None, None
+        c = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
+        if not self.pool.counts_ok(c):
+            raise SolverError("solver_invalid_panel")
+        info = h.getInfo()
+        return st, float(weights @ c), float(info.mip_dual_bound), c
