@@ -64,7 +64,7 @@ def extract(area: str) -> None:
         po = out / lang / "LC_MESSAGES" / "messages.po"
         if po.exists():
             _run("update", "-i", str(pot), "-d", str(out), "-l", lang, "--no-fuzzy-matching",
-                 "--ignore-obsolete", "--omit-header")
+                 "--ignore-obsolete")
         else:
             _run("init", "-i", str(pot), "-d", str(out), "-l", lang)
 
