@@ -45,6 +45,14 @@ def app(app_config, tmp_path, monkeypatch):
     from kuulas.extensions import db
 
     app = create_app(app_config)
+
+    # The fixture keeps an app context pushed, and Flask reuses it for test-client requests,
+    # so `g` outlives a request here.  Forget Flask-Login's cached user, as a real server would.
+    @app.teardown_request
+    def _forget_cached_user(_exc):
+        from flask import g
+        g.pop("_login_user", None)
+
     with app.app_context():
         db.create_all()
         yield app

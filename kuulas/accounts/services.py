@@ -67,6 +67,18 @@ def set_password(account: Account, password: str) -> None:
     account.password_hash = _hasher.hash(password)
 
 
+def _set_roles(account: Account, roles: set[Role]) -> None:
+    """Change roles by difference: replacing the collection would insert before it deletes
+    and trip the (account, role) unique constraint."""
+    wanted = {r.value for r in roles}
+    for row in list(account.roles):
+        if row.role not in wanted:
+            account.roles.remove(row)
+    have = {row.role for row in account.roles}
+    for role in sorted(wanted - have):
+        account.roles.append(AccountRole(role=role))
+
+
 def create_staff(email: str, roles, *, password: str | None = None, display_name: str = "",
                  actor=None, now: datetime) -> Account:
     """Create a staff account.  ``actor=None`` is the CLI (system); otherwise an admin."""
@@ -83,7 +95,7 @@ def create_staff(email: str, roles, *, password: str | None = None, display_name
     account.display_name = display_name or account.display_name
     if password is not None:
         set_password(account, password)
-    account.roles = [AccountRole(role=r.value) for r in sorted(roles)]
+    _set_roles(account, roles)
     account.session_version = (account.session_version or 0) + 1
     db.session.add(account)
     db.session.flush()
@@ -101,7 +113,7 @@ def update_staff(account_id: int, *, roles, active: bool, actor, now: datetime) 
     if account.id == actor.id and (Role.ADMINISTRATOR not in roles or not active):
         raise ValidationFailed(_l("You cannot remove your own administrator role or deactivate yourself."))
     if roles != account.role_set or active != account.active:
-        account.roles = [AccountRole(role=r.value) for r in sorted(roles)]
+        _set_roles(account, roles)
         account.active = active
         account.session_version += 1
     return account
