@@ -8,6 +8,8 @@ script, event handlers or ``javascript:`` links through.
 """
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -15,6 +17,10 @@ from markupsafe import Markup
 _md = (MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True})
        .enable(["emphasis", "list", "link", "newline", "blockquote", "heading", "escape",
                 "backticks", "autolink"]))
+
+_SAFE_LINK = re.compile(r"^(https?://|mailto:|/(?!/)|#)", re.IGNORECASE)
+# Anything else (javascript:, data:, look-alikes hidden behind invisible characters) stays text.
+_md.validateLink = lambda url: bool(_SAFE_LINK.match(url))
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code",
                 "h2", "h3", "h4"}
