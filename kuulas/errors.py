@@ -113,6 +113,8 @@ def init_app(app) -> None:
         detail = None
         if status == 429:
             detail = str(_l("Too many attempts. Please wait a moment before trying again."))
+        elif exc.description and exc.description != type(exc).description:
+            detail = str(exc.description)  # a specific, translated reason given with abort()
         return error_response(status, detail)
 
     @app.errorhandler(Exception)

@@ -51,7 +51,9 @@ def app(app_config, tmp_path, monkeypatch):
     @app.teardown_request
     def _forget_cached_user(_exc):
         from flask import g
+        from flask_babel import refresh
         g.pop("_login_user", None)
+        refresh()  # Flask-Babel caches the locale on the (shared) context too
 
     with app.app_context():
         db.create_all()
