@@ -1,5 +1,25 @@
-"""Deliberation area: outcomes.  (Being built; see the issue tracker.)"""
+"""Deliberation area: outcomes.  Closes the loop on finished idea rounds and digiraati:
+public outcome pages, decisions and their impact, follow-ups, notifications, exports
+for the board, the open-data API and participation metrics."""
 
 
 def init_app(app) -> None:
-    """Wire this area into the app: blueprint, rules, jobs, process cards, demo seeder."""
+    """Wire this area into the app: blueprints, rules, jobs, process cards, demo seeder."""
+    from flask_babel import lazy_gettext as _l
+
+    from kuulas import processes, staff_menu
+    from kuulas.extensions import csrf
+
+    from . import demo, jobs, models, rules  # noqa: F401  (models/jobs/seeder register on import)
+    from .cards import outcome_cards
+    from .open_api import bp as api_bp
+    from .staff_views import bp as staff_bp
+    from .views import bp as public_bp
+
+    for bp in (public_bp, staff_bp, api_bp):
+        if bp.name not in app.blueprints:
+            app.register_blueprint(bp)
+    csrf.exempt(api_bp)  # read-only GET endpoints
+    processes.register(outcome_cards)
+    staff_menu.register(_l("Outcomes and decisions"), "outcomes_staff.index", rules.MANAGE, order=50)
+    staff_menu.register(_l("Participation metrics"), "outcomes_staff.dashboard", rules.METRICS, order=55)

@@ -1,0 +1,53 @@
+"""Demo data: the outcome of the closed demo idea round (and of the finished demo
+digiraati, if the raati area seeded one), with a decision, impacts and a follow-up."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from kuulas.demo import seeder
+
+from . import history, services, sources
+
+
+def _preparer():
+    from sqlalchemy import select
+
+    from kuulas.accounts.models import Account
+    from kuulas.extensions import db
+
+    return db.session.scalar(select(Account).where(Account.email == "valmistelija@example.fi"))
+
+
+@seeder(50, "outcomes")
+def seed_outcomes(now, rng, out):
+    actor = _preparer()
+    if actor is None:
+        return
+    made = 0
+    for kind in sources.KINDS:
+        for row in sources.finished(kind)[:1]:
+            outcome = services.create_draft(kind, row["id"], actor=actor, now=now - timedelta(days=20))
+            if not outcome.summary.strip():
+                outcome.summary = "Osallistujat toivat esiin monta kehitysehdotusta; tärkeimmät on koottu alle."
+            services.publish(outcome.id, actor=actor, now=now - timedelta(days=14))
+            statuses = [history.ADOPTED, history.PARTLY, history.NOT_ADOPTED, history.PENDING]
+            reasons = {
+                history.ADOPTED: "Ehdotus otetaan käyttöön palvelusuunnitelmassa vuodelle 2027.",
+                history.PARTLY: "Ehdotuksesta toteutetaan ensin kokeilu kahdessa kunnassa.",
+                history.NOT_ADOPTED: "Ehdotukseen ei ole varaa talousarviossa; asiaan palataan ensi vuonna.",
+                history.PENDING: "Asia valmistellaan syksyn kokoukseen.",
+            }
+            impacts = {}
+            for n, p in enumerate(outcome.points[:4]):
+                status = statuses[n % 4]
+                impacts[p["key"]] = (status, reasons[status])
+            services.record_decision(
+                outcome.id, body="Aluehallitus", meeting_date=(now - timedelta(days=7)).date(), item="§ 123",
+                minutes_url="https://example.fi/poytakirjat/aluehallitus/2026/123",
+                summary="Aluehallitus käsitteli tuloksen ja päätti jatkotoimista.", impacts=impacts,
+                notify=False, actor=actor, now=now - timedelta(days=7))
+            services.add_follow_up(outcome.id, entry_date=date(now.year, now.month, 1),
+                                   text="Kokeilu aloitettiin kahdessa kunnassa.", actor=actor, now=now)
+            made += 1
+    if made:
+        out.append(f"outcomes: {made} published with decisions (/tulokset)")

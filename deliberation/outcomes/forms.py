@@ -1,0 +1,52 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .history import STATUSES
+from .present import STATUS_LABELS
+
+
+class DraftForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    question = TextAreaField(_l("What was asked"), validators=[Length(max=5000)])
+    background = TextAreaField(_l("Background"), validators=[Length(max=20000)])
+    summary = TextAreaField(_l("Summary of what came out"), validators=[Length(max=50000)])
+
+
+class PublishForm(FlaskForm):
+    when = RadioField(_l("When to publish"), choices=[("now", _l("Now")), ("later", _l("At a set time"))],
+                      default="now", validators=[DataRequired()])
+    publish_at = StringField(_l("Publication time (Finnish time)"), validators=[Optional(), Length(max=20)])
+
+
+class AttachmentForm(FlaskForm):
+    title = StringField(_l("Attachment title"), validators=[Length(max=200)])
+    file = FileField(_l("File"), validators=[FileRequired()])
+
+
+class FollowUpForm(FlaskForm):
+    entry_date = DateField(_l("Date"), validators=[DataRequired()])
+    text = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
+
+
+class CreateForm(FlaskForm):
+    source = StringField(validators=[DataRequired(), Length(max=40)])
+
+
+def decision_form_class(points: list[dict]):
+    """A decision form with a status and a reasoning field per statement point or idea."""
+    attrs = {
+        "body": StringField(_l("Decision-making body"), validators=[DataRequired(), Length(max=200)]),
+        "meeting_date": DateField(_l("Meeting date"), validators=[DataRequired()]),
+        "item": StringField(_l("Item (§)"), validators=[Length(max=60)]),
+        "minutes_url": StringField(_l("Link to the minutes"), validators=[Length(max=500)]),
+        "summary": TextAreaField(_l("What was decided"), validators=[Length(max=10000)]),
+        "notify": BooleanField(_l("Tell the participants by e-mail"), default=True),
+    }
+    choices = [("", _l("Not assessed yet"))] + [(s, STATUS_LABELS[s]) for s in STATUSES]
+    for n, p in enumerate(points):
+        attrs[f"status_{n}"] = SelectField(_l("Impact"), choices=choices, validators=[Optional()])
+        attrs[f"reason_{n}"] = TextAreaField(_l("Reasoning in plain language"), validators=[Length(max=5000)])
+    return type("DecisionForm", (FlaskForm,), attrs)

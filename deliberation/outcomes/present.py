@@ -1,0 +1,183 @@
+"""One description of an outcome, built once and shown four ways: the public page,
+the JSON API/export, the DOCX and the PDF.  Only aggregate, suppressed figures and
+what the preparer chose to publish go in; never account ids, addresses or raw counts
+under the suppression threshold.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from . import history
+from .figures import MIN_CELL, percent_step, public_composition
+from .models import Outcome
+
+LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+KIND_LABELS = {"ideas": _l("Idea round"), "raati": _l("Digiraati")}
+STATUS_LABELS = {
+    history.ADOPTED: _l("Adopted"),
+    history.PARTLY: _l("Partly adopted"),
+    history.NOT_ADOPTED: _l("Not adopted"),
+    history.PENDING: _l("Pending"),
+}
+TIMELINE_LABELS = {
+    "opened": _l("Idea round opened"),
+    "closed": _l("Idea round closed"),
+    "session": _l("Session"),
+    "statement": _l("Statement approved"),
+    "published": _l("Outcome published"),
+}
+FIGURE_LABELS = {
+    "participants": _l("Participants"),
+    "ideas": _l("Ideas"),
+    "votes": _l("Votes"),
+    "comments": _l("Comments"),
+    "members": _l("Members"),
+    "sessions": _l("Sessions"),
+}
+CHANGE_LABELS = {
+    "created": _l("Draft created"),
+    "edited": _l("Text edited"),
+    "attachment_added": _l("Attachment added"),
+    "attachment_removed": _l("Attachment removed"),
+    "scheduled": _l("Publication scheduled"),
+    "schedule_cancelled": _l("Scheduled publication cancelled"),
+    "published": _l("Published"),
+    "withdrawn": _l("Withdrawn from public view"),
+    "decision_recorded": _l("Decision recorded"),
+    "decision_edited": _l("Decision corrected"),
+    "follow_up": _l("Follow-up added"),
+}
+
+
+def _dt(value):
+    if value is None or isinstance(value, (datetime, date)):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def timeline(o: Outcome) -> list[dict]:
+    rows = [{"kind": t["kind"], "at": _dt(t["at"]), "label": t.get("label") or ""}
+            for t in (o.timeline or []) if t.get("at")]
+    if o.published_at:
+        rows.append({"kind": "published", "at": o.published_at, "label": ""})
+    rows.sort(key=lambda r: r["at"])
+    return rows
+
+
+def impacts(o: Outcome) -> list[dict]:
+    state = history.current([history.Revision(r.point_key, r.status, r.reasoning, r.recorded_at,
+                                              r.decision_id, r.id or 0) for r in o.impacts])
+    by_key: dict[str, list] = {}
+    for r in o.impacts:
+        by_key.setdefault(r.point_key, []).append(r)
+    rows = []
+    for p in o.points or []:
+        c = state.get(p["key"])
+        rows.append({"key": p["key"], "text": p["text"], "current": c,
+                     "history": sorted(by_key.get(p["key"], []), key=lambda r: (r.recorded_at, r.id))})
+    return rows
+
+
+def figures(o: Outcome) -> list[tuple[str, object, int]]:
+    f = o.figures or {}
+    return [(k, FIGURE_LABELS[k], int(f[k])) for k in FIGURE_LABELS if f.get(k) is not None]
+
+
+def groups(o: Outcome) -> list[dict]:
+    out = []
+    for g in (o.results or {}).get("groups") or []:
+        size = int(g.get("size") or 0)
+        out.append({"label": g.get("label", ""), "size": size if size >= MIN_CELL else None,
+                    "distinctive": g.get("distinctive") or []})
+    return out
+
+
+def view(o: Outcome) -> dict:
+    return {
+        "o": o,
+        "kind_label": KIND_LABELS.get(o.source_kind, o.source_kind),
+        "timeline": timeline(o),
+        "figures": figures(o),
+        "composition": public_composition(o.composition or []),
+        "impacts": impacts(o),
+        "groups": groups(o),
+        "top_ideas": (o.results or {}).get("top_ideas") or [],
+        "consensus": (o.results or {}).get("consensus") or [],
+        "statement": o.statement,
+        "license": LICENSE,
+        "min_cell": MIN_CELL,
+        "percent": percent_step,
+        "status_labels": STATUS_LABELS,
+        "timeline_labels": TIMELINE_LABELS,
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def as_json(o: Outcome, base_url: str | None = None) -> dict:
+    """The open-data document (API detail and the JSON export).  Keys are an allowlist."""
+    base = (base_url or current_app.config["SITE_URL"]).rstrip("/")
+    url = f"{base}/tulokset/{o.id}"
+    st = o.statement
+    return {
+        "id": o.id,
+        "url": url,
+        "kind": o.source_kind,
+        "title": o.title,
+        "question": o.question or "",
+        "background": o.background or "",
+        "summary_markdown": o.summary or "",
+        "opened_at": _iso(o.opened_at),
+        "closed_at": _iso(o.closed_at),
+        "published_at": _iso(o.published_at),
+        "updated_at": _iso(o.updated_at),
+        "timeline": [{"kind": t["kind"], "at": _iso(t["at"]), "label": t["label"]} for t in timeline(o)],
+        "participation": {k: int(v) for k, v in (o.figures or {}).items() if k in FIGURE_LABELS},
+        "composition": [{"feature": f["feature"], "label": f["label"],
+                         "categories": [{"value": r.value, "label": r.label, "count": r.count,
+                                         "share": None if r.share is None else round(r.share, 4),
+                                         "population_share": r.population_share, "suppressed": r.suppressed}
+                                        for r in f["rows"]]}
+                        for f in public_composition(o.composition or [])],
+        "results": {
+            "top_ideas": [{"text": i.get("text", ""), "agree": int(i.get("agree") or 0),
+                           "disagree": int(i.get("disagree") or 0), "pass": int(i.get("pass") or 0),
+                           "themes": [str(t) for t in i.get("themes") or []]}
+                          for i in (o.results or {}).get("top_ideas") or []],
+            "consensus": [str(t) for t in (o.results or {}).get("consensus") or []],
+            "groups": [{"label": g["label"], "size": g["size"], "distinctive": [str(t) for t in g["distinctive"]]}
+                       for g in groups(o)],
+        },
+        "statement": None if not st else {
+            "sections": [{"title": s.get("title", ""), "text": s.get("text", "")} for s in st.get("sections") or []],
+            "sha256": st.get("sha256") or "", "locked_at": st.get("locked_at")},
+        "decisions": [{"id": d.id, "body": d.body, "meeting_date": d.meeting_date.isoformat(), "item": d.item or "",
+                       "minutes_url": d.minutes_url, "summary": d.summary or ""} for d in o.decisions],
+        "impacts": [{"point": r["key"], "text": r["text"],
+                     "status": r["current"].status if r["current"] else None,
+                     "reasoning": r["current"].reasoning if r["current"] else None,
+                     "decision_id": r["current"].decision_id if r["current"] else None,
+                     "history": [{"status": h.status, "reasoning": h.reasoning, "decision_id": h.decision_id,
+                                  "recorded_at": _iso(h.recorded_at)} for h in r["history"]]}
+                    for r in impacts(o)],
+        "follow_ups": [{"date": f.entry_date.isoformat(), "text": f.text} for f in o.follow_ups],
+        "attachments": [{"title": a.title, "filename": a.filename, "content_type": a.content_type,
+                         "size": a.size, "sha256": a.sha256, "url": f"{url}/liitteet/{a.id}"} for a in o.attachments],
+        "changes": [{"at": _iso(c.at), "action": c.action} for c in o.changes],
+        "license": LICENSE,
+    }
+
+
+def summary_item(o: Outcome, base_url: str | None = None) -> dict:
+    """The list entry of the API."""
+    base = (base_url or current_app.config["SITE_URL"]).rstrip("/")
+    return {"id": o.id, "url": f"{base}/tulokset/{o.id}", "api_url": f"{base}/api/v1/outcomes/{o.id}",
+            "kind": o.source_kind, "title": o.title, "published_at": _iso(o.published_at),
+            "closed_at": _iso(o.closed_at), "updated_at": _iso(o.updated_at),
+            "decision_recorded": bool(o.decisions)}

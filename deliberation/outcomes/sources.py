@@ -1,0 +1,167 @@
+"""The outcome side's only view of the processes it closes.
+
+An outcome names its source by ``source_kind`` ("ideas" or "raati") and ``source_id``;
+this adapter turns the agreed api modules of those areas (``deliberation.ideas.api``,
+``deliberation.raati.api``, ``panel.api``) into one shape, so models, pages and exports
+never depend on the sources' internals.  A source whose api module is not installed
+simply offers nothing.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+log = logging.getLogger(__name__)
+
+IDEAS, RAATI = "ideas", "raati"
+KINDS = (IDEAS, RAATI)
+_MODULES = {IDEAS: "deliberation.ideas.api", RAATI: "deliberation.raati.api", "panel": "panel.api"}
+
+
+def _api(name: str):
+    try:
+        return importlib.import_module(_MODULES[name])
+    except ModuleNotFoundError as exc:
+        if exc.name and _MODULES[name].startswith(exc.name):
+            return None
+        raise
+
+
+def available(kind: str) -> bool:
+    return _api(kind) is not None
+
+
+@dataclass
+class SourceData:
+    kind: str
+    source_id: int
+    title: str
+    question: str
+    background: str
+    opens_at: datetime | None = None
+    closed_at: datetime | None = None
+    figures: dict = field(default_factory=dict)       # participants, ideas, votes, comments, sessions, members
+    timeline: list = field(default_factory=list)      # [dict(kind, at, label)]
+    composition: list = field(default_factory=list)   # panel.api.composition shape
+    points: list = field(default_factory=list)        # [dict(key, text)]: what impacts are recorded against
+    results: dict = field(default_factory=dict)       # top_ideas, consensus, groups
+    statement: dict | None = None                     # sections, sha256, locked_at
+    summary: str = ""
+
+
+def finished(kind: str) -> list[dict]:
+    api = _api(kind)
+    if api is None:
+        return []
+    rows = api.finished_rounds() if kind == IDEAS else api.finished_raatis()
+    return [{"id": int(r["id"]), "title": str(r["title"])} for r in rows]
+
+
+def _dt(value):
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def load(kind: str, source_id: int, locale: str) -> SourceData | None:
+    api = _api(kind)
+    if api is None:
+        return None
+    if kind == IDEAS:
+        d = api.round_outcome_data(source_id, locale)
+        if not d:
+            return None
+        top = list(d.get("top_ideas") or [])
+        data = SourceData(
+            kind=kind, source_id=source_id, title=d.get("title") or "", question=d.get("question") or "",
+            background=d.get("background") or "", opens_at=_dt(d.get("opens_at")), closed_at=_dt(d.get("closes_at")),
+            figures={k: int(d.get(k) or 0) for k in ("participants", "ideas", "votes", "comments")},
+            results={"top_ideas": [{"text": str(i.get("text", "")), "agree": int(i.get("agree") or 0),
+                                    "disagree": int(i.get("disagree") or 0), "pass": int(i.get("pass_") or 0),
+                                    "score": i.get("score"), "themes": list(i.get("themes") or [])}
+                                   for i in top],
+                     "consensus": [str(t) for t in d.get("consensus") or []],
+                     "groups": [{"label": str(g.get("label", "")), "size": int(g.get("size") or 0),
+                                 "distinctive": [str(t) for t in g.get("distinctive") or []]}
+                                for g in d.get("groups") or []]},
+            points=[{"key": f"idea-{n}", "text": str(i.get("text", ""))} for n, i in enumerate(top, 1)],
+            summary=d.get("summary_markdown") or "")
+        data.timeline = [t for t in (
+            {"kind": "opened", "at": data.opens_at, "label": ""},
+            {"kind": "closed", "at": data.closed_at, "label": ""}) if t["at"]]
+        return data
+    d = api.raati_outcome_data(source_id, locale)
+    if not d:
+        return None
+    sessions = list(d.get("sessions") or [])
+    statement = d.get("statement")
+    if statement:
+        statement = {"sections": [{"title": str(s.get("title", "")), "text": str(s.get("text", ""))}
+                                  for s in statement.get("sections") or []],
+                     "sha256": str(statement.get("sha256") or ""), "locked_at": _dt(statement.get("locked_at"))}
+    data = SourceData(
+        kind=kind, source_id=source_id, title=d.get("title") or "", question=d.get("question") or "",
+        background=d.get("background") or "",
+        figures={"members": int(d.get("members") or 0), "sessions": len(sessions)},
+        statement=statement, summary=d.get("summary_markdown") or "")
+    starts = [_dt(s.get("starts_at")) for s in sessions if s.get("starts_at")]
+    data.opens_at = min(starts) if starts else None
+    data.timeline = [{"kind": "session", "at": _dt(s.get("starts_at")), "label": str(s.get("title", ""))}
+                     for s in sessions if s.get("starts_at")]
+    if statement and statement.get("locked_at"):
+        data.timeline.append({"kind": "statement", "at": statement["locked_at"], "label": ""})
+        data.closed_at = statement["locked_at"]
+    elif sessions:
+        ends = [_dt(s.get("ends_at")) for s in sessions if s.get("ends_at")]
+        data.closed_at = max(ends) if ends else None
+    if statement:
+        data.points = [{"key": f"section-{n}", "text": s["title"] or s["text"][:200]}
+                       for n, s in enumerate(statement["sections"], 1)]
+    panel_id = d.get("panel_id")
+    panel_api = _api("panel")
+    if panel_id and panel_api is not None:
+        data.composition = panel_api.composition(panel_id, d.get("member_account_ids") or None)
+    return data
+
+
+def recipients(kind: str, source_id: int, *, include_requested: bool) -> list[tuple[str, str]]:
+    """Who is told about the outcome: raati members (and the members of the panel they were
+    drawn from), or idea-round participants who asked to be notified (``include_requested``:
+    those addresses are kept only until the first notification)."""
+    found: list[tuple[str, str]] = []
+    api = _api(kind)
+    if api is None:
+        return []
+    if kind == IDEAS:
+        if include_requested:
+            found += list(api.notify_recipients(source_id))
+    else:
+        found += list(api.member_recipients(source_id))
+        panel_api = _api("panel")
+        data = api.raati_outcome_data(source_id, "fi") or {}
+        if panel_api is not None and data.get("panel_id"):
+            found += list(panel_api.member_recipients(data["panel_id"]))
+    seen, out = set(), []
+    for email, locale in found:
+        key = (email or "").strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            out.append((email.strip(), locale if locale in ("fi", "sv", "en") else "fi"))
+    return out
+
+
+def forget_requested(kind: str, source_id: int) -> int:
+    api = _api(kind)
+    if kind == IDEAS and api is not None:
+        return int(api.forget_notify_recipients(source_id) or 0)
+    return 0
+
+
+def export_table(kind: str, source_id: int, fmt: str) -> bytes | None:
+    """The idea round's own CSV/XLSX export (neutralised again by the caller)."""
+    api = _api(kind)
+    if kind != IDEAS or api is None:
+        return None
+    return api.export_csv(source_id) if fmt == "csv" else api.export_xlsx(source_id)

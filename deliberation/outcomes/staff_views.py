@@ -1,0 +1,244 @@
+"""Preparer pages: drafts, publication, attachments, decisions and impact, follow-ups,
+previews and downloads of drafts, and the participation metrics dashboard."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from kuulas.clock import utcnow
+from kuulas.errors import KuulasError
+from kuulas.web import staff_required
+
+from . import metrics, present, services
+from .forms import AttachmentForm, DraftForm, FollowUpForm, PublishForm, decision_form_class
+from .rules import MANAGE, METRICS
+from .views import export_response, send_attachment
+
+bp = Blueprint("outcomes_staff", __name__, url_prefix="/hallinta/tulokset")
+
+
+def _tz():
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
+
+
+def local_to_utc(text: str) -> datetime | None:
+    """'2026-05-01T09:00' in Finnish time -> naive UTC; None if malformed."""
+    try:
+        local = datetime.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        return None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=_tz())
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+@bp.get("")
+@staff_required(MANAGE)
+def index():
+    overview = services.staff_overview(actor=current_user, now=utcnow())
+    return render_template("outcomes/staff_index.html", kinds=present.KIND_LABELS, **overview)
+
+
+@bp.post("/uusi")
+@staff_required(MANAGE)
+def create():
+    kind, _sep, source_id = (request.form.get("source") or "").partition(":")
+    if not source_id.isdigit():
+        flash(_("Choose a finished process."), "error")
+        return redirect(url_for(".index")), 303
+    try:
+        outcome = services.create_draft(kind, int(source_id), actor=current_user, now=utcnow(),
+                                        locale=current_app.config["BABEL_DEFAULT_LOCALE"])
+    except KuulasError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".index")), 303
+    flash(_("A draft outcome was created. Check the summary and publish when ready."), "success")
+    return redirect(url_for(".edit", outcome_id=outcome.id)), 303
+
+
+def _edit_page(outcome, form=None, publish_form=None, attachment_form=None, follow_form=None, status=200):
+    return render_template(
+        "outcomes/staff_edit.html", o=outcome, form=form or DraftForm(obj=outcome),
+        publish_form=publish_form or PublishForm(), attachment_form=attachment_form or AttachmentForm(),
+        follow_form=follow_form or FollowUpForm(), **{k: v for k, v in present.view(outcome).items() if k != "o"},
+        change_labels=present.CHANGE_LABELS), status
+
+
+@bp.route("/<int:outcome_id>", methods=["GET", "POST"])
+@staff_required(MANAGE)
+def edit(outcome_id: int):
+    now = utcnow()
+    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    form = DraftForm(obj=outcome)
+    if request.method == "POST":
+        if not form.validate():
+            return _edit_page(outcome, form=form, status=400)
+        try:
+            services.update_draft(outcome_id, title=form.title.data, question=form.question.data or "",
+                                  background=form.background.data or "", summary=form.summary.data or "",
+                                  actor=current_user, now=now)
+        except KuulasError as exc:
+            flash(str(exc), "error")
+            return _edit_page(outcome, form=form, status=exc.status)
+        flash(_("The outcome was saved."), "success")
+        return redirect(url_for(".edit", outcome_id=outcome_id)), 303
+    return _edit_page(outcome)
+
+
+@bp.post("/<int:outcome_id>/julkaise")
+@staff_required(MANAGE)
+def publish(outcome_id: int):
+    now = utcnow()
+    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    form = PublishForm()
+    if not form.validate():
+        return _edit_page(outcome, publish_form=form, status=400)
+    at = None
+    if form.when.data == "later":
+        at = local_to_utc(form.publish_at.data or "")
+        if at is None:
+            form.publish_at.errors.append(_("Enter the time as a date and time, e.g. 2026-05-04 09:00."))
+            return _edit_page(outcome, publish_form=form, status=400)
+    try:
+        services.publish(outcome_id, at=at, actor=current_user, now=now)
+    except KuulasError as exc:
+        if at is not None:
+            form.publish_at.errors.append(str(exc))
+        else:
+            flash(str(exc), "error")
+        return _edit_page(outcome, publish_form=form, status=exc.status)
+    flash(_("The outcome is scheduled for publication.") if at else
+          _("The outcome is published and the participants are being told."), "success")
+    return redirect(url_for(".edit", outcome_id=outcome_id)), 303
+
+
+@bp.post("/<int:outcome_id>/peru")
+@staff_required(MANAGE)
+def withdraw(outcome_id: int):
+    try:
+        services.withdraw(outcome_id, actor=current_user, now=utcnow())
+    except KuulasError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The outcome is a draft again and not shown to the public."), "success")
+    return redirect(url_for(".edit", outcome_id=outcome_id)), 303
+
+
+@bp.post("/<int:outcome_id>/liitteet")
+@staff_required(MANAGE)
+def upload(outcome_id: int):
+    now = utcnow()
+    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    form = AttachmentForm()
+    if not form.validate():
+        return _edit_page(outcome, attachment_form=form, status=400)
+    storage = form.file.data
+    try:
+        services.add_attachment(outcome_id, title=form.title.data or "", filename=storage.filename or "",
+                                data=storage.read(), actor=current_user, now=now)
+    except KuulasError as exc:
+        form.file.errors.append(str(exc))
+        return _edit_page(outcome, attachment_form=form, status=exc.status)
+    flash(_("The attachment was added."), "success")
+    return redirect(url_for(".edit", outcome_id=outcome_id) + "#attachments"), 303
+
+
+@bp.post("/<int:outcome_id>/liitteet/<int:attachment_id>/poista")
+@staff_required(MANAGE)
+def remove_attachment(outcome_id: int, attachment_id: int):
+    services.remove_attachment(outcome_id, attachment_id, actor=current_user, now=utcnow())
+    flash(_("The attachment was removed."), "success")
+    return redirect(url_for(".edit", outcome_id=outcome_id) + "#attachments"), 303
+
+
+@bp.get("/<int:outcome_id>/liitteet/<int:attachment_id>")
+@staff_required(MANAGE)
+def attachment(outcome_id: int, attachment_id: int):
+    return send_attachment(services.staff_attachment(outcome_id, attachment_id, actor=current_user, now=utcnow()))
+
+
+@bp.route("/<int:outcome_id>/paatos", methods=["GET", "POST"], defaults={"decision_id": None})
+@bp.route("/<int:outcome_id>/paatos/<int:decision_id>", methods=["GET", "POST"])
+@staff_required(MANAGE)
+def decision(outcome_id: int, decision_id: int | None):
+    now = utcnow()
+    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    existing = None
+    if decision_id is not None:
+        existing = next((d for d in outcome.decisions if d.id == decision_id), None)
+        if existing is None:
+            from flask import abort
+            abort(404)
+    points = outcome.points or []
+    form_cls = decision_form_class(points)
+    state = services.impact_state(outcome)
+    form = form_cls(obj=existing) if existing else form_cls()
+    if request.method == "GET":
+        for n, p in enumerate(points):
+            current = state.get(p["key"])
+            if current:
+                form[f"status_{n}"].data = current.status
+                form[f"reason_{n}"].data = current.reasoning
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            impacts = {p["key"]: (form[f"status_{n}"].data or "", form[f"reason_{n}"].data or "")
+                       for n, p in enumerate(points)}
+            try:
+                services.record_decision(
+                    outcome_id, body=form.body.data, meeting_date=form.meeting_date.data, item=form.item.data or "",
+                    minutes_url=form.minutes_url.data or "", summary=form.summary.data or "", impacts=impacts,
+                    decision_id=decision_id, notify=bool(form.notify.data), actor=current_user, now=now)
+            except KuulasError as exc:
+                flash(str(exc), "error")
+                status = exc.status
+            else:
+                flash(_("The decision and its impact were recorded."), "success")
+                return redirect(url_for(".edit", outcome_id=outcome_id) + "#decisions"), 303
+        else:
+            status = 400
+    return render_template("outcomes/staff_decision.html", o=outcome, form=form, points=points,
+                           existing=existing), status
+
+
+@bp.post("/<int:outcome_id>/seuranta")
+@staff_required(MANAGE)
+def follow_up(outcome_id: int):
+    now = utcnow()
+    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    form = FollowUpForm()
+    if not form.validate():
+        return _edit_page(outcome, follow_form=form, status=400)
+    try:
+        services.add_follow_up(outcome_id, entry_date=form.entry_date.data, text=form.text.data,
+                               actor=current_user, now=now)
+    except KuulasError as exc:
+        form.text.errors.append(str(exc))
+        return _edit_page(outcome, follow_form=form, status=exc.status)
+    flash(_("The follow-up was added."), "success")
+    return redirect(url_for(".edit", outcome_id=outcome_id) + "#follow-ups"), 303
+
+
+@bp.get("/<int:outcome_id>/esikatselu")
+@staff_required(MANAGE)
+def preview(outcome_id: int):
+    outcome = services.get_for_staff(outcome_id, actor=current_user, now=utcnow())
+    return render_template("outcomes/show.html", preview=True, **present.view(outcome))
+
+
+@bp.get("/<int:outcome_id>/lataa/<name>.<fmt>")
+@staff_required(MANAGE)
+def download(outcome_id: int, name: str, fmt: str):
+    return export_response(services.get_for_staff(outcome_id, actor=current_user, now=utcnow()), name, fmt)
+
+
+@bp.get("/mittarit")
+@staff_required(METRICS)
+def dashboard():
+    records = services.metrics_records(actor=current_user, now=utcnow())
+    return render_template("outcomes/metrics.html", records=records, m=metrics.indicators(records),
+                           kinds=present.KIND_LABELS)
