@@ -17,7 +17,13 @@ from flask_login import current_user
 
 _MAX = 512
 _lock = threading.Lock()
-_store: OrderedDict[str, bytes] = OrderedDict()
+
+
+def _store() -> OrderedDict:
+    """One cache per app (tests build many apps whose databases reuse ids)."""
+    from flask import current_app
+
+    return current_app.extensions.setdefault("outcomes_page_cache", OrderedDict())
 
 
 def cacheable() -> bool:
@@ -32,24 +38,21 @@ def key(stamp) -> str:
 
 
 def get(k: str) -> bytes | None:
+    store = _store()
     with _lock:
-        value = _store.get(k)
+        value = store.get(k)
         if value is not None:
-            _store.move_to_end(k)
+            store.move_to_end(k)
         return value
 
 
 def put(k: str, value: bytes) -> None:
+    store = _store()
     with _lock:
-        _store[k] = value
-        _store.move_to_end(k)
-        while len(_store) > _MAX:
-            _store.popitem(last=False)
-
-
-def clear() -> None:
-    with _lock:
-        _store.clear()
+        store[k] = value
+        store.move_to_end(k)
+        while len(store) > _MAX:
+            store.popitem(last=False)
 
 
 def respond(stamp, render, mimetype: str = "text/html; charset=utf-8"):
@@ -65,7 +68,7 @@ def respond(stamp, render, mimetype: str = "text/html; charset=utf-8"):
         result = render()
         body = result.encode("utf-8") if isinstance(result, str) else result
         put(k, body)
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.set_etag(k)
     response.headers["Cache-Control"] = "public, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))

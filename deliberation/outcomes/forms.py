@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -16,7 +17,7 @@ class DraftForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    when = RadioField(_l("When to publish"), choices=[("now", _l("Now")), ("later", _l("At a set time"))],
+    when = RadioField(_l("When to publish"), choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))],
                       default="now", validators=[DataRequired()])
     publish_at = StringField(_l("Publication time (Finnish time)"), validators=[Optional(), Length(max=20)])
 
@@ -45,7 +46,7 @@ def decision_form_class(points: list[dict]):
         "summary": TextAreaField(_l("What was decided"), validators=[Length(max=10000)]),
         "notify": BooleanField(_l("Tell the participants by e-mail"), default=True),
     }
-    choices = [("", _l("Not assessed yet"))] + [(s, STATUS_LABELS[s]) for s in STATUSES]
+    choices = [SelectChoice("", _l("Not assessed yet"))] + [SelectChoice(s, STATUS_LABELS[s]) for s in STATUSES]
     for n, p in enumerate(points):
         attrs[f"status_{n}"] = SelectField(_l("Impact"), choices=choices, validators=[Optional()])
         attrs[f"reason_{n}"] = TextAreaField(_l("Reasoning in plain language"), validators=[Length(max=5000)])
