@@ -8,3 +8,23 @@ parts are wired in by :func:`init_app`.
 
 def init_app(app) -> None:
     """Wire the panel area into the app (blueprints, jobs, rules, demo seeders)."""
+    from flask_babel import lazy_gettext as _l
+
+    from kuulas import processes, residents, staff_menu
+    from kuulas.accounts import services as accounts
+
+    from . import cli, demo, jobs, rules  # noqa: F401  (registrations happen on import)
+    from .invitations import models as _im, views as _iv  # noqa: F401
+    from .recruitment import models as _rm, services as recruitment, views as _rv  # noqa: F401
+    from .selection import models as _sm, views as _sv  # noqa: F401
+    from .cards import front_page_cards, resident_sections
+    from .web import bp
+
+    # The confirmation link is a one-time account token with its own, longer lifetime.
+    accounts.TOKEN_LIFETIMES.setdefault(recruitment.PURPOSE_CONFIRM, recruitment.CONFIRM_LIFETIME)
+    if "panel" not in app.blueprints:
+        app.register_blueprint(bp)
+    cli.init_app(app)
+    processes.register(front_page_cards)
+    residents.register(resident_sections)
+    staff_menu.register(_l("Panels"), "panel.staff_list", rules.ROSTER_VIEW, order=20)

@@ -1,0 +1,55 @@
+"""The panel area's front-page cards and its section on the resident's own page."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from kuulas.extensions import db
+from kuulas.processes import OPEN, PAST, UPCOMING, ProcessCard
+
+
+def front_page_cards(now: datetime, locale: str) -> list[ProcessCard]:
+    from .recruitment.models import CLIENT, DRAFT, Panel
+
+    cards = []
+    for panel in db.session.scalars(select(Panel).where(Panel.state != DRAFT)):
+        if panel.recruiting(now):
+            state, label = OPEN, _l("Recruiting volunteers")
+        elif panel.state == "scheduled" and panel.recruitment_opens_at > now:
+            state, label = UPCOMING, _l("Recruitment opens soon")
+        else:
+            state, label = PAST, _l("Recruitment has ended")
+        summary = panel.description(locale).split("\n", 1)[0][:240]
+        cards.append(ProcessCard(
+            kind=str(_l("Client panel") if panel.kind == CLIENT else _l("Resident panel")),
+            title=panel.name(locale), summary=summary,
+            url=url_for("panel.recruit", panel_id=panel.id), state=state,
+            state_label=str(label), starts_at=panel.recruitment_opens_at,
+            ends_at=panel.recruitment_closes_at))
+    return cards
+
+
+def resident_sections(account) -> list[dict]:
+    from .invitations.models import ACCEPTED, Invitation
+    from .recruitment.models import CONFIRMED, Panel, Volunteer
+
+    rows = db.session.execute(select(Volunteer, Panel).join(Panel, Panel.id == Volunteer.panel_id)
+                              .where(Volunteer.account_id == account.id)
+                              .order_by(Volunteer.created_at)).all()
+    out = []
+    for volunteer, panel in rows:
+        member = db.session.scalar(select(Invitation.id).where(
+            Invitation.volunteer_id == volunteer.id, Invitation.state == ACCEPTED))
+        if member:
+            text = _l("You are a member of this panel.")
+        elif volunteer.state == CONFIRMED:
+            text = _l("You are registered as a volunteer.")
+        else:
+            text = _l("Your registration waits for e-mail confirmation.")
+        out.append({"title": panel.name(volunteer.locale), "text": str(text),
+                    "links": [(str(_l("See, change or withdraw my registration")),
+                               url_for("panel.own", panel_id=panel.id))]})
+    return out

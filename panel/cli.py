@@ -1,0 +1,81 @@
+"""``flask --app app panel ...``: re-run a draw from published files, outside the database.
+
+    flask --app app panel select --people P.csv --quotas Q.csv --size N --seed S \\
+        --out panel.csv --probabilities probs.csv [--forced F.csv --excluded E.csv]
+    flask --app app panel hash --people P.csv --quotas Q.csv --size N
+
+Both files use the published formats (people: ``id`` plus one column per feature;
+quotas: ``feature,value,min,max``).  ``select`` goes through the same code as the web
+draw, so the same files and seed give the same panel.
+"""
+from __future__ import annotations
+
+import click
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return fh.read()
+
+
+def init_app(app) -> None:
+    if "panel" in app.cli.commands:
+        return
+    from flask.cli import AppGroup
+
+    group = AppGroup("panel", help="Panel draws: re-run and verify from published CSV files.")
+
+    @group.command("select")
+    @click.option("--people", "people_path", required=True, type=click.Path(exists=True, dir_okay=False))
+    @click.option("--quotas", "quotas_path", required=True, type=click.Path(exists=True, dir_okay=False))
+    @click.option("--size", required=True, type=int, help="Panel size.")
+    @click.option("--seed", required=True, help="The announced seed value, exactly as published.")
+    @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True))
+    @click.option("--probabilities", "probs_path", type=click.Path(dir_okay=False, writable=True))
+    @click.option("--forced", "forced_path", type=click.Path(exists=True, dir_okay=False),
+                  help="Ids kept in a replacement draw (id column).")
+    @click.option("--excluded", "excluded_path", type=click.Path(exists=True, dir_okay=False),
+                  help="Ids excluded from a replacement draw (id column).")
+    @click.option("--lang", default=None, type=click.Choice(["fi", "sv", "en"]),
+                  help="Language of error messages.")
+    def select_command(people_path, quotas_path, size, seed, out_path, probs_path, forced_path,
+                       excluded_path, lang):
+        """Draw a panel from a people CSV and a quotas CSV."""
+        from flask_babel import force_locale
+
+        from .selection import engine
+
+        people_text = _read(people_path)
+        with force_locale(lang or app.config["BABEL_DEFAULT_LOCALE"]):
+            try:
+                outcome = engine.run(people_text, _read(quotas_path), size, seed,
+                                     forced_csv=_read(forced_path) if forced_path else "",
+                                     excluded_csv=_read(excluded_path) if excluded_path else "")
+            except engine.EngineProblem as exc:
+                lines = [str(exc.reason), *(f"  - {d}" for d in exc.details)]
+                raise click.ClickException("\n".join(lines)) from None
+        with open(out_path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(engine.panel_csv(people_text, outcome.selected))
+        if probs_path:
+            with open(probs_path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(outcome.probabilities_csv)
+        p = outcome.report["probabilities"]
+        click.echo(f"{outcome.algorithm} {outcome.version}; seed {outcome.seed}; "
+                   f"{len(outcome.selected)} selected from {outcome.report['pool_size']}")
+        click.echo(f"probability min {p['min']:.6f} median {p['median']:.6f} max {p['max']:.6f}; "
+                   f"zero {p['zero']}")
+
+    @group.command("hash")
+    @click.option("--people", "people_path", required=True, type=click.Path(exists=True, dir_okay=False))
+    @click.option("--quotas", "quotas_path", required=True, type=click.Path(exists=True, dir_okay=False))
+    @click.option("--size", required=True, type=int)
+    def hash_command(people_path, quotas_path, size):
+        """Print the hash published before the draw, to compare."""
+        from .selection import engine
+
+        try:
+            click.echo(engine.hash_files(_read(people_path), _read(quotas_path), size))
+        except engine.EngineProblem as exc:
+            raise click.ClickException("\n".join([str(exc.reason), *exc.details])) from None
+
+    app.cli.add_command(group)

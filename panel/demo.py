@@ -1,0 +1,134 @@
+"""Demo data: a recruiting Pirkanmaa-like resident panel with about 1,000 synthetic
+volunteers, and a finished client panel whose draw is done and members accepted (the
+digiraati demo enrols them).  Volunteers are synthetic; nobody is e-mailed."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from kuulas.demo import seeder
+
+GENDER = [("female", 50.5, "Nainen", "Kvinna", "Woman"), ("male", 49.0, "Mies", "Man", "Man"),
+          ("other", 0.5, "Muu", "Annat", "Other")]
+AGE = [("18-29", 18.0, "18–29 v", "18–29 år", "18–29"), ("30-44", 24.0, "30–44 v", "30–44 år", "30–44"),
+       ("45-59", 23.0, "45–59 v", "45–59 år", "45–59"), ("60-74", 23.0, "60–74 v", "60–74 år", "60–74"),
+       ("75+", 12.0, "75 v tai yli", "75 år eller äldre", "75 or over")]
+AREA = [("tampere", 42.0, "Tampere", "Tammerfors", "Tampere"),
+        ("nokia", 6.5, "Nokia", "Nokia", "Nokia"),
+        ("kangasala", 6.5, "Kangasala", "Kangasala", "Kangasala"),
+        ("ylojarvi", 6.5, "Ylöjärvi", "Ylöjärvi", "Ylöjärvi"),
+        ("lempaala", 4.5, "Lempäälä", "Lempäälä", "Lempäälä"),
+        ("sastamala", 4.5, "Sastamala", "Sastamala", "Sastamala"),
+        ("valkeakoski", 4.0, "Valkeakoski", "Valkeakoski", "Valkeakoski"),
+        ("pirkkala", 4.0, "Pirkkala", "Birkala", "Pirkkala"),
+        ("muu", 22.0, "Muu Pirkanmaan kunta", "Annan kommun i Birkaland", "Other municipality")]
+TONGUE = [("fi", 92.5, "suomi", "finska", "Finnish"), ("sv", 0.5, "ruotsi", "svenska", "Swedish"),
+          ("other", 7.0, "muu kieli", "annat språk", "other language")]
+SERVICE = [("yes", 30.0, "Kyllä", "Ja", "Yes"), ("no", 70.0, "Ei", "Nej", "No")]
+
+FEATURES = [("gender", "Sukupuoli", "Kön", "Gender", GENDER, False),
+            ("age", "Ikäryhmä", "Åldersgrupp", "Age band", AGE, False),
+            ("area", "Asuinkunta", "Hemkommun", "Municipality", AREA, False),
+            ("tongue", "Äidinkieli", "Modersmål", "Mother tongue", TONGUE, False)]
+# The pool skews older, female and towards Tampere, as real open calls do.
+SKEW = {"gender": [62, 37, 1], "age": [8, 18, 24, 33, 17],
+        "area": [50, 6, 6, 6, 4, 4, 4, 4, 16], "tongue": [93, 2, 5], "service": [40, 60]}
+
+
+def _panel(name, desc, kind, size, opens, closes, features, now):
+    from kuulas.extensions import db
+
+    from .recruitment.models import Category, Feature, Panel
+
+    panel = Panel(name_fi=name[0], name_sv=name[1], name_en=name[2], description_fi=desc[0],
+                  description_sv=desc[1], description_en=desc[2], kind=kind, target_size=size,
+                  recruitment_opens_at=opens, recruitment_closes_at=closes,
+                  controller="Pirkanmaan hyvinvointialue, PL 272, 33101 Tampere",
+                  retention_days=180, created_at=now, state="scheduled")
+    for position, (key, fi, sv, en, cats, sensitive) in enumerate(features):
+        feature = Feature(key=key, label_fi=fi, label_sv=sv, label_en=en, sensitive=sensitive,
+                          position=position)
+        for cpos, (value, share, lfi, lsv, len_) in enumerate(cats):
+            feature.categories.append(Category(value=value, population_share=share, label_fi=lfi,
+                                               label_sv=lsv, label_en=len_, position=cpos))
+        panel.features.append(feature)
+    db.session.add(panel)
+    db.session.flush()
+    return panel
+
+
+def _volunteers(panel, n, rng, now, features, *, accounts_too=False, prefix="asukas"):
+    from kuulas.accounts import services as accounts
+    from kuulas.extensions import db
+
+    from .recruitment.models import CONFIRMED, PAPER, WEB, Answer, Volunteer
+    from .recruitment.services import new_pseudonym
+
+    first = ["Aino", "Eero", "Helmi", "Juha", "Kaisa", "Lauri", "Maija", "Niko", "Oona", "Pekka",
+             "Ritva", "Sami", "Tuula", "Ville", "Elsa", "Anders", "Leila", "Omar"]
+    for i in range(n):
+        email = f"{prefix}{panel.id}-{i:04d}@example.fi"
+        account_id = None
+        if accounts_too:
+            account_id = accounts.resident_account(email, now=now, locale="fi").id
+        v = Volunteer(panel_id=panel.id, account_id=account_id, email=email,
+                      display_name=f"{rng.choice(first)} {chr(65 + i % 26)}.", locale="fi",
+                      pseudonym=new_pseudonym(), channel=WEB if i % 10 else PAPER,
+                      state=CONFIRMED, consent_at=now, created_at=now, confirmed_at=now)
+        for key, _fi, _sv, _en, cats, sensitive in features:
+            values = [c[0] for c in cats]
+            value = rng.choices(values, weights=SKEW[key])[0]
+            if rng.random() < 0.02 and key != "area":
+                value = "undisclosed"
+            v.answers.append(Answer(feature_key=key, value=value))
+        db.session.add(v)
+    db.session.flush()
+
+
+@seeder(20, "panel")
+def seed_panels(now, rng, out):
+    from kuulas.accounts import services as accounts
+
+    from .invitations import services as invitations
+    from .invitations.models import Invitation
+    from .recruitment.models import RECRUITING, RECRUITMENT_CLOSED
+    from .selection import services as selection
+    from kuulas.extensions import db
+    from sqlalchemy import select
+
+    panel = _panel(
+        ("Pirkanmaan asukaspaneeli 2026", "Birkalands invånarpanel 2026",
+         "Pirkanmaa resident panel 2026"),
+        ("Etsimme noin 40 asukasta pohtimaan hyvinvointialueen palveluiden tulevaisuutta. "
+         "Jäsenet arvotaan ilmoittautuneista niin, että paneeli vastaa väestöä.",
+         "Vi söker cirka 40 invånare som funderar på välfärdsområdets framtida tjänster. "
+         "Medlemmarna lottas bland de anmälda så att panelen motsvarar befolkningen.",
+         "We are looking for about 40 residents to consider the future of the county's "
+         "services. Members are drawn from the volunteers so that the panel mirrors the "
+         "population."),
+        "resident", 40, now - timedelta(days=10), now + timedelta(days=20), FEATURES, now)
+    panel.state = RECRUITING
+    _volunteers(panel, 1000, rng, now, FEATURES)
+    out.append(f"panel: '{panel.name_fi}' recruiting with 1000 volunteers (/paneelit/{panel.id})")
+
+    client_features = FEATURES[:3] + [("service", "Oletko käyttänyt sosiaali- tai terveyspalveluita "
+                                       "viimeisen vuoden aikana?", "Har du använt social- eller "
+                                       "hälsotjänster under det senaste året?", "Have you used "
+                                       "social or health services in the past year?", SERVICE, True)]
+    done = _panel(
+        ("Asiakaspaneeli: omalääkärimalli", "Klientpanel: egenläkarmodellen",
+         "Client panel: the personal doctor model"),
+        ("Asiakaspaneeli arvioi omalääkärimallia. Jäsenet on arvottu ja kutsuttu.",
+         "Klientpanelen bedömer egenläkarmodellen. Medlemmarna har lottats och bjudits in.",
+         "The client panel assesses the personal doctor model. Members have been drawn and "
+         "invited."),
+        "client", 12, now - timedelta(days=60), now - timedelta(days=30), client_features, now)
+    _volunteers(done, 150, rng, now, client_features, accounts_too=True, prefix="jasen")
+    done.state = RECRUITMENT_CLOSED
+    db.session.flush()
+    preparer = accounts.find_by_email("valmistelija@example.fi")
+    selection.prepare_draw(done.id, seed_source="Lotto 2026-05-02 (demo)", actor=preparer, now=now)
+    selection.run_draw(done.id, seed_value="3 7 12 19 24 31 38", actor=preparer, now=now)
+    for inv in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)):
+        inv.state, inv.answered_at = "accepted", now
+    db.session.flush()
+    out.append(f"panel: '{done.name_fi}' drawn, 12 members accepted (/paneelit/{done.id}/arvonta)")

@@ -1,0 +1,66 @@
+"""Staff forms of the panel area (set-up, features, imports, quotas, draws)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from .recruitment.models import CLIENT, RESIDENT
+
+
+class PanelForm(FlaskForm):
+    name_fi = StringField(_l("Name in Finnish"), validators=[DataRequired(), Length(max=200)])
+    name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
+    description_fi = TextAreaField(_l("Description in Finnish"), validators=[DataRequired(), Length(max=5000)])
+    description_sv = TextAreaField(_l("Description in Swedish"), validators=[DataRequired(), Length(max=5000)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
+    kind = RadioField(_l("Kind of panel"), choices=[(RESIDENT, _l("Resident panel")),
+                                                    (CLIENT, _l("Client panel"))],
+                      default=RESIDENT, validators=[InputRequired()])
+    target_size = IntegerField(_l("Panel size (members)"), default=40,
+                               validators=[InputRequired(), NumberRange(min=2, max=1000)])
+    recruitment_opens_at = DateTimeLocalField(_l("Recruitment opens"), format="%Y-%m-%dT%H:%M",
+                                              validators=[InputRequired()])
+    recruitment_closes_at = DateTimeLocalField(_l("Recruitment closes"), format="%Y-%m-%dT%H:%M",
+                                               validators=[InputRequired()])
+    controller = StringField(_l("Controller of the personal data"),
+                             validators=[DataRequired(), Length(max=300)])
+    retention_days = IntegerField(_l("Retention period after the panel closes (days)"), default=180,
+                                  validators=[InputRequired(), NumberRange(min=0, max=3650)])
+    invitation_days = IntegerField(_l("Days to answer an invitation"), default=7,
+                                   validators=[InputRequired(), NumberRange(min=1, max=60)])
+    asks_address = BooleanField(_l("Ask for postal code and street address"))
+    one_per_household = BooleanField(_l("Only one person per household"))
+
+
+class FeatureForm(FlaskForm):
+    key = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    label_fi = StringField(_l("Question in Finnish"), validators=[DataRequired(), Length(max=200)])
+    label_sv = StringField(_l("Question in Swedish"), validators=[DataRequired(), Length(max=200)])
+    label_en = StringField(_l("Question in English"), validators=[Optional(), Length(max=200)])
+    categories = TextAreaField(_l("Categories"), validators=[DataRequired(), Length(max=10000)])
+    sensitive = BooleanField(_l("Sensitive (special-category data such as service use): optional, "
+                                "needs separate consent"))
+    allow_undisclosed = BooleanField(_l("Offer “prefer not to say”"), default=True)
+
+
+class CsvForm(FlaskForm):
+    file = FileField(_l("CSV file"))
+    text = TextAreaField(_l("…or paste the CSV here"), validators=[Optional(), Length(max=2_000_000)])
+
+
+class PrepareDrawForm(FlaskForm):
+    seed_source = StringField(_l("Where the seed will come from"),
+                              validators=[DataRequired(), Length(max=300)])
+
+
+class RunDrawForm(FlaskForm):
+    seed_value = StringField(_l("Announced seed value"), validators=[DataRequired(), Length(max=200)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state (CSRF only)."""

@@ -1,0 +1,77 @@
+"""Invitation answers (public, by one-time link), the staff invitation list and the
+moderators' roster."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from kuulas.clock import utcnow
+from kuulas.errors import Conflict, KuulasError, NotFound
+from kuulas.extensions import db, limiter
+from kuulas.web import staff_required
+
+from .. import rules
+from ..forms import ActionForm
+from ..recruitment.models import Volunteer
+from ..recruitment.services import get_panel
+from ..selection import services as selection
+from ..web import bp, flash_error
+from . import services
+from .models import ACCEPTED, DECLINED
+
+
+@bp.route("/paneelit/kutsu/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def invitation(token: str):
+    now = utcnow()
+    form = ActionForm()
+    try:
+        current = services.peek(token, now=now)
+        panel = get_panel(current.panel_id)
+        volunteer = db.session.get(Volunteer, current.volunteer_id)
+        if request.method == "POST" and form.validate_on_submit():
+            choice = request.form.get("answer")
+            if choice not in ("accept", "decline"):
+                raise NotFound()
+            services.answer(token, accept=choice == "accept",
+                            display_name=request.form.get("display_name"), now=now)
+            db.session.commit()
+            message = (_("Welcome to the panel! We will send you the details of the first "
+                         "session.") if choice == "accept"
+                       else _("Thank you for letting us know. Your seat will be offered to "
+                              "someone else."))
+            flash(message, "success")
+            return redirect(url_for("panel.invitation", token=token))
+    except services.LinkExpired as exc:
+        db.session.rollback()
+        return render_template("panel/link_problem.html", message=str(exc)), 410
+    except NotFound as exc:
+        db.session.rollback()
+        return render_template("panel/link_problem.html", message=str(exc)), 404
+    except Conflict as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("panel.invitation", token=token))
+    return render_template("panel/invitation.html", invitation=current, panel=panel,
+                           volunteer=volunteer, form=form)
+
+
+@bp.get("/hallinta/paneelit/<int:panel_id>/kutsut")
+@staff_required(rules.DRAW_RUN)
+def staff_invitations(panel_id: int):
+    panel = get_panel(panel_id)
+    rows = services.invitation_list(panel.id, actor=current_user, now=utcnow())
+    counts = {}
+    for row in rows:
+        counts[row.state] = counts.get(row.state, 0) + 1
+    return render_template("panel/staff_invitations.html", panel=panel, rows=rows,
+                           counts=counts, gaps=selection.gaps(panel), action=ActionForm())
+
+
+@bp.get("/hallinta/paneelit/<int:panel_id>/jasenet")
+@staff_required(rules.ROSTER_VIEW)
+def roster(panel_id: int):
+    panel = get_panel(panel_id)
+    names = services.roster(panel.id, actor=current_user, now=utcnow())
+    return render_template("panel/roster.html", panel=panel, names=names)

@@ -1,0 +1,55 @@
+"""Scheduled jobs of the panel area.  Each is idempotent: state changes are guarded
+UPDATEs, and a replacement draw runs only while an unfilled gap exists."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from kuulas import scheduler
+from kuulas.extensions import db
+
+log = logging.getLogger("panel.jobs")
+
+
+@scheduler.job("panel.recruitment", seconds=60)
+def recruitment(now):
+    from .recruitment import services
+
+    opened = services.open_due_recruitments(now)
+    closed = services.close_due_recruitments(now)
+    unconfirmed = services.delete_unconfirmed(now)
+    return {"opened": opened, "closed": closed, "unconfirmed_deleted": unconfirmed}
+
+
+@scheduler.job("panel.invitations", seconds=60)
+def invitations(now):
+    """Expire unanswered invitations past their deadline, then fill every gap with a
+    replacement draw (one panel's failure does not stop the others)."""
+    from .invitations import services as inv
+    from .recruitment.models import DRAWN, Panel
+    from .selection import services as selection
+
+    expired = inv.expire_due(now)
+    db.session.commit()
+    replaced = failed = 0
+    for panel_id in db.session.scalars(select(Panel.id).where(Panel.state == DRAWN)).all():
+        panel = db.session.get(Panel, panel_id)
+        if not selection.gaps(panel):
+            continue
+        try:
+            if selection.replacement_draw(panel_id, now=now) is not None:
+                replaced += 1
+            db.session.commit()
+        except Exception as exc:  # e.g. the pool can no longer meet the quotas
+            db.session.rollback()
+            failed += 1
+            log.warning("replacement draw for panel %s failed: %s", panel_id, exc)
+    return {"expired": expired, "replacement_draws": replaced, "failed": failed}
+
+
+@scheduler.job("panel.retention", seconds=3600)
+def retention(now):
+    from . import retention as ret
+
+    return {"purged_panels": ret.purge_due(now)}

@@ -1,0 +1,168 @@
+"""Panel set-up and recruitment tables: the panel, its features (stratification
+variables) with categories and population shares, and the volunteers with their answers.
+
+A volunteer's row, answers and address are personal data: withdrawal and the retention
+job delete them outright; only the aggregate counts kept on :class:`Panel` survive.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kuulas.clock import utcnow
+from kuulas.extensions import db
+
+RESIDENT, CLIENT = "resident", "client"
+# Panel states.  Recruitment opens and closes by the scheduler (or by hand).
+DRAFT, RECRUITING, RECRUITMENT_CLOSED, DRAWN, CLOSED = (
+    "draft", "recruiting", "recruitment_closed", "drawn", "closed")
+# Volunteer states
+PENDING, CONFIRMED = "pending", "confirmed"
+WEB, PAPER, PHONE = "web", "paper", "phone"
+# The value stored for "prefer not to say" (and for sensitive features without consent).
+UNDISCLOSED = "undisclosed"
+
+
+def localised(obj, field: str, locale: str | None) -> str:
+    """``obj.<field>_<locale>`` with Finnish, then any language, as the fallback."""
+    for lang in (locale or "fi", "fi", "sv", "en"):
+        value = getattr(obj, f"{field}_{lang}", None)
+        if value:
+            return value
+    return ""
+
+
+class Panel(db.Model):
+    __tablename__ = "panel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_fi: Mapped[str] = mapped_column(String(200))
+    name_sv: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    description_fi: Mapped[str] = mapped_column(Text, default="")
+    description_sv: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(16), default=RESIDENT)
+    target_size: Mapped[int]
+    recruitment_opens_at: Mapped[datetime]
+    recruitment_closes_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(24), default=DRAFT, index=True)
+    controller: Mapped[str] = mapped_column(String(300), default="")
+    retention_days: Mapped[int] = mapped_column(default=180)
+    asks_address: Mapped[bool] = mapped_column(default=False)
+    one_per_household: Mapped[bool] = mapped_column(default=False)
+    invitation_days: Mapped[int] = mapped_column(default=7)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
+    # Aggregate pool counts frozen when personal data is deleted:
+    # {"total": n, "features": {feature_key: {value: count}}}
+    aggregate: Mapped[dict | None] = mapped_column(JSON)
+
+    features: Mapped[list["Feature"]] = relationship(
+        back_populates="panel", cascade="all, delete-orphan", order_by="Feature.position",
+        lazy="selectin")
+
+    def name(self, locale=None) -> str:
+        return localised(self, "name", locale)
+
+    def description(self, locale=None) -> str:
+        return localised(self, "description", locale)
+
+    def recruiting(self, now: datetime) -> bool:
+        return (self.state == RECRUITING and self.recruitment_opens_at <= now
+                < self.recruitment_closes_at)
+
+
+class Feature(db.Model):
+    __tablename__ = "panel_feature"
+    __table_args__ = (UniqueConstraint("panel_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    label_fi: Mapped[str] = mapped_column(String(200))
+    label_sv: Mapped[str] = mapped_column(String(200), default="")
+    label_en: Mapped[str] = mapped_column(String(200), default="")
+    # Special-category data (e.g. "client of a social or health service"): optional,
+    # asked only after a separate explicit consent, never shown to moderators.
+    sensitive: Mapped[bool] = mapped_column(default=False)
+    allow_undisclosed: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    panel: Mapped[Panel] = relationship(back_populates="features")
+    categories: Mapped[list["Category"]] = relationship(
+        back_populates="feature", cascade="all, delete-orphan", order_by="Category.position",
+        lazy="selectin")
+
+    def label(self, locale=None) -> str:
+        return localised(self, "label", locale)
+
+
+class Category(db.Model):
+    __tablename__ = "panel_category"
+    __table_args__ = (UniqueConstraint("feature_id", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feature_id: Mapped[int] = mapped_column(ForeignKey("panel_feature.id", ondelete="CASCADE"),
+                                            index=True)
+    value: Mapped[str] = mapped_column(String(60))
+    label_fi: Mapped[str] = mapped_column(String(200))
+    label_sv: Mapped[str] = mapped_column(String(200), default="")
+    label_en: Mapped[str] = mapped_column(String(200), default="")
+    population_share: Mapped[float] = mapped_column(default=0.0)   # percent, 0-100
+    position: Mapped[int] = mapped_column(default=0)
+
+    feature: Mapped[Feature] = relationship(back_populates="categories")
+
+    def label(self, locale=None) -> str:
+        return localised(self, "label", locale)
+
+
+class Volunteer(db.Model):
+    __tablename__ = "panel_volunteer"
+    __table_args__ = (UniqueConstraint("panel_id", "email"),
+                      UniqueConstraint("panel_id", "household_key"),
+                      UniqueConstraint("pseudonym"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"),
+                                                   index=True)
+    email: Mapped[str] = mapped_column(String(254))            # normalised
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="fi")
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    address: Mapped[str | None] = mapped_column(String(200))
+    # sha256 of the normalised postal code + address; NULL when the rule is off.
+    household_key: Mapped[str | None] = mapped_column(String(64))
+    # Random id used in every published file: never derived from the e-mail.
+    pseudonym: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(8), default=WEB)
+    state: Mapped[str] = mapped_column(String(12), default=PENDING, index=True)
+    consent_at: Mapped[datetime]
+    sensitive_consent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan", lazy="selectin")
+
+    def values(self) -> dict[str, str]:
+        """feature key -> category value (or UNDISCLOSED)."""
+        return {a.feature_key: a.value for a in self.answers}
+
+
+class Answer(db.Model):
+    __tablename__ = "panel_answer"
+    __table_args__ = (UniqueConstraint("volunteer_id", "feature_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("panel_volunteer.id", ondelete="CASCADE"),
+                                              index=True)
+    feature_key: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(60))
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="answers")

@@ -1,0 +1,310 @@
+"""Recruitment pages: the staff set-up and pool views, and the public sign-up,
+confirmation and own-registration pages."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from kuulas.accounts import services as accounts
+from kuulas.clock import utcnow
+from kuulas.errors import KuulasError, NotFound
+from kuulas.extensions import db, limiter
+from kuulas.mail import services as mail
+from kuulas.web import staff_required
+
+from .. import rules
+from ..forms import ActionForm, CsvForm, FeatureForm, PanelForm
+from ..web import bp, flash_error, locale, read_upload
+from . import services
+from .forms import answers_from, feature_field_name, signup_form
+from .models import Panel
+
+
+# --- staff: set-up ------------------------------------------------------------------------
+
+@bp.get("/hallinta/paneelit")
+@staff_required(rules.ROSTER_VIEW)
+def staff_list():
+    from sqlalchemy import select
+
+    panels = db.session.scalars(select(Panel).order_by(Panel.created_at.desc())).all()
+    return render_template("panel/staff_list.html", panels=panels)
+
+
+def _panel_data(form: PanelForm) -> dict:
+    return {name: getattr(form, name).data for name in services.PANEL_FIELDS}
+
+
+@bp.route("/hallinta/paneelit/uusi", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def staff_new():
+    form = PanelForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            panel = services.create_panel(_panel_data(form), actor=current_user, now=utcnow())
+        except KuulasError as exc:
+            db.session.rollback()
+            flash_error(exc)
+            status = exc.status
+        else:
+            db.session.commit()
+            flash(_("The panel was created. Next, add its features."), "success")
+            return redirect(url_for("panel.staff_panel", panel_id=panel.id))
+    elif form.errors:
+        status = 400
+    return render_template("panel/staff_form.html", form=form, panel=None), status
+
+
+@bp.route("/hallinta/paneelit/<int:panel_id>", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def staff_panel(panel_id: int):
+    panel = services.get_panel(panel_id)
+    form = PanelForm(obj=panel)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_panel(panel.id, _panel_data(form), actor=current_user, now=utcnow())
+        except KuulasError as exc:
+            db.session.rollback()
+            flash_error(exc)
+            status = exc.status
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("panel.staff_panel", panel_id=panel.id))
+    elif form.errors:
+        status = 400
+    return render_template("panel/staff_panel.html", panel=panel, form=form,
+                           problems=services.check_ready(panel), action=ActionForm()), status
+
+
+@bp.route("/hallinta/paneelit/<int:panel_id>/taustamuuttujat", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def staff_features(panel_id: int):
+    panel = services.get_panel(panel_id)
+    form, csv_form = FeatureForm(prefix="feature"), CsvForm(prefix="shares")
+    details, status = [], 200
+    if request.method == "POST" and "feature-key" in request.form:
+        if form.validate_on_submit():
+            try:
+                categories = services.parse_categories(form.categories.data)
+                services.save_feature(panel.id, key=form.key.data, label_fi=form.label_fi.data,
+                                      label_sv=form.label_sv.data, label_en=form.label_en.data or "",
+                                      sensitive=form.sensitive.data,
+                                      allow_undisclosed=form.allow_undisclosed.data,
+                                      categories=categories, actor=current_user, now=utcnow())
+            except KuulasError as exc:
+                db.session.rollback()
+                details, status = flash_error(exc), exc.status
+            else:
+                db.session.commit()
+                flash(_("The feature was saved."), "success")
+                return redirect(url_for("panel.staff_features", panel_id=panel.id))
+        else:
+            status = 400
+    elif request.method == "POST":
+        if csv_form.validate_on_submit():
+            try:
+                n = services.import_shares(panel.id, read_upload(csv_form), actor=current_user,
+                                           now=utcnow())
+            except KuulasError as exc:
+                db.session.rollback()
+                details, status = flash_error(exc), exc.status
+            else:
+                db.session.commit()
+                flash(_("Population shares updated for %(n)s categories.", n=n), "success")
+                return redirect(url_for("panel.staff_features", panel_id=panel.id))
+        else:
+            status = 400
+    return render_template("panel/staff_features.html", panel=panel, form=form,
+                           csv_form=csv_form, details=details, action=ActionForm()), status
+
+
+@bp.post("/hallinta/paneelit/<int:panel_id>/taustamuuttujat/<int:feature_id>/poista")
+@staff_required(rules.MANAGE)
+def staff_feature_delete(panel_id: int, feature_id: int):
+    if ActionForm().validate_on_submit():
+        try:
+            services.delete_feature(panel_id, feature_id, actor=current_user, now=utcnow())
+        except KuulasError as exc:
+            db.session.rollback()
+            flash_error(exc)
+        else:
+            db.session.commit()
+            flash(_("The feature was removed."), "success")
+    return redirect(url_for("panel.staff_features", panel_id=panel_id))
+
+
+@bp.post("/hallinta/paneelit/<int:panel_id>/tila/<action>")
+@staff_required(rules.MANAGE)
+def staff_state(panel_id: int, action: str):
+    from .. import retention
+
+    handlers = {"julkaise": services.publish, "sulje-rekrytointi": services.close_recruitment_now,
+                "sulje": retention.close_panel}
+    if action not in handlers:
+        raise NotFound()
+    if ActionForm().validate_on_submit():
+        try:
+            handlers[action](panel_id, actor=current_user, now=utcnow())
+        except KuulasError as exc:
+            db.session.rollback()
+            for detail in flash_error(exc):
+                flash(detail, "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(url_for("panel.staff_panel", panel_id=panel_id))
+
+
+@bp.route("/hallinta/paneelit/<int:panel_id>/pooli", methods=["GET", "POST"])
+@staff_required(rules.POOL_VIEW)
+def staff_pool(panel_id: int):
+    csv_form = CsvForm(prefix="volunteers")
+    details, status = [], 200
+    if request.method == "POST":
+        if csv_form.validate_on_submit():
+            try:
+                n = services.import_volunteers(panel_id, read_upload(csv_form),
+                                               actor=current_user, now=utcnow())
+            except KuulasError as exc:
+                db.session.rollback()
+                details, status = flash_error(exc), exc.status
+            else:
+                db.session.commit()
+                flash(_("%(n)s volunteers were imported.", n=n), "success")
+                return redirect(url_for("panel.staff_pool", panel_id=panel_id))
+        else:
+            status = 400
+    view = services.pool_view(panel_id, actor=current_user, now=utcnow(), locale=locale())
+    return render_template("panel/staff_pool.html", view=view, panel=view["panel"],
+                           csv_form=csv_form, details=details), status
+
+
+# --- public: sign-up ----------------------------------------------------------------------
+
+def _signup_key() -> str:
+    return "panel-signup:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/paneelit/<int:panel_id>", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@limiter.limit("3 per hour", key_func=_signup_key, methods=["POST"])
+def recruit(panel_id: int):
+    panel = services.get_panel(panel_id)
+    if panel.state == "draft":
+        raise NotFound()
+    now = utcnow()
+    form = signup_form(panel, locale())
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                volunteer, token = services.register(
+                    panel.id, email=form.email.data, display_name=form.display_name.data,
+                    answers=answers_from(form, panel), consent=form.consent.data,
+                    sensitive_consent=bool(getattr(form, "sensitive_consent", None)
+                                           and form.sensitive_consent.data),
+                    postal_code=getattr(form, "postal_code", None) and form.postal_code.data or "",
+                    address=getattr(form, "address", None) and form.address.data or "",
+                    locale=locale(), now=now)
+                from flask import current_app
+
+                mail.queue_template(
+                    volunteer.email, "panel/confirm", locale=volunteer.locale,
+                    category="panel_confirm", now=now, panel_name=panel.name(volunteer.locale),
+                    link=current_app.config["SITE_URL"].rstrip("/")
+                    + url_for("panel.confirm", token=token))
+            except KuulasError as exc:
+                db.session.rollback()
+                flash_error(exc)
+                status = exc.status
+            else:
+                db.session.commit()
+                return render_template("panel/signup_sent.html", panel=panel,
+                                       email=volunteer.email)
+        else:
+            status = 400
+    return render_template("panel/recruit.html", panel=panel, form=form,
+                           recruiting=panel.recruiting(now), now=now), status
+
+
+@bp.route("/paneelit/vahvista/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def confirm(token: str):
+    form = ActionForm()
+    now = utcnow()
+    try:
+        if request.method == "POST" and form.validate_on_submit():
+            volunteer = services.confirm(token, now=now)
+            account = db.session.get(accounts.Account, volunteer.account_id)
+            db.session.commit()
+            session.clear()
+            login_user(account)
+            session.permanent = True
+            flash(_("Thank you! Your registration is confirmed."), "success")
+            return redirect(url_for("panel.own", panel_id=volunteer.panel_id))
+        accounts.peek_token(token, services.PURPOSE_CONFIRM, now=now)
+    except (accounts.TokenExpired, accounts.TokenUsed):
+        db.session.rollback()
+        return render_template("panel/link_problem.html", message=_(
+            "This confirmation link has expired or has already been used. If you already "
+            "confirmed, sign in to see your registration; otherwise register again.")), 410
+    except (accounts.TokenInvalid, NotFound):
+        db.session.rollback()
+        return render_template("panel/link_problem.html", message=_(
+            "This confirmation link is not valid. Check that you copied the whole link.")), 404
+    return render_template("panel/confirm.html", form=form)
+
+
+@bp.route("/paneelit/<int:panel_id>/oma", methods=["GET", "POST"])
+def own(panel_id: int):
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in", next=request.path))
+    now = utcnow()
+    panel = services.get_panel(panel_id)
+    volunteer = services.registration_of(panel.id, current_user)
+    values = volunteer.values()
+    form = signup_form(panel, locale(), with_email=False, with_consent=False,
+                       obj_values=values)
+    if request.method == "GET":
+        form.display_name.data = volunteer.display_name
+        if hasattr(form, "sensitive_consent"):
+            form.sensitive_consent.data = volunteer.sensitive_consent_at is not None
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.update_registration(
+                    panel.id, display_name=form.display_name.data,
+                    answers=answers_from(form, panel),
+                    sensitive_consent=bool(getattr(form, "sensitive_consent", None)
+                                           and form.sensitive_consent.data),
+                    actor=current_user, now=now)
+            except KuulasError as exc:
+                db.session.rollback()
+                flash_error(exc)
+                status = exc.status
+            else:
+                db.session.commit()
+                flash(_("Your answers were saved."), "success")
+                return redirect(url_for("panel.own", panel_id=panel.id))
+        else:
+            status = 400
+    return render_template("panel/own.html", panel=panel, volunteer=volunteer, form=form,
+                           values=values, withdraw_form=ActionForm(prefix="withdraw"),
+                           editable=panel.state in ("scheduled", "recruiting")), status
+
+
+@bp.post("/paneelit/<int:panel_id>/oma/peru")
+def withdraw(panel_id: int):
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in"))
+    if ActionForm(prefix="withdraw").validate_on_submit():
+        services.withdraw(panel_id, actor=current_user, now=utcnow())
+        db.session.commit()
+        flash(_("Your registration was withdrawn and your data deleted."), "success")
+        return redirect(url_for("accounts.resident_home"))
+    return redirect(url_for("panel.own", panel_id=panel_id))

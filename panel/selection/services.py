@@ -1,0 +1,259 @@
+"""Selection services: quotas, the published pool snapshot and hash, the draw through
+the sortition engine, replacement draws and the public report.
+
+Never stores names or e-mail addresses in a draw: the published files hold only the
+volunteers' random pseudonyms and their category values.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from kuulas import access
+from kuulas.errors import Conflict, KuulasError, NotFound, ValidationFailed
+from kuulas.extensions import db
+
+from .. import rules
+from ..errors import DetailedValidation
+from ..recruitment.models import (CLOSED, CONFIRMED, DRAWN, RECRUITING, RECRUITMENT_CLOSED,
+                                  UNDISCLOSED, Panel, Volunteer)
+from ..recruitment.services import get_panel
+from . import engine
+from .models import DONE, INITIAL, PREPARED, REPLACEMENT, Draw, QuotaRow
+from .quotas import default_quota
+
+
+# --- quotas -----------------------------------------------------------------------------
+
+def quota_rows(panel: Panel) -> list[QuotaRow]:
+    """The panel's quotas, derived from the shares on first use."""
+    rows = db.session.scalars(select(QuotaRow).where(QuotaRow.panel_id == panel.id)
+                              .order_by(QuotaRow.id)).all()
+    if rows:
+        return list(rows)
+    out = []
+    for feature in panel.features:
+        for c in feature.categories:
+            low, high, target = default_quota(c.population_share, panel.target_size)
+            out.append(QuotaRow(panel_id=panel.id, feature_key=feature.key, value=c.value,
+                                min=low, max=high, target=target))
+        if feature.allow_undisclosed or feature.sensitive:
+            out.append(QuotaRow(panel_id=panel.id, feature_key=feature.key, value=UNDISCLOSED,
+                                min=0, max=panel.target_size, target=None))
+    return out
+
+
+def check_quotas(panel: Panel, values: dict[tuple[str, str], tuple[int, int]]) -> list:
+    problems = []
+    known = {(f.key, c.value) for f in panel.features for c in f.categories}
+    known |= {(f.key, UNDISCLOSED) for f in panel.features if f.allow_undisclosed or f.sensitive}
+    k = panel.target_size
+    for (key, value), (low, high) in values.items():
+        if (key, value) not in known:
+            problems.append(_l("“%(value)s” is not a category of the panel's feature “%(feature)s”.")
+                            % {"value": value, "feature": key})
+        elif low < 0 or high < low:
+            problems.append(_l("%(feature)s = %(value)s: the minimum (%(min)s) must be at least 0 "
+                               "and at most the maximum (%(max)s).")
+                            % {"feature": key, "value": value, "min": low, "max": high})
+    for feature in panel.features:
+        mins = sum(lo for (fk, _v), (lo, _hi) in values.items() if fk == feature.key)
+        maxes = sum(hi for (fk, _v), (_lo, hi) in values.items() if fk == feature.key)
+        if mins > k:
+            problems.append(_l("The minimums of “%(feature)s” add up to %(sum)s, more than the "
+                               "panel size %(k)s.") % {"feature": feature.label(), "sum": mins, "k": k})
+        if maxes < k:
+            problems.append(_l("The maximums of “%(feature)s” add up to %(sum)s, less than the "
+                               "panel size %(k)s.") % {"feature": feature.label(), "sum": maxes, "k": k})
+    return problems
+
+
+def save_quotas(panel_id: int, values: dict[tuple[str, str], tuple[int, int]], *, actor,
+                now: datetime) -> list[QuotaRow]:
+    panel = get_panel(panel_id)
+    access.require(actor, rules.DRAW_RUN, panel, now=now)
+    _no_draw_yet(panel)
+    rows = {(r.feature_key, r.value): r for r in quota_rows(panel)}
+    merged = {key: (r.min, r.max) for key, r in rows.items()}
+    merged.update(values)
+    problems = check_quotas(panel, merged)
+    if problems:
+        raise DetailedValidation(_l("The quotas were not saved."), problems)
+    for key, (low, high) in merged.items():
+        row = rows[key]
+        row.min, row.max = low, high
+        db.session.add(row)
+    return list(rows.values())
+
+
+def _no_draw_yet(panel: Panel) -> None:
+    if db.session.scalar(select(func.count()).select_from(Draw).where(
+            Draw.panel_id == panel.id, Draw.state == DONE)):
+        raise Conflict(_l("The draw has been run: its quotas can no longer change."))
+
+
+# --- the pool snapshot ------------------------------------------------------------------
+
+def pool_people(panel: Panel) -> list[dict]:
+    """Confirmed volunteers as ``{"id": pseudonym, <feature>: value}``, sorted by pseudonym
+    (random, so the order leaks nothing about who registered when)."""
+    volunteers = db.session.scalars(select(Volunteer).where(
+        Volunteer.panel_id == panel.id, Volunteer.state == CONFIRMED)
+        .order_by(Volunteer.pseudonym)).all()
+    keys = [f.key for f in panel.features]
+    people = []
+    for v in volunteers:
+        values = v.values()
+        people.append({"id": v.pseudonym, **{k: values.get(k, UNDISCLOSED) for k in keys}})
+    return people
+
+
+def prepare_draw(panel_id: int, *, seed_source: str, actor, now: datetime) -> Draw:
+    """Freeze the pseudonymised pool and quotas and publish their hash.  The seed is not
+    known yet: it comes later from the announced public source."""
+    panel = get_panel(panel_id)
+    access.require(actor, rules.DRAW_RUN, panel, now=now)
+    if panel.state != RECRUITMENT_CLOSED:
+        raise Conflict(_l("Close recruitment before preparing the draw."))
+    seed_source = (seed_source or "").strip()
+    if not seed_source:
+        raise ValidationFailed(_l("Say where the seed will come from, for example a future "
+                                  "lottery draw, before publishing the pool."))
+    _no_draw_yet(panel)
+    quotas = quota_rows(panel)
+    values = {(r.feature_key, r.value): (r.min, r.max) for r in quotas}
+    problems = check_quotas(panel, values)
+    people = pool_people(panel)
+    if len(people) < panel.target_size:
+        problems.append(_l("The pool has %(n)s confirmed volunteers, fewer than the panel size "
+                           "%(k)s.") % {"n": len(people), "k": panel.target_size})
+    if problems:
+        raise DetailedValidation(_l("The draw cannot be prepared yet."), problems)
+    for row in quotas:
+        db.session.add(row)  # derived defaults become the published quotas
+    keys = [f.key for f in panel.features]
+    people_csv = engine.people_csv(people, keys)
+    quotas_csv = engine.quotas_csv([(r.feature_key, r.value, r.min, r.max) for r in quotas])
+    existing = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id,
+                                                    Draw.kind == INITIAL))
+    if existing is not None:
+        db.session.delete(existing)   # a prepared, never-run draw is replaced
+        db.session.flush()
+    draw = Draw(panel_id=panel.id, number=1, kind=INITIAL, state=PREPARED,
+                size=panel.target_size, seed_source=seed_source[:300], people_csv=people_csv,
+                quotas_csv=quotas_csv, pool_hash=engine.hash_files(people_csv, quotas_csv,
+                                                                    panel.target_size),
+                prepared_at=now)
+    db.session.add(draw)
+    db.session.flush()
+    return draw
+
+
+def run_draw(panel_id: int, *, seed_value: str, actor, now: datetime) -> Draw:
+    """Run the prepared draw with the announced seed value and invite the selected."""
+    from ..invitations import services as invitations
+
+    panel = get_panel(panel_id)
+    access.require(actor, rules.DRAW_RUN, panel, now=now)
+    draw = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id, Draw.kind == INITIAL))
+    if draw is None:
+        raise Conflict(_l("Prepare the draw first, so that its pool hash is published."))
+    if draw.state == DONE:
+        raise Conflict(_l("The draw has already been run."))
+    seed_value = (seed_value or "").strip()
+    if not seed_value:
+        raise ValidationFailed(_l("Enter the announced seed value."))
+    _execute(draw, seed_value)
+    draw.run_at = now
+    panel.state = DRAWN
+    invitations.invite(panel, draw, draw.selected, now=now)
+    return draw
+
+
+def _execute(draw: Draw, seed_value: str) -> None:
+    try:
+        result = engine.run(draw.people_csv, draw.quotas_csv, draw.size, seed_value,
+                            forced_csv=draw.forced_csv, excluded_csv=draw.excluded_csv)
+    except engine.EngineProblem as exc:
+        raise DetailedValidation(exc.reason, exc.details, code=exc.code) from None
+    draw.seed_value = seed_value
+    draw.seed = result.seed
+    draw.algorithm = result.algorithm
+    draw.version = result.version
+    draw.selected = sorted(result.selected)
+    draw.probabilities_csv = result.probabilities_csv
+    targets = {(r.feature_key, r.value): r.target for r in db.session.scalars(
+        select(QuotaRow).where(QuotaRow.panel_id == draw.panel_id))}
+    report = dict(result.report)
+    report["categories"] = [{**c, "target": targets.get((c["feature"], c["value"]))}
+                            for c in report["categories"]]
+    draw.report = report
+    draw.state = DONE
+
+
+def gaps(panel: Panel) -> list:
+    from ..invitations.models import GAP_STATES, Invitation
+
+    return list(db.session.scalars(select(Invitation).where(
+        Invitation.panel_id == panel.id, Invitation.state.in_(GAP_STATES),
+        Invitation.replaced_by_draw_id.is_(None))))
+
+
+def replacement_draw(panel_id: int, *, actor=None, now: datetime) -> Draw | None:
+    """Fill the seats left by declines, missed deadlines and withdrawals: keep everyone
+    who accepted or has not yet answered, exclude everyone ever invited who left, and
+    still meet the quotas.  The seed is derived from the announced value and the draw
+    number, so this draw is as reproducible as the first.  ``actor=None`` is the job."""
+    from ..invitations import services as invitations
+    from ..invitations.models import OPEN_STATES, Invitation
+
+    panel = get_panel(panel_id)
+    if actor is not None:
+        access.require(actor, rules.DRAW_RUN, panel, now=now)
+    if panel.state != DRAWN:
+        raise Conflict(_l("Replacement draws are made only after the draw, while the panel "
+                          "is being formed."))
+    open_gaps = gaps(panel)
+    if not open_gaps:
+        return None
+    first = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id, Draw.kind == INITIAL))
+    invited = db.session.scalars(select(Invitation).where(Invitation.panel_id == panel.id)).all()
+    forced = sorted({i.pseudonym for i in invited if i.state in OPEN_STATES})
+    excluded = sorted({i.pseudonym for i in invited if i.state not in OPEN_STATES})
+    # Volunteers who withdrew before being drawn have no data left: they cannot be invited.
+    present = set(db.session.scalars(select(Volunteer.pseudonym).where(
+        Volunteer.panel_id == panel.id)))
+    pool_ids = engine.ids_of(first.people_csv)
+    excluded = sorted(set(excluded) | {pid for pid in pool_ids if pid not in present})
+    number = (db.session.scalar(select(func.max(Draw.number)).where(Draw.panel_id == panel.id))
+              or 1) + 1
+    draw = Draw(panel_id=panel.id, number=number, kind=REPLACEMENT, state=PREPARED,
+                size=first.size, seed_source=first.seed_source, people_csv=first.people_csv,
+                quotas_csv=first.quotas_csv, forced_csv=engine.ids_csv(forced),
+                excluded_csv=engine.ids_csv(excluded), pool_hash=first.pool_hash,
+                prepared_at=now)
+    db.session.add(draw)
+    db.session.flush()
+    _execute(draw, f"{first.seed_value}#{number}")
+    draw.run_at = now
+    new = sorted(set(draw.selected) - set(forced))
+    for gap in open_gaps:
+        gap.replaced_by_draw_id = draw.id
+    invitations.invite(panel, draw, new, now=now)
+    return draw
+
+
+# --- reading ----------------------------------------------------------------------------
+
+def draws(panel_id: int) -> list[Draw]:
+    return list(db.session.scalars(select(Draw).where(Draw.panel_id == panel_id)
+                                   .order_by(Draw.number)))
+
+
+def public_draw(panel_id: int, number: int) -> Draw:
+    draw = db.session.scalar(select(Draw).where(Draw.panel_id == panel_id, Draw.number == number))
+    if draw is None:
+        raise NotFound(_l("No such draw."))
+    return draw
