@@ -26,6 +26,34 @@ def _store() -> OrderedDict:
     return current_app.extensions.setdefault("outcomes_page_cache", OrderedDict())
 
 
+STAMP_SECONDS = 2.0
+
+
+def stamp(name, compute):
+    """The database stamp for ``name``, remembered for ``STAMP_SECONDS`` so a cached page
+    is served without touching the database.  Writes in this process call
+    :func:`invalidate`, so here a change shows at once; other worker processes see it
+    within STAMP_SECONDS."""
+    import time
+
+    from flask import current_app
+
+    memo = current_app.extensions.setdefault("outcomes_stamp_memo", {})
+    now = time.monotonic()
+    hit = memo.get(name)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = compute()
+    memo[name] = (now + STAMP_SECONDS, value)
+    return value
+
+
+def invalidate() -> None:
+    from flask import current_app
+
+    current_app.extensions.setdefault("outcomes_stamp_memo", {}).clear()
+
+
 def cacheable() -> bool:
     from flask import session
 

@@ -131,6 +131,9 @@ def _log(outcome: Outcome, action: str, now: datetime, actor=None, detail: str =
     outcome.changes.append(OutcomeChange(at=now, action=action, detail=detail[:500],
                                          actor_id=getattr(actor, "id", None), mails_queued=mails))
     outcome.updated_at = now
+    from . import cache
+
+    cache.invalidate()
     if outcome.id is not None:
         outcome.revision = Outcome.revision + 1  # atomic in SQL; caches key on it
 
@@ -291,6 +294,9 @@ def publish_due(now: datetime) -> int:
                                                       Outcome.publish_at <= now)).all()
     done = 0
     for outcome_id in due:
+        from . import cache
+
+        cache.invalidate()
         flipped = db.session.execute(
             update(Outcome).where(Outcome.id == outcome_id, Outcome.state == SCHEDULED)
             .values(state=PUBLISHED, published_at=Outcome.publish_at, publish_at=None)).rowcount

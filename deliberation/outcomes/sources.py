@@ -122,8 +122,33 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
     panel_id = d.get("panel_id")
     panel_api = _api("panel")
     if panel_id and panel_api is not None:
-        data.composition = panel_api.composition(panel_id, d.get("member_account_ids") or None)
+        data.composition = composition_snapshot(panel_api, panel_id, d.get("member_account_ids") or None, locale)
     return data
+
+
+def _share(value):
+    """panel.api gives percentages (0-100); outcomes keep shares 0..1."""
+    if value is None:
+        return None
+    value = float(value)
+    return value / 100.0 if value > 1.0 else value
+
+
+def composition_snapshot(panel_api, panel_id, account_ids, locale) -> list[dict]:
+    """Counts per category for the features that may be shown publicly (sensitive ones,
+    such as service use, are left out entirely).  Exact counts are kept so staff metrics
+    can compute representativeness; every public view suppresses cells under 5."""
+    public_keys = {f["feature"] for f in panel_api.composition(panel_id, account_ids, locale=locale, public=True)}
+    out = []
+    for f in panel_api.composition(panel_id, account_ids, locale=locale, public=False):
+        if f["feature"] not in public_keys:
+            continue
+        out.append({"feature": str(f["feature"]), "label": str(f["label"]),
+                    "categories": [{"value": str(c["value"]), "label": str(c["label"]),
+                                    "count": int(c.get("count") or 0),
+                                    "population_share": _share(c.get("population_share"))}
+                                   for c in f.get("categories") or []]})
+    return out
 
 
 def recipients(kind: str, source_id: int, *, include_requested: bool) -> list[tuple[str, str]]:

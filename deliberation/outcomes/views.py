@@ -33,12 +33,12 @@ def index():
         items = services.list_public(year=year, kind=kind, status=status)
         return render_template("outcomes/index.html", items=items, years=services.public_years(),
                                year=year, kind=kind, status=status, kinds=present.KIND_LABELS)
-    return cache.respond(services.public_stamp(), render)
+    return cache.respond(cache.stamp("list", services.public_stamp), render)
 
 
 @bp.get("/tulokset/<int:outcome_id>")
 def show(outcome_id: int):
-    revision = services.public_revision(outcome_id)
+    revision = cache.stamp(("outcome", outcome_id), lambda: services.public_revision(outcome_id))
     if revision is None:
         abort(404)
 
@@ -104,4 +104,4 @@ def feed():
                                feed_title=_("Outcomes of participation – %(org)s",
                                             org=current_app.config["ORGANISATION_NAME"]),
                                kinds=present.KIND_LABELS)
-    return cache.respond(("feed", services.public_stamp()), render, mimetype="application/atom+xml; charset=utf-8")
+    return cache.respond(("feed", cache.stamp("list", services.public_stamp)), render, mimetype="application/atom+xml; charset=utf-8")
