@@ -99,9 +99,9 @@ def impacts_form(**over):
 
 
 @pytest.mark.parametrize("over,message", [
-    ({"reason_0": ""}, "Explain in plain language"),
-    ({"minutes_url": "javascript:alert(1)"}, "minutes link"),
-    ({"minutes_url": "www.example.fi/pk"}, "minutes link"),
+    ({"reason_0": ""}, "Perustele selkeällä kielellä"),
+    ({"minutes_url": "javascript:alert(1)"}, "Pöytäkirjan linkin"),
+    ({"minutes_url": "www.example.fi/pk"}, "Pöytäkirjan linkin"),
 ])
 def test_bad_decision_input_saves_nothing(client, login, make_outcome, preparer, over, message):
     o = make_outcome()
