@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, StringField,
                      TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .recruitment.models import CLIENT, RESIDENT
@@ -18,8 +19,8 @@ class PanelForm(FlaskForm):
     description_fi = TextAreaField(_l("Description in Finnish"), validators=[DataRequired(), Length(max=5000)])
     description_sv = TextAreaField(_l("Description in Swedish"), validators=[DataRequired(), Length(max=5000)])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
-    kind = RadioField(_l("Kind of panel"), choices=[(RESIDENT, _l("Resident panel")),
-                                                    (CLIENT, _l("Client panel"))],
+    kind = RadioField(_l("Kind of panel"), choices=[SelectChoice(RESIDENT, _l("Resident panel")),
+                                                    SelectChoice(CLIENT, _l("Client panel"))],
                       default=RESIDENT, validators=[InputRequired()])
     target_size = IntegerField(_l("Panel size (members)"), default=40,
                                validators=[InputRequired(), NumberRange(min=2, max=1000)])

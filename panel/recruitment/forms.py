@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from .models import UNDISCLOSED
@@ -29,9 +30,9 @@ def signup_form(panel, locale: str, *, with_email: bool = True, with_consent: bo
         attrs["address"] = StringField(_l("Street address"), validators=[DataRequired(), Length(max=200)])
     has_sensitive = any(f.sensitive for f in panel.features)
     for feature in panel.features:
-        choices = [(c.value, c.label(locale)) for c in feature.categories]
+        choices = [SelectChoice(c.value, c.label(locale)) for c in feature.categories]
         if feature.allow_undisclosed or feature.sensitive:
-            choices.append((UNDISCLOSED, _l("Prefer not to say")))
+            choices.append(SelectChoice(UNDISCLOSED, _l("Prefer not to say")))
         required = not (feature.sensitive or feature.allow_undisclosed)
         attrs[feature_field_name(feature.key)] = RadioField(
             feature.label(locale), choices=choices,

@@ -21,7 +21,7 @@ from kuulas.errors import Conflict, NotFound, ValidationFailed
 from kuulas.extensions import db
 
 from .. import rules
-from ..errors import DetailedValidation
+from ..errors import DetailedValidation, Msg
 from .models import (CLIENT, CONFIRMED, DRAFT, PAPER, PENDING, PHONE, RECRUITING,
                      RECRUITMENT_CLOSED, RESIDENT, UNDISCLOSED, WEB, Answer, Category, Feature,
                      Panel, Volunteer)
@@ -88,12 +88,11 @@ def parse_categories(text: str) -> list[dict]:
         value = parts[0]
         share = _parse_share(parts[1] if len(parts) > 1 else "")
         if not VALUE_RE.match(value):
-            problems.append(_l("Line %(n)s: “%(value)s” is not a valid category code "
-                               "(letters, digits, - _ + . only).") % {"n": number, "value": value})
+            problems.append(Msg(_l("Line %(n)s: “%(value)s” is not a valid category code "
+                               "(letters, digits, - _ + . only)."), {"n": number, "value": value}))
             continue
         if share is None:
-            problems.append(_l("Line %(n)s: the population share must be a number from 0 to 100.")
-                            % {"n": number})
+            problems.append(Msg(_l("Line %(n)s: the population share must be a number from 0 to 100."), {"n": number}))
             continue
         labels = (parts + ["", "", ""])[2:5]
         out.append({"value": value, "share": share, "label_fi": labels[0] or value,
@@ -182,7 +181,7 @@ def read_csv(text: str, required: tuple[str, ...], *, file_label) -> list[dict]:
     """Rows of a CSV with the ``required`` header columns (comma or semicolon)."""
     text = (text or "").lstrip("\ufeff")
     if not text.strip():
-        raise ValidationFailed(_l("The file %(file)s is empty."), file=str(file_label))
+        raise ValidationFailed(_l("The file %(file)s is empty."), file=file_label)
     dialect = csv.excel
     first = text.splitlines()[0]
     if first.count(";") > first.count(","):
@@ -195,7 +194,7 @@ def read_csv(text: str, required: tuple[str, ...], *, file_label) -> list[dict]:
     if missing:
         raise ValidationFailed(_l("The file %(file)s has no column %(columns)s. Its first line must "
                                   "name the columns: %(expected)s."),
-                               file=str(file_label), columns=", ".join(missing),
+                               file=file_label, columns=", ".join(missing),
                                expected=",".join(required))
     reader.fieldnames = header
     return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
@@ -212,26 +211,23 @@ def import_shares(panel_id: int, text: str, *, actor, now: datetime) -> int:
     for number, row in enumerate(rows, start=2):
         feature = features.get(row["feature"])
         if feature is None:
-            problems.append(_l("Row %(n)s: the panel has no feature “%(feature)s”.")
-                            % {"n": number, "feature": row["feature"]})
+            problems.append(Msg(_l("Row %(n)s: the panel has no feature “%(feature)s”."), {"n": number, "feature": row["feature"]}))
             continue
         category = next((c for c in feature.categories if c.value == row["value"]), None)
         if category is None:
-            problems.append(_l("Row %(n)s: “%(value)s” is not a category of “%(feature)s”.")
-                            % {"n": number, "value": row["value"], "feature": feature.label()})
+            problems.append(Msg(_l("Row %(n)s: “%(value)s” is not a category of “%(feature)s”."), {"n": number, "value": row["value"], "feature": feature.label()}))
             continue
         share = _parse_share(row["population_share"])
         if share is None:
-            problems.append(_l("Row %(n)s: the population share must be a number from 0 to 100.")
-                            % {"n": number})
+            problems.append(Msg(_l("Row %(n)s: the population share must be a number from 0 to 100."), {"n": number}))
             continue
         updates[category.id] = (category, share)
     for feature in features.values():
         shares = [updates.get(c.id, (c, c.population_share))[1] for c in feature.categories]
         total = sum(shares)
         if any(c.id in updates for c in feature.categories) and abs(total - 100) > SHARE_TOLERANCE:
-            problems.append(_l("The population shares of “%(feature)s” add up to %(total)s %%, "
-                               "not 100 %%.") % {"feature": feature.label(), "total": f"{total:.1f}"})
+            problems.append(Msg(_l("The population shares of “%(feature)s” add up to %(total)s %%, "
+                                   "not 100 %%."), {"feature": feature.label(), "total": f"{total:.1f}"}))
     if problems:
         raise DetailedValidation(_l("Nothing was imported: fix these rows and try again."), problems)
     for category, share in updates.values():
@@ -247,8 +243,8 @@ def check_ready(panel: Panel) -> list:
     for feature in panel.features:
         total = sum(c.population_share for c in feature.categories)
         if abs(total - 100) > SHARE_TOLERANCE:
-            problems.append(_l("The population shares of “%(feature)s” add up to %(total)s %%, "
-                               "not 100 %%.") % {"feature": feature.label(), "total": f"{total:.1f}"})
+            problems.append(Msg(_l("The population shares of “%(feature)s” add up to %(total)s %%, "
+                                   "not 100 %%."), {"feature": feature.label(), "total": f"{total:.1f}"}))
     if not panel.controller.strip():
         problems.append(_l("Name the controller of the personal data."))
     return problems
@@ -469,39 +465,35 @@ def import_volunteers(panel_id: int, text: str, *, actor, now: datetime) -> int:
     for number, row in enumerate(rows, start=2):
         email = accounts.normalise_email(row["email"])
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            problems.append(_l("Row %(n)s: “%(email)s” is not an e-mail address.")
-                            % {"n": number, "email": row["email"]})
+            problems.append(Msg(_l("Row %(n)s: “%(email)s” is not an e-mail address."), {"n": number, "email": row["email"]}))
         elif email in seen_emails:
-            problems.append(_l("Row %(n)s: the same e-mail address as on row %(m)s.")
-                            % {"n": number, "m": seen_emails[email]})
+            problems.append(Msg(_l("Row %(n)s: the same e-mail address as on row %(m)s."), {"n": number, "m": seen_emails[email]}))
         elif db.session.scalar(select(Volunteer.id).where(Volunteer.panel_id == panel.id,
                                                            Volunteer.email == email)):
-            problems.append(_l("Row %(n)s: %(email)s is already registered for this panel.")
-                            % {"n": number, "email": email})
+            problems.append(Msg(_l("Row %(n)s: %(email)s is already registered for this panel."), {"n": number, "email": email}))
         seen_emails.setdefault(email, number)
         channel = row.get("channel") or PAPER
         if channel not in (PAPER, PHONE):
-            problems.append(_l("Row %(n)s: the channel must be “paper” or “phone”.") % {"n": number})
+            problems.append(Msg(_l("Row %(n)s: the channel must be “paper” or “phone”."), {"n": number}))
         for feature in panel.features:
             value = row.get(feature.key, "")
             allowed = {c.value for c in feature.categories}
             if value in allowed or (value in ("", UNDISCLOSED)
                                     and (feature.allow_undisclosed or feature.sensitive)):
                 continue
-            problems.append(_l("Row %(n)s: “%(value)s” is not a category of “%(feature)s” "
-                               "(allowed: %(allowed)s).")
-                            % {"n": number, "value": value, "feature": feature.key,
-                               "allowed": ", ".join(sorted(allowed))})
+            problems.append(Msg(_l("Row %(n)s: “%(value)s” is not a category of “%(feature)s” "
+                               "(allowed: %(allowed)s)."), {"n": number, "value": value, "feature": feature.key,
+                               "allowed": ", ".join(sorted(allowed))}))
         if panel.asks_address:
             if not re.fullmatch(r"\d{5}", row.get("postal_code", "")):
-                problems.append(_l("Row %(n)s: the postal code must have five digits.") % {"n": number})
+                problems.append(Msg(_l("Row %(n)s: the postal code must have five digits."), {"n": number}))
             elif panel.one_per_household:
                 key = household_key(row["postal_code"], row.get("address", ""))
                 if key in seen_households or db.session.scalar(
                         select(Volunteer.id).where(Volunteer.panel_id == panel.id,
                                                    Volunteer.household_key == key)):
-                    problems.append(_l("Row %(n)s: someone from this household is already "
-                                       "registered.") % {"n": number})
+                    problems.append(Msg(_l("Row %(n)s: someone from this household is already "
+                                       "registered."), {"n": number}))
                 seen_households[key] = number
     if problems:
         raise DetailedValidation(_l("Nothing was imported: fix these rows and try again."), problems)

@@ -171,8 +171,10 @@ HEADLINES = {
 }
 
 
-def describe(issue) -> str:
-    """One engine issue as a sentence in the current language."""
+def describe(issue):
+    """One engine issue as a lazily translated sentence."""
+    from ..errors import Msg
+
     params = dict(issue.params)
     template = MESSAGES.get(issue.code)
     if template is None and issue.code.startswith("quota_") or issue.code.startswith("infeasible"):
@@ -180,10 +182,7 @@ def describe(issue) -> str:
     if template is None:
         shown = ", ".join(f"{k}={v}" for k, v in params.items())
         return f"{issue.code} ({shown})" if shown else issue.code
-    try:
-        return str(template) % params
-    except (KeyError, TypeError, ValueError):
-        return str(template)
+    return Msg(template, params)
 
 
 def _infeasible_template(issue):

@@ -16,7 +16,7 @@ from kuulas.errors import Conflict, KuulasError, NotFound, ValidationFailed
 from kuulas.extensions import db
 
 from .. import rules
-from ..errors import DetailedValidation
+from ..errors import DetailedValidation, Msg
 from ..recruitment.models import (CLOSED, CONFIRMED, DRAWN, RECRUITING, RECRUITMENT_CLOSED,
                                   UNDISCLOSED, Panel, Volunteer)
 from ..recruitment.services import get_panel
@@ -52,21 +52,19 @@ def check_quotas(panel: Panel, values: dict[tuple[str, str], tuple[int, int]]) -
     k = panel.target_size
     for (key, value), (low, high) in values.items():
         if (key, value) not in known:
-            problems.append(_l("“%(value)s” is not a category of the panel's feature “%(feature)s”.")
-                            % {"value": value, "feature": key})
+            problems.append(Msg(_l("“%(value)s” is not a category of the panel's feature “%(feature)s”."), {"value": value, "feature": key}))
         elif low < 0 or high < low:
-            problems.append(_l("%(feature)s = %(value)s: the minimum (%(min)s) must be at least 0 "
-                               "and at most the maximum (%(max)s).")
-                            % {"feature": key, "value": value, "min": low, "max": high})
+            problems.append(Msg(_l("%(feature)s = %(value)s: the minimum (%(min)s) must be at least 0 "
+                               "and at most the maximum (%(max)s)."), {"feature": key, "value": value, "min": low, "max": high}))
     for feature in panel.features:
         mins = sum(lo for (fk, _v), (lo, _hi) in values.items() if fk == feature.key)
         maxes = sum(hi for (fk, _v), (_lo, hi) in values.items() if fk == feature.key)
         if mins > k:
-            problems.append(_l("The minimums of “%(feature)s” add up to %(sum)s, more than the "
-                               "panel size %(k)s.") % {"feature": feature.label(), "sum": mins, "k": k})
+            problems.append(Msg(_l("The minimums of “%(feature)s” add up to %(sum)s, more than the "
+                               "panel size %(k)s."), {"feature": feature.label(), "sum": mins, "k": k}))
         if maxes < k:
-            problems.append(_l("The maximums of “%(feature)s” add up to %(sum)s, less than the "
-                               "panel size %(k)s.") % {"feature": feature.label(), "sum": maxes, "k": k})
+            problems.append(Msg(_l("The maximums of “%(feature)s” add up to %(sum)s, less than the "
+                               "panel size %(k)s."), {"feature": feature.label(), "sum": maxes, "k": k}))
     return problems
 
 
@@ -127,8 +125,8 @@ def prepare_draw(panel_id: int, *, seed_source: str, actor, now: datetime) -> Dr
     problems = check_quotas(panel, values)
     people = pool_people(panel)
     if len(people) < panel.target_size:
-        problems.append(_l("The pool has %(n)s confirmed volunteers, fewer than the panel size "
-                           "%(k)s.") % {"n": len(people), "k": panel.target_size})
+        problems.append(Msg(_l("The pool has %(n)s confirmed volunteers, fewer than the panel size "
+                           "%(k)s."), {"n": len(people), "k": panel.target_size}))
     if problems:
         raise DetailedValidation(_l("The draw cannot be prepared yet."), problems)
     for row in quotas:

@@ -24,6 +24,7 @@ No I/O, no Flask; deterministic for a given input (fixed internal seed).
 from __future__ import annotations
 
 import time
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,19 +56,34 @@ class Distribution:
 
 
 class _Master:
-    """The dual LP of one LEXIMIN level, kept warm across levels."""
+    """The restricted master LP of one LEXIMIN level, kept warm across levels.
+
+    Solved in primal form (one column per committee, one row per type) even
+    though the paper states the dual: the basis then has one row per type
+    instead of one per committee, which makes each warm re-solve cheaper.
+    Its row duals are the paper's y_t and y^.
+
+        max z  s.t.  sum_C lam_C c_Ct/n_t - z >= 0   (unfixed t)
+                     sum_C lam_C c_Ct/n_t     >= p_t (fixed t)
+                     sum_C lam_C = 1,  lam >= 0
+    """
 
     def __init__(self, pool: TypedPool, active: np.ndarray):
         self.pool = pool
-        self.active = active                      # type indices in the LP
-        self.col = {int(t): j + 1 for j, t in enumerate(active)}
+        self.active = active
+        self.row = {int(t): j for j, t in enumerate(active)}
         m = len(active)
-        h = new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9)
-        h.addVars(m + 1, np.r_[-INF, np.zeros(m)], np.full(m + 1, INF))
-        h.changeColCost(0, 1.0)
-        h.addRow(1.0, 1.0, m, np.arange(1, m + 1, dtype=_I32), np.ones(m))
+        self.conv = m
+        import os, json
+        h = new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9,
+                      **json.loads(os.environ.get('MOPTS', '{"simplex_strategy": 4}')))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        h.addRows(m + 1, np.r_[np.zeros(m), 1.0], np.r_[np.full(m, INF), 1.0], 0,
+                  np.zeros(m + 1, dtype=_I32), np.zeros(0, dtype=_I32), np.zeros(0))
+        # z column: free, objective 1, -1 in every unfixed type row
+        h.addCol(1.0, -INF, INF, m, np.arange(m, dtype=_I32), -np.ones(m))
         self.h = h
-        self.rows: list[np.ndarray] = []
+        self.cols: list[np.ndarray] = []
         self.keys: set[bytes] = set()
         self.solves = 0
 
@@ -76,7 +92,59 @@ class _Master:
         if key in self.keys:
             return False
         self.keys.add(key)
-        self.rows.append(c)
+        self.cols.append(c)
+        ts = [t for t in self.active if c[t] > 0]
+        idx = np.array([self.row[int(t)] for t in ts] + [self.conv], dtype=_I32)
+        val = np.array([c[t] / self.pool.counts[t] for t in ts] + [1.0])
+        self.h.addCol(0.0, 0.0, INF, len(idx), idx, val)
+        return True
+
+    def fix(self, t: int, p: float) -> None:
+        r = self.row[t]
+        self.h.changeCoeff(r, 0, 0.0)
+        self.h.changeRowBounds(r, p, INF)
+
+    def finish(self) -> None:
+        self.h.changeColBounds(0, 0.0, 0.0)  # every type fixed: z is unbounded otherwise
+
+    def solve(self):
+        h = self.h
+        h.run()
+        self.solves += 1
+        if h.getModelStatus() != OPTIMAL:
+            raise SolverError("solver_failed", stage="leximin_master",
+                              status=str(h.getModelStatus()))
+        sol = h.getSolution()
+        duals = np.abs(np.asarray(sol.row_dual))
+        y = np.zeros(self.pool.n_types)
+        y[self.active] = duals[: self.conv]
+        lam = np.asarray(sol.col_value)[1:]
+        return duals[self.conv], h.getInfo().objective_function_value, y, lam
+
+
+class _DualMaster:
+    """The paper's dual form: one row per committee, dual simplex on new rows."""
+
+    def __init__(self, pool: TypedPool, active: np.ndarray):
+        self.pool = pool
+        self.active = active
+        self.col = {int(t): j + 1 for j, t in enumerate(active)}
+        m = len(active)
+        h = new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9)
+        h.addVars(m + 1, np.r_[-INF, np.zeros(m)], np.full(m + 1, INF))
+        h.changeColCost(0, 1.0)
+        h.addRow(1.0, 1.0, m, np.arange(1, m + 1, dtype=_I32), np.ones(m))
+        self.h = h
+        self.cols: list[np.ndarray] = []
+        self.keys: set[bytes] = set()
+        self.solves = 0
+
+    def add(self, c: np.ndarray) -> bool:
+        key = c.tobytes()
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        self.cols.append(c)
         ts = [t for t in self.active if c[t] > 0]
         idx = np.array([0] + [self.col[int(t)] for t in ts], dtype=_I32)
         val = np.array([-1.0] + [c[t] / self.pool.counts[t] for t in ts])
@@ -87,6 +155,9 @@ class _Master:
         j = self.col[t]
         self.h.changeCoeff(0, j, 0.0)
         self.h.changeColCost(j, -p)
+
+    def finish(self) -> None:
+        self.h.changeRowBounds(0, -INF, INF)
 
     def solve(self):
         h = self.h
@@ -99,7 +170,7 @@ class _Master:
         x = np.asarray(sol.col_value)
         y = np.zeros(self.pool.n_types)
         y[self.active] = np.maximum(x[1:], 0.0)
-        return x[0], h.getInfo().objective_function_value, y, np.asarray(sol.row_dual)[1:]
+        return x[0], h.getInfo().objective_function_value, y, -np.asarray(sol.row_dual)[1:]
 
 
 def coverable_types(pool: TypedPool, seeds: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -140,7 +211,43 @@ def coverable_types(pool: TypedPool, seeds: list[np.ndarray]) -> tuple[list[np.n
     return found, covered
 
 
-def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL) -> Distribution:
+def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
+                 rel_tol: float, alphas) -> tuple[float, np.ndarray, int]:
+    """Column generation for one level; returns (level value, dual certificate, rounds).
+
+    Besides the master's own duals we price at points smoothed towards the
+    best dual found so far (Wentges smoothing).  This damps the zig-zag of
+    plain column generation, yields several columns per master solve, and
+    any priced point gives a valid upper bound on the level, so the level can
+    be closed as soon as some dual certifies it.
+    """
+    counts = master.pool.counts
+    center, best = None, np.inf
+    rounds = 0
+    while True:
+        y_hat, z, y, _ = master.solve()
+        rounds += 1
+        tol = rel_tol * max(z, 1e-12)
+        if best <= z + tol:
+            return z, center, rounds
+        scale = y_hat if y_hat > 1e-12 else 1.0
+        points = [(0.0, y)] + ([(a, a * center + (1 - a) * y) for a in alphas]
+                               if center is not None else [])
+        added = False
+        for a, ys in points:
+            w = ys / counts / scale
+            c, bound = mip.price(w, (y_hat + tol) / scale if a == 0.0 else -np.inf,
+                                 exact=(a == 0.0))
+            dual_bound = bound * scale - fixed_p @ ys
+            if dual_bound < best:
+                best, center = dual_bound, ys
+            if c is not None and y @ (c / counts) > y_hat + 0.1 * tol:
+                added |= master.add(c)
+        if best <= z + tol or not added:
+            return z, (center if best <= z + tol else y), rounds
+
+
+def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL, alphas=(0.5, 0.8)) -> Distribution:
     """LEXIMIN distribution for a quota-feasible ``pool`` (check feasibility
     first, e.g. with diagnose.find_panel)."""
     started = time.perf_counter()
@@ -161,46 +268,35 @@ def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL) -> Distribution:
     active = np.flatnonzero(covered)
     uncoverable = [int(i) for i in np.flatnonzero(~covered)]
 
-    master = _Master(pool, active)
+    master = (_DualMaster if os.environ.get('DUALM') else _Master)(pool, active)
     for c in seeds + cover:
         master.add(c)
-    fixed = np.full(t, np.nan)
+    fixed_p = np.zeros(t)
     unfixed = set(int(i) for i in active)
-    levels = 0
-    pricing_rounds = 0
+    level_log = []
     while unfixed:
-        levels += 1
-        while True:
-            y_hat, obj, y, lam = master.solve()
-            scale = y_hat if y_hat > 1e-12 else 1.0
-            w = y / pool.counts / scale
-            st, value, bound, c = mip.maximise(w)
-            pricing_rounds += 1
-            if st != OPTIMAL:
-                raise SolverError("solver_failed", stage="pricing", status=str(st))
-            if bound * scale <= y_hat + rel_tol * max(obj, 1e-12):
-                break
-            if not master.add(c) or value * scale <= y_hat + 0.1 * rel_tol * max(obj, 1e-12):
-                break  # MILP cannot do better at its gap; accept the level
-        level = max(0.0, obj)
-        weights = {u: y[u] for u in unfixed}
+        level, cert, rounds = _solve_level(master, mip, fixed_p, rel_tol, alphas)
+        weights = {u: cert[u] for u in unfixed}
         pinned = [u for u, yu in weights.items() if yu > FIX_WEIGHT_EPS]
         if not pinned:
             pinned = [max(weights, key=weights.get)]
+        level = max(0.0, level)
+        level_log.append((rounds, len(pinned), level))
         for u in pinned:
-            fixed[u] = level
+            fixed_p[u] = level
             unfixed.discard(u)
             master.fix(u, level)
-
-    lam = np.maximum(np.abs(lam), 0.0)
+    master.finish()
+    _, _, _, lam = master.solve()
+    lam = np.maximum(lam, 0.0)
     keep = lam > 1e-11
-    committees = [master.rows[i] for i in np.flatnonzero(keep)]
+    committees = [master.cols[i] for i in np.flatnonzero(keep)]
     weights = lam[keep] / lam[keep].sum()
     order = sorted(range(len(committees)), key=lambda i: tuple(-committees[i]))
     committees = [committees[i] for i in order]
     weights = weights[order]
     probs = sum(wi * ci for wi, ci in zip(weights, committees)) / pool.counts
-    stats = {"levels": levels, "pricing_rounds": pricing_rounds, "lp_solves": master.solves,
-             "milp_solves": mip.solves, "committees_generated": len(master.rows),
-             "seconds": time.perf_counter() - started}
+    stats = {"levels": len(level_log), "rounds": sum(r for r, _, _ in level_log), "lp_solves": master.solves,
+             "milp_solves": mip.solves, "pricing_lp_solves": mip.lp_solves, "committees_generated": len(master.cols),
+             "seconds": time.perf_counter() - started, "level_log": level_log}
     return Distribution(pool, committees, weights, probs, uncoverable, stats)

@@ -54,30 +54,43 @@ def add_quota_rows(h, pool: TypedPool, col0: int = 0) -> None:
 
 
 class CommitteeMip:
-    """Integer model over type counts: 0 <= c_t <= n_t, quotas, sum = k.
+    """Pricing oracle over type counts: 0 <= c_t <= n_t, quotas, sum = k.
 
-    Re-used for every pricing call; only the objective changes.  Solutions
-    are rounded to integers and checked against the quotas before use,
-    because a MILP tolerance slip would otherwise put an invalid panel into
-    the published distribution.
+    Re-used for every pricing call; only the objective changes.  The LP
+    relaxation is tried first (warm-started, under a millisecond): it is
+    integral most of the time, and when its bound already fails to beat the
+    threshold no MILP is needed at all.  Solutions are rounded and checked
+    against the quotas before use, because a tolerance slip would otherwise
+    put an invalid panel into the published distribution.
     """
 
     def __init__(self, pool: TypedPool, rel_gap: float = 1e-7):
         self.pool = pool
         t = pool.n_types
-        h = new_highs(mip_rel_gap=rel_gap, mip_abs_gap=1e-10,
+        self.idx = np.arange(t, dtype=_I32)
+        # presolve only costs time here: the model is tiny and re-solved often
+        h = new_highs(mip_rel_gap=rel_gap, mip_abs_gap=1e-10, presolve="off",
                       mip_feasibility_tolerance=1e-7)
         h.addVars(t, np.zeros(t), pool.counts.astype(float))
-        h.changeColsIntegrality(t, np.arange(t, dtype=_I32),
-                                np.array([highspy.HighsVarType.kInteger] * t))
+        h.changeColsIntegrality(t, self.idx, np.array([highspy.HighsVarType.kInteger] * t))
         add_quota_rows(h, pool)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        self.h = h
-        self.idx = np.arange(t, dtype=_I32)
+        r = new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9)
+        r.addVars(t, np.zeros(t), pool.counts.astype(float))
+        add_quota_rows(r, pool)
+        r.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.h, self.relax = h, r
         self.solves = 0
+        self.lp_solves = 0
+
+    def _checked(self, x) -> np.ndarray:
+        c = np.rint(np.asarray(x)).astype(np.int64)
+        if not self.pool.counts_ok(c):
+            raise SolverError("solver_invalid_panel")
+        return c
 
     def maximise(self, weights: np.ndarray):
-        """Return (status, value, dual bound, counts) for max weights @ c."""
+        """Exact MILP: (status, value, dual bound, counts) for max weights @ c."""
         h = self.h
         h.changeColsCost(len(weights), self.idx, np.asarray(weights, dtype=float))
         h.run()
@@ -85,8 +98,30 @@ class CommitteeMip:
         st = h.getModelStatus()
         if st != OPTIMAL:
             return st, None, None, None
-        c = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
-        if not self.pool.counts_ok(c):
-            raise SolverError("solver_invalid_panel")
-        info = h.getInfo()
-        return st, float(weights @ c), float(info.mip_dual_bound), c
+        c = self._checked(h.getSolution().col_value)
+        return st, float(weights @ c), float(h.getInfo().mip_dual_bound), c
+
+    def price(self, weights: np.ndarray, threshold: float, exact: bool = True):
+        """Best committee if it may beat ``threshold``: (counts or None, bound).
+
+        ``bound`` is a proven upper bound on max weights @ c.  With
+        ``exact=False`` a fractional relaxation is not followed by a MILP.
+        """
+        r = self.relax
+        r.changeColsCost(len(weights), self.idx, weights)
+        r.run()
+        self.lp_solves += 1
+        if r.getModelStatus() != OPTIMAL:
+            raise SolverError("solver_failed", stage="pricing_lp", status=str(r.getModelStatus()))
+        bound = r.getInfo().objective_function_value
+        if bound <= threshold:
+            return None, bound
+        x = np.asarray(r.getSolution().col_value)
+        if np.all(np.abs(x - np.rint(x)) < 1e-9):
+            return self._checked(x), bound
+        if not exact:
+            return None, bound
+        st, value, mip_bound, c = self.maximise(weights)
+        if st != OPTIMAL:
+            raise SolverError("solver_failed", stage="pricing", status=str(st))
+        return c, min(bound, mip_bound)
