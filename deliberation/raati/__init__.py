@@ -1,5 +1,27 @@
-"""Deliberation area: raati.  (Being built; see the issue tracker.)"""
+"""Deliberation area: the digiraati, a real-time online citizens' jury.
+
+Staff set up a raati (question, members, roles, sessions, agenda); members deliberate in a
+live room over Socket.IO (``events``), where every event is saved with a per-room sequence
+number before it is broadcast; the secretary drafts the statement, members review it and
+the chair locks it (``statement``, pure).  ``api`` is what the outcomes area reads.
+"""
 
 
 def init_app(app) -> None:
-    """Wire this area into the app: blueprint, rules, jobs, process cards, demo seeder."""
+    """Wire this area into the app: models, rules, jobs, blueprints, Socket.IO namespace,
+    staff menu, front-page cards, resident section and the demo seeder."""
+    from flask_babel import lazy_gettext as _l
+
+    from kuulas import processes, residents, staff_menu
+
+    from . import demo, events, jobs, models, rules  # noqa: F401  (register on import)
+    from .cards import raati_cards, resident_section
+    from .views import bp, staff
+
+    for blueprint in (bp, staff):
+        if blueprint.name not in app.blueprints:
+            app.register_blueprint(blueprint)
+    events.register(app)
+    processes.register(raati_cards)
+    residents.register(resident_section)
+    staff_menu.register(_l("Digiraati"), "raati_staff.index", rules.MANAGE, order=40)

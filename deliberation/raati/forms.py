@@ -1,0 +1,71 @@
+"""Staff and member forms of the digiraati."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateTimeLocalField, EmailField, IntegerField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from . import phases
+from .models import ROLES
+
+ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator"), "chair": _l("Chair"),
+               "secretary": _l("Secretary"), "expert": _l("Expert"), "observer": _l("Observer")}
+PHASE_LABELS = {phases.ORIENTATION: _l("Orientation"), phases.HEARING: _l("Expert hearing"),
+                phases.DISCUSSION: _l("Discussion"), phases.DRAFTING: _l("Statement drafting"),
+                phases.CLOSING: _l("Closing")}
+
+
+class RaatiForm(FlaskForm):
+    title_fi = StringField(_l("Title (Finnish)"), validators=[DataRequired(), Length(max=200)])
+    title_sv = StringField(_l("Title (Swedish)"), validators=[Optional(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
+    question_fi = TextAreaField(_l("Question (Finnish)"), validators=[DataRequired(), Length(max=2000)])
+    question_sv = TextAreaField(_l("Question (Swedish)"), validators=[Optional(), Length(max=2000)])
+    question_en = TextAreaField(_l("Question (English)"), validators=[Optional(), Length(max=2000)])
+    background_fi = TextAreaField(_l("Background (Finnish)"), validators=[Optional(), Length(max=20000)])
+    background_sv = TextAreaField(_l("Background (Swedish)"), validators=[Optional(), Length(max=20000)])
+    background_en = TextAreaField(_l("Background (English)"), validators=[Optional(), Length(max=20000)])
+
+
+class MemberForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES if r != "expert"])
+
+
+class PanelForm(FlaskForm):
+    panel_id = SelectField(_l("Panel"), coerce=int, validators=[DataRequired()])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+
+
+class ExpertForm(FlaskForm):
+    email = EmailField(_l("Expert's e-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField(_l("Starts (Finnish time)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends (Finnish time)"), format="%Y-%m-%dT%H:%M",
+                                 validators=[DataRequired()])
+
+
+class PhaseForm(FlaskForm):
+    kind = SelectField(_l("Phase"), choices=[(k, PHASE_LABELS[k]) for k in phases.KINDS])
+    planned_start = DateTimeLocalField(_l("Planned start (Finnish time)"), format="%Y-%m-%dT%H:%M",
+                                       validators=[Optional()])
+    minutes = IntegerField(_l("Planned length in minutes"), default=30,
+                           validators=[DataRequired(), NumberRange(min=1, max=600)])
+
+
+class StateForm(FlaskForm):
+    state = SelectField(_l("State"), choices=[("draft", _l("Being prepared")), ("live", _l("Running")),
+                                              ("finished", _l("Finished"))])
+
+
+class NameForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(min=2, max=40)])

@@ -1,0 +1,741 @@
+"""Digiraati services: staff set-up and every action in the room.
+
+Plain functions: they never touch ``request``, ``current_user`` or ``emit``.  Each takes the
+acting account and ``now``, checks access first, and leaves its changes in the session for
+the caller to commit.  Room actions return the ``Event`` rows they wrote (each with its
+per-room sequence number); callers broadcast them only after the commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from kuulas import access
+from kuulas.accounts import services as accounts
+from kuulas.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from kuulas.extensions import db
+from kuulas.mail import services as mail
+from kuulas.sanitize import plain_text
+
+from . import ical, phases, rules, statement
+from .models import (CHAIR, DRAFT, EXPERT, FINISHED, LIVE, MEMBER, MODERATOR, ROLES, SECRETARY,
+                     Comment, Connection, Event, ExpertInvite, Hand, Member, Message, Phase, Poll,
+                     PollVote, Question, QuestionVote, Raati, RaatiSession, Review, Section,
+                     SectionVersion)
+
+MAX_MESSAGE = 2000
+MAX_QUESTION = 500
+MAX_REASON = 300
+DEFAULT_AGENDA = ((phases.ORIENTATION, 30), (phases.HEARING, 45), (phases.DISCUSSION, 60),
+                  (phases.DRAFTING, 60), (phases.CLOSING, 15))
+
+
+def get_raati(raati_id: int) -> Raati:
+    raati = db.session.get(Raati, raati_id) if isinstance(raati_id, int) else None
+    if raati is None:
+        raise NotFound(_l("No such digiraati."))
+    return raati
+
+
+def membership(raati_id: int, account) -> Member | None:
+    if account is None or not getattr(account, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Member).where(Member.raati_id == raati_id,
+                                                  Member.account_id == account.id))
+
+
+def _member(raati_id: int, actor, action: str, now) -> Member:
+    member = membership(raati_id, actor)
+    access.require(actor, action, member, now=now)
+    return member
+
+
+# --- the event log ----------------------------------------------------------------------
+
+def append(raati_id: int, kind: str, member_id: int | None, payload: dict, now: datetime) -> Event:
+    """Give the event the room's next sequence number and save it.  One UPDATE ... RETURNING
+    bumps the counter; on PostgreSQL it row-locks the raati until commit, on SQLite the write
+    lock does the same, so two writers never get one number (the UNIQUE (raati, seq) backs it)."""
+    seq = db.session.execute(
+        update(Raati).where(Raati.id == raati_id).values(last_seq=Raati.last_seq + 1)
+        .returning(Raati.last_seq).execution_options(synchronize_session=False)).scalar_one()
+    event = Event(raati_id=raati_id, seq=seq, kind=kind, member_id=member_id, payload=payload,
+                  created_at=now)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def events_after(raati_id: int, after: int, *, actor, now, limit: int = 500) -> list[Event]:
+    _member(raati_id, actor, rules.ENTER, now)
+    return list(db.session.scalars(select(Event).where(Event.raati_id == raati_id, Event.seq > after)
+                                   .order_by(Event.seq).limit(limit)))
+
+
+# --- staff set-up -----------------------------------------------------------------------
+
+TEXT_FIELDS = ("title_fi", "title_sv", "title_en", "question_fi", "question_sv", "question_en",
+               "background_fi", "background_sv", "background_en")
+
+
+def save_raati(raati_id: int | None, data: dict, *, actor, now) -> Raati:
+    access.require(actor, rules.MANAGE, now=now)
+    values = {f: plain_text(data.get(f), 200 if f.startswith("title") else 20_000) for f in TEXT_FIELDS}
+    if not values["title_fi"] or not values["question_fi"]:
+        raise ValidationFailed(_l("A Finnish title and question are required."))
+    if raati_id is None:
+        raati = Raati(created_at=now, **values)
+        for i, (kind, minutes) in enumerate(DEFAULT_AGENDA):
+            raati.phases.append(Phase(position=i, kind=kind, planned_minutes=minutes))
+        db.session.add(raati)
+    else:
+        raati = get_raati(raati_id)
+        for k, v in values.items():
+            setattr(raati, k, v)
+    raati.panel_id = data.get("panel_id") or None
+    db.session.flush()
+    return raati
+
+
+def set_state(raati_id: int, state: str, *, actor, now) -> Raati:
+    access.require(actor, rules.MANAGE, now=now)
+    raati = get_raati(raati_id)
+    if state not in (DRAFT, LIVE, FINISHED):
+        raise ValidationFailed(_l("Unknown state."))
+    raati.state = state
+    raati.finished_at = now if state == FINISHED else None
+    return raati
+
+
+def add_member(raati_id: int, email: str, role: str = MEMBER, *, actor, now,
+               locale: str | None = None) -> Member:
+    access.require(actor, rules.MANAGE, now=now)
+    raati = get_raati(raati_id)
+    if role not in ROLES:
+        raise ValidationFailed(_l("Unknown role."))
+    email = accounts.normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise ValidationFailed(_l("Enter a valid e-mail address."))
+    account = accounts.resident_account(email, now=now, locale=locale)
+    return _ensure_member(raati, account.id, role, now)
+
+
+def _ensure_member(raati: Raati, account_id: int, role: str, now) -> Member:
+    member = db.session.scalar(select(Member).where(Member.raati_id == raati.id,
+                                                    Member.account_id == account_id))
+    if member is None:
+        member = Member(raati_id=raati.id, account_id=account_id, role=role, added_at=now)
+        db.session.add(member)
+    else:
+        member.role = role
+        member.removed_at = None
+    db.session.flush()
+    return member
+
+
+def panel_api():
+    try:
+        from panel import api  # written by the panel area; optional until it exists
+    except ImportError:
+        return None
+    return api if hasattr(api, "accepted_members") else None
+
+
+def add_panel_members(raati_id: int, panel_id: int, *, actor, now) -> int:
+    access.require(actor, rules.MANAGE, now=now)
+    raati = get_raati(raati_id)
+    api = panel_api()
+    if api is None:
+        raise Conflict(_l("Panels are not available yet; add members by e-mail."))
+    added = 0
+    for row in api.accepted_members(panel_id):
+        account_id = row["account_id"] if isinstance(row, dict) else getattr(row, "account_id", row)
+        if membership(raati.id, type("A", (), {"id": account_id, "is_authenticated": True})) is None:
+            added += 1
+        _ensure_member(raati, int(account_id), MEMBER, now)
+    raati.panel_id = panel_id
+    return added
+
+
+def set_role(member_id: int, role: str, *, actor, now) -> Member:
+    access.require(actor, rules.MANAGE, now=now)
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise NotFound(_l("No such member."))
+    if role not in ROLES:
+        raise ValidationFailed(_l("Unknown role."))
+    member.role = role
+    return member
+
+
+def staff_remove(member_id: int, *, actor, now) -> tuple[Member, list[Event]]:
+    access.require(actor, rules.MANAGE, now=now)
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise NotFound(_l("No such member."))
+    return member, _remove(member, None, "", now)
+
+
+def _remove(member: Member, by: Member | None, reason: str, now) -> list[Event]:
+    if member.removed_at is not None:
+        return []
+    member.removed_at = now
+    return [append(member.raati_id, "removed", by.id if by else None,
+                   {"target": member.id, "reason": reason}, now)]
+
+
+def save_phase(raati_id: int, phase_id: int | None, kind: str, planned_start, minutes: int, *,
+               actor, now) -> Phase:
+    access.require(actor, rules.MANAGE, now=now)
+    raati = get_raati(raati_id)
+    if kind not in phases.KINDS:
+        raise ValidationFailed(_l("Unknown phase."))
+    if not 1 <= (minutes or 0) <= 600:
+        raise ValidationFailed(_l("Planned length must be 1-600 minutes."))
+    if phase_id is None:
+        phase = Phase(raati_id=raati.id, position=len(raati.phases), kind=kind)
+        raati.phases.append(phase)
+    else:
+        phase = db.session.get(Phase, phase_id)
+        if phase is None or phase.raati_id != raati.id:
+            raise NotFound(_l("No such phase."))
+    phase.kind, phase.planned_start, phase.planned_minutes = kind, planned_start, minutes
+    db.session.flush()
+    return phase
+
+
+def add_session(raati_id: int, title: str, starts_at: datetime, ends_at: datetime, *, actor, now,
+                invite: bool = True) -> RaatiSession:
+    """Add a session and queue an invitation with an iCalendar file to every member."""
+    access.require(actor, rules.MANAGE, now=now)
+    raati = get_raati(raati_id)
+    title = plain_text(title, 200)
+    if not title:
+        raise ValidationFailed(_l("Give the session a title."))
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise ValidationFailed(_l("The session must end after it starts."))
+    host = current_app.config["SITE_URL"].split("://")[-1].split("/")[0].split(":")[0] or "kuulas"
+    session = RaatiSession(raati_id=raati.id, title=title, starts_at=starts_at, ends_at=ends_at,
+                           uid=f"raati-{raati.id}-{uuid.uuid4().hex}@{host}")
+    raati.sessions.append(session)
+    db.session.flush()
+    if invite:
+        _mail_session(raati, session, "raati/invitation", now)
+        session.invitations_sent_at = now
+    return session
+
+
+def active_members(raati_id: int) -> list[Member]:
+    return list(db.session.scalars(select(Member).where(Member.raati_id == raati_id,
+                                                        Member.removed_at.is_(None))
+                                   .order_by(Member.id)))
+
+
+def room_url(raati_id: int) -> str:
+    return current_app.config["SITE_URL"] + url_for("raati.room", raati_id=raati_id)
+
+
+def _mail_session(raati: Raati, session: RaatiSession, template: str, now) -> int:
+    sent = 0
+    for member in active_members(raati.id):
+        account = member.account
+        if account is None or not account.active:
+            continue
+        locale = account.locale or "fi"
+        data = ical.session_event(
+            uid=session.uid, sequence=session.ical_sequence, starts_at=session.starts_at,
+            ends_at=session.ends_at, stamp=now, summary=f"{raati.text('title', locale)}: {session.title}",
+            description=raati.text("question", locale), url=room_url(raati.id),
+            organizer=current_app.config["MAIL_DEFAULT_SENDER"], attendee=account.email)
+        mail.queue_template(account.email, template, locale=locale, category="raati", now=now,
+                            attachments=[("digiraati.ics", "text/calendar; method=REQUEST", data)],
+                            raati=raati, session=session, lang=locale, link=room_url(raati.id))
+        sent += 1
+    return sent
+
+
+def send_reminders(now: datetime, within: timedelta = timedelta(hours=24)) -> int:
+    """Remind members of sessions starting within ``within``.  Each session is claimed with a
+    guarded UPDATE first, so a second scheduler (or a rerun) sends nothing twice."""
+    due = db.session.scalars(select(RaatiSession.id).where(
+        RaatiSession.reminder_sent_at.is_(None), RaatiSession.starts_at > now,
+        RaatiSession.starts_at <= now + within)).all()
+    count = 0
+    for session_id in due:
+        claimed = db.session.execute(
+            update(RaatiSession).where(RaatiSession.id == session_id,
+                                       RaatiSession.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)).rowcount
+        if claimed != 1:
+            continue
+        session = db.session.get(RaatiSession, session_id)
+        raati = db.session.get(Raati, session.raati_id)
+        if raati.state == FINISHED:
+            continue
+        count += _mail_session(raati, session, "raati/reminder", now)
+    return count
+
+
+def invite_expert(raati_id: int, email: str, *, actor, now, locale: str = "fi") -> str:
+    """Add an expert and mail a one-time link; returns the token (for the view to show)."""
+    member = add_member(raati_id, email, EXPERT, actor=actor, now=now, locale=locale)
+    raati = get_raati(raati_id)
+    token = secrets.token_urlsafe(32)
+    db.session.add(ExpertInvite(member_id=member.id, token_hash=_hash(token),
+                                expires_at=now + timedelta(days=21)))
+    member.invited_at = now
+    link = current_app.config["SITE_URL"] + url_for("raati.expert_link", token=token)
+    mail.queue_template(member.account.email, "raati/expert_invite", locale=member.account.locale or locale,
+                        category="raati", now=now, raati=raati, link=link,
+                        lang=member.account.locale or locale)
+    return token
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256((token or "").encode()).hexdigest()
+
+
+def peek_expert_invite(token: str, *, now) -> ExpertInvite:
+    invite = db.session.scalar(select(ExpertInvite).where(ExpertInvite.token_hash == _hash(token)))
+    if invite is None:
+        raise NotFound(_l("This invitation link is not valid."))
+    if invite.used_at is not None:
+        raise Conflict(_l("This invitation link has already been used. Sign in with your e-mail address instead."))
+    if invite.expires_at <= now:
+        raise Conflict(_l("This invitation link has expired. Ask the organiser for a new one."))
+    member = db.session.get(Member, invite.member_id)
+    if member is None or member.removed_at is not None or not member.account.active:
+        raise NotFound(_l("This invitation link is not valid."))
+    return invite
+
+
+def consume_expert_invite(token: str, *, now) -> Member:
+    invite = peek_expert_invite(token, now=now)
+    used = db.session.execute(update(ExpertInvite).where(ExpertInvite.id == invite.id,
+                                                         ExpertInvite.used_at.is_(None))
+                              .values(used_at=now)).rowcount
+    if used != 1:
+        raise Conflict(_l("This invitation link has already been used. Sign in with your e-mail address instead."))
+    return db.session.get(Member, invite.member_id)
+
+
+def set_display_name(raati_id: int, name: str, *, actor, now) -> tuple[Member, list[Event]]:
+    member = _member(raati_id, actor, rules.ENTER, now)
+    name = plain_text(name, 200).replace("\n", " ")
+    if not 2 <= len(name) <= 40:
+        raise ValidationFailed(_l("The display name must be 2-40 characters long."))
+    taken = db.session.scalar(select(func.count()).select_from(Member).where(
+        Member.raati_id == raati_id, Member.id != member.id,
+        func.lower(Member.display_name) == name.lower()))
+    if taken:
+        raise Conflict(_l("Someone in this digiraati already uses that name. Choose another."))
+    member.display_name = name
+    return member, [append(raati_id, "name", member.id, {"name": name, "role": member.role}, now)]
+
+
+# --- the room ---------------------------------------------------------------------------
+
+def _live(raati: Raati) -> None:
+    if raati.state == FINISHED:
+        raise Conflict(_l("This digiraati has finished; the room is read-only."))
+
+
+def _phase_kind(raati: Raati) -> str | None:
+    if raati.current_phase_id is None:
+        return None
+    phase = db.session.get(Phase, raati.current_phase_id)
+    return phase.kind if phase else None
+
+
+def _speaker(raati_id: int, actor, now, action: str) -> tuple[Raati, Member]:
+    raati = get_raati(raati_id)
+    member = _member(raati_id, actor, rules.SPEAK, now)
+    _live(raati)
+    if not member.display_name:
+        raise ValidationFailed(_l("Choose a display name first."))
+    if member.role != MODERATOR and not phases.allows(_phase_kind(raati), action):
+        raise Conflict(_l("The current phase does not allow this."))
+    return raati, member
+
+
+def _moderator(raati_id: int, actor, now) -> tuple[Raati, Member]:
+    raati = get_raati(raati_id)
+    member = _member(raati_id, actor, rules.MODERATE, now)
+    _live(raati)
+    return raati, member
+
+
+def _text(value, limit: int, empty_msg) -> str:
+    if not isinstance(value, str):
+        raise ValidationFailed(_l("The message is not text."))
+    text = plain_text(value)
+    if not text:
+        raise ValidationFailed(empty_msg)
+    if len(text) > limit:
+        raise ValidationFailed(_l("The text is too long (at most %(n)s characters)."), n=limit)
+    return text
+
+
+def post_message(raati_id: int, body, *, actor, now) -> list[Event]:
+    raati, member = _speaker(raati_id, actor, now, "chat")
+    text = _text(body, MAX_MESSAGE, _l("Write a message first."))
+    event = append(raati.id, "message", member.id, {"body": text, "name": member.display_name,
+                                                    "role": member.role}, now)
+    db.session.add(Message(raati_id=raati.id, seq=event.seq, member_id=member.id, body=text,
+                           created_at=now))
+    return [event]
+
+
+def _message(raati_id: int, seq) -> Message:
+    msg = db.session.scalar(select(Message).where(Message.raati_id == raati_id, Message.seq == seq)) \
+        if isinstance(seq, int) else None
+    if msg is None:
+        raise NotFound(_l("No such message."))
+    return msg
+
+
+def pin_message(raati_id: int, seq, pinned: bool, *, actor, now) -> list[Event]:
+    raati, mod = _moderator(raati_id, actor, now)
+    msg = _message(raati.id, seq)
+    msg.pinned = bool(pinned)
+    return [append(raati.id, "pin", mod.id, {"target": msg.seq, "pinned": msg.pinned}, now)]
+
+
+def hide_message(raati_id: int, seq, reason, *, actor, now) -> list[Event]:
+    raati, mod = _moderator(raati_id, actor, now)
+    reason = _text(reason, MAX_REASON, _l("Give a reason for hiding the message."))
+    msg = _message(raati.id, seq)
+    if msg.hidden_at is not None:
+        raise Conflict(_l("The message is already hidden."))
+    msg.hidden_at, msg.hidden_reason = now, reason
+    return [append(raati.id, "hide", mod.id, {"target": msg.seq, "reason": reason}, now)]
+
+
+def raise_hand(raati_id: int, *, actor, now) -> list[Event]:
+    raati, member = _speaker(raati_id, actor, now, "hand")
+    up = db.session.scalar(select(Hand).where(Hand.raati_id == raati.id, Hand.member_id == member.id,
+                                              Hand.called_at.is_(None), Hand.lowered_at.is_(None)))
+    if up is not None:
+        raise Conflict(_l("Your hand is already up."))
+    event = append(raati.id, "hand", member.id, {"name": member.display_name}, now)
+    db.session.add(Hand(raati_id=raati.id, member_id=member.id, raised_seq=event.seq, raised_at=now))
+    return [event]
+
+
+def lower_hand(raati_id: int, *, actor, now) -> list[Event]:
+    member = _member(raati_id, actor, rules.ENTER, now)
+    _live(get_raati(raati_id))
+    hand = db.session.scalar(select(Hand).where(Hand.raati_id == raati_id, Hand.member_id == member.id,
+                                                Hand.called_at.is_(None), Hand.lowered_at.is_(None)))
+    if hand is None:
+        raise Conflict(_l("Your hand is not up."))
+    hand.lowered_at = now
+    return [append(raati_id, "hand_down", member.id, {"target": member.id}, now)]
+
+
+def call_next(raati_id: int, *, actor, now) -> list[Event]:
+    """Call the hand raised first (the queue is ordered by sequence number)."""
+    raati, mod = _moderator(raati_id, actor, now)
+    hand = db.session.scalar(select(Hand).where(Hand.raati_id == raati.id, Hand.called_at.is_(None),
+                                                Hand.lowered_at.is_(None)).order_by(Hand.raised_seq))
+    if hand is None:
+        raise Conflict(_l("No hands are up."))
+    hand.called_at = now
+    member = db.session.get(Member, hand.member_id)
+    return [append(raati.id, "called", mod.id, {"target": member.id, "name": member.display_name}, now)]
+
+
+def ask_question(raati_id: int, body, *, actor, now) -> list[Event]:
+    raati, member = _speaker(raati_id, actor, now, "question")
+    text = _text(body, MAX_QUESTION, _l("Write a question first."))
+    question = Question(raati_id=raati.id, member_id=member.id, body=text, created_at=now)
+    db.session.add(question)
+    db.session.flush()
+    return [append(raati.id, "question", member.id, {"id": question.id, "body": text,
+                                                     "name": member.display_name}, now)]
+
+
+def upvote_question(raati_id: int, question_id, *, actor, now) -> list[Event]:
+    raati, member = _speaker(raati_id, actor, now, "question")
+    question = db.session.get(Question, question_id) if isinstance(question_id, int) else None
+    if question is None or question.raati_id != raati.id:
+        raise NotFound(_l("No such question."))
+    exists = db.session.scalar(select(QuestionVote.id).where(QuestionVote.question_id == question.id,
+                                                             QuestionVote.member_id == member.id))
+    if exists:
+        raise Conflict(_l("You have already supported this question."))
+    db.session.add(QuestionVote(question_id=question.id, member_id=member.id))
+    db.session.flush()
+    votes = db.session.scalar(select(func.count()).select_from(QuestionVote)
+                              .where(QuestionVote.question_id == question.id))
+    return [append(raati.id, "upvote", member.id, {"id": question.id, "votes": votes}, now)]
+
+
+def answer_question(raati_id: int, question_id, *, actor, now) -> list[Event]:
+    raati, mod = _moderator(raati_id, actor, now)
+    question = db.session.get(Question, question_id) if isinstance(question_id, int) else None
+    if question is None or question.raati_id != raati.id:
+        raise NotFound(_l("No such question."))
+    question.answered_at = now
+    return [append(raati.id, "answered", mod.id, {"id": question.id}, now)]
+
+
+def create_poll(raati_id: int, question, options, *, actor, now) -> list[Event]:
+    raati, mod = _moderator(raati_id, actor, now)
+    text = _text(question, 300, _l("Write the poll question."))
+    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        raise ValidationFailed(_l("Give the options as text."))
+    opts = [plain_text(o, 100) for o in options if plain_text(o)]
+    if not 2 <= len(opts) <= 8:
+        raise ValidationFailed(_l("A poll needs 2-8 options."))
+    poll = Poll(raati_id=raati.id, question=text, options=opts, created_at=now)
+    db.session.add(poll)
+    db.session.flush()
+    return [append(raati.id, "poll", mod.id, {"id": poll.id, "question": text, "options": opts}, now)]
+
+
+def poll_counts(poll: Poll) -> list[int]:
+    rows = dict(db.session.execute(select(PollVote.option, func.count()).where(PollVote.poll_id == poll.id)
+                                   .group_by(PollVote.option)).all())
+    return [rows.get(i, 0) for i in range(len(poll.options))]
+
+
+def vote_poll(raati_id: int, poll_id, option, *, actor, now) -> list[Event]:
+    raati, member = _speaker(raati_id, actor, now, "poll")
+    poll = db.session.get(Poll, poll_id) if isinstance(poll_id, int) else None
+    if poll is None or poll.raati_id != raati.id:
+        raise NotFound(_l("No such poll."))
+    if poll.closed_at is not None:
+        raise Conflict(_l("The poll has closed."))
+    if not isinstance(option, int) or isinstance(option, bool) or not 0 <= option < len(poll.options):
+        raise ValidationFailed(_l("Choose one of the options."))
+    if db.session.scalar(select(PollVote.id).where(PollVote.poll_id == poll.id,
+                                                   PollVote.member_id == member.id)):
+        raise Conflict(_l("You have already answered this poll."))
+    db.session.add(PollVote(poll_id=poll.id, member_id=member.id, option=option))
+    db.session.flush()
+    # Results carry counts only: who chose what is not broadcast.
+    return [append(raati.id, "poll_result", None, {"id": poll.id, "counts": poll_counts(poll)}, now)]
+
+
+def close_poll(raati_id: int, poll_id, *, actor, now) -> list[Event]:
+    raati, mod = _moderator(raati_id, actor, now)
+    poll = db.session.get(Poll, poll_id) if isinstance(poll_id, int) else None
+    if poll is None or poll.raati_id != raati.id:
+        raise NotFound(_l("No such poll."))
+    poll.closed_at = poll.closed_at or now
+    return [append(raati.id, "poll_closed", mod.id, {"id": poll.id, "counts": poll_counts(poll)}, now)]
+
+
+def moderate_member(raati_id: int, target_id, action: str, *, actor, now, reason: str = "") -> list[Event]:
+    raati, mod = _moderator(raati_id, actor, now)
+    target = db.session.get(Member, target_id) if isinstance(target_id, int) else None
+    if target is None or target.raati_id != raati.id or target.removed_at is not None:
+        raise NotFound(_l("No such participant."))
+    if target.id == mod.id:
+        raise ValidationFailed(_l("You cannot do this to yourself."))
+    if action in ("mute", "unmute"):
+        target.muted = action == "mute"
+        return [append(raati.id, action, mod.id, {"target": target.id, "name": target.display_name}, now)]
+    if action == "remove":
+        return _remove(target, mod, plain_text(reason, MAX_REASON), now)
+    raise ValidationFailed(_l("Unknown action."))
+
+
+def set_phase(raati_id: int, phase_id, *, actor, now) -> list[Event]:
+    raati, mod = _moderator(raati_id, actor, now)
+    ids = [p.id for p in raati.phases]
+    if phase_id not in ids:
+        raise NotFound(_l("No such phase."))
+    current = ids.index(raati.current_phase_id) if raati.current_phase_id in ids else None
+    if not phases.can_move(current, ids.index(phase_id), len(ids)):
+        raise Conflict(_l("That phase is already current."))
+    phase = db.session.get(Phase, phase_id)
+    phase.started_at = now
+    raati.current_phase_id = phase.id
+    if raati.state == DRAFT:
+        raati.state = LIVE
+    timer = phases.Timer().start(now, phase.planned_minutes * 60)
+    raati.timer_ends_at, raati.timer_remaining = timer.ends_at, timer.remaining
+    return [append(raati.id, "phase", mod.id, {"id": phase.id, "kind": phase.kind,
+                                               "minutes": phase.planned_minutes,
+                                               **_timer_wire(timer, now)}, now)]
+
+
+def _timer_wire(timer: phases.Timer, now) -> dict:
+    return {"ends_at": timer.ends_at.isoformat() + "Z" if timer.ends_at else None,
+            "remaining": timer.seconds_left(now), "running": timer.running,
+            "server_now": now.isoformat() + "Z"}
+
+
+def timer_action(raati_id: int, action: str, seconds=None, *, actor, now) -> list[Event]:
+    raati, mod = _moderator(raati_id, actor, now)
+    timer = phases.Timer(raati.timer_ends_at, raati.timer_remaining or 0)
+    if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool)):
+        raise ValidationFailed(_l("Give the time in whole seconds."))
+    try:
+        if action == "start":
+            timer = timer.start(now, seconds)
+        elif action == "pause":
+            timer = timer.pause(now)
+        elif action == "extend":
+            timer = timer.extend(now, seconds or 0)
+        elif action == "stop":
+            timer = timer.stop()
+        else:
+            raise ValidationFailed(_l("Unknown action."))
+    except phases.TimerError:
+        raise Conflict(_l("The timer cannot do that now.")) from None
+    raati.timer_ends_at, raati.timer_remaining = timer.ends_at, timer.remaining
+    return [append(raati.id, "timer", mod.id, {"action": action, **_timer_wire(timer, now)}, now)]
+
+
+# --- the statement ----------------------------------------------------------------------
+
+def _statement_locked(raati: Raati) -> None:
+    if raati.drafting_closed_at is not None:
+        raise Conflict(_l("Drafting has closed and the statement is locked."))
+
+
+def save_section(raati_id: int, section_id, title, text, *, actor, now) -> list[Event]:
+    raati = get_raati(raati_id)
+    member = _member(raati_id, actor, rules.DRAFT, now)
+    _live(raati)
+    _statement_locked(raati)
+    if not isinstance(title, str) or not isinstance(text, str):
+        raise ValidationFailed(_l("The section needs a title and text."))
+    problems = statement.check_edit(False, title, text)
+    if problems:
+        raise ValidationFailed(_l("The section needs a title (at most 200 characters) and at most 20,000 characters of text."))
+    title, text = statement.normalise(plain_text(title)), statement.normalise(plain_text(text))
+    if section_id is None:
+        position = db.session.scalar(select(func.count()).select_from(Section)
+                                     .where(Section.raati_id == raati.id))
+        section = Section(raati_id=raati.id, position=position, title=title, version=1)
+        db.session.add(section)
+        db.session.flush()
+        old = ""
+    else:
+        section = db.session.get(Section, section_id) if isinstance(section_id, int) else None
+        if section is None or section.raati_id != raati.id:
+            raise NotFound(_l("No such section."))
+        previous = section.versions[-1]
+        if previous.title == title and previous.text == text:
+            raise Conflict(_l("Nothing changed."))
+        old = previous.text
+        section.version += 1
+        section.title = title
+    db.session.add(SectionVersion(section_id=section.id, number=section.version, title=title, text=text,
+                                  member_id=member.id, created_at=now))
+    db.session.flush()
+    return [append(raati.id, "section", member.id, {
+        "id": section.id, "position": section.position, "title": title, "text": text,
+        "version": section.version, "diff": statement.diff(old, text)}, now)]
+
+
+def review_section(raati_id: int, section_id, verdict, comment, *, actor, now) -> list[Event]:
+    raati = get_raati(raati_id)
+    member = _member(raati_id, actor, rules.REVIEW, now)
+    _live(raati)
+    _statement_locked(raati)
+    section = db.session.get(Section, section_id) if isinstance(section_id, int) else None
+    if section is None or section.raati_id != raati.id:
+        raise NotFound(_l("No such section."))
+    if verdict not in statement.VERDICTS:
+        raise ValidationFailed(_l("Choose approve or needs change."))
+    body = plain_text(comment, 2000) if isinstance(comment, str) else ""
+    if verdict == statement.NEEDS_CHANGE and not body:
+        raise ValidationFailed(_l("Say what needs to change."))
+    review = db.session.scalar(select(Review).where(Review.section_id == section.id,
+                                                    Review.member_id == member.id))
+    if review is None:
+        review = Review(section_id=section.id, member_id=member.id, verdict=verdict,
+                        version=section.version, updated_at=now)
+        db.session.add(review)
+    review.verdict, review.version, review.updated_at = verdict, section.version, now
+    if body:
+        db.session.add(Comment(section_id=section.id, member_id=member.id, version=section.version,
+                               body=body, created_at=now))
+    db.session.flush()
+    t = section_tally(section)
+    return [append(raati.id, "review", member.id, {
+        "id": section.id, "version": section.version, "verdict": verdict, "comment": body,
+        "name": member.display_name, "approve": t.approve, "needs_change": t.needs_change}, now)]
+
+
+def section_tally(section: Section) -> statement.Tally:
+    rows = db.session.execute(select(Review.member_id, Review.verdict, Review.version)
+                              .where(Review.section_id == section.id)).all()
+    return statement.tally({m: v for m, v, _n in rows}, section.version, {m: n for m, _v, n in rows})
+
+
+def sections(raati_id: int) -> list[Section]:
+    return list(db.session.scalars(select(Section).where(Section.raati_id == raati_id)
+                                   .order_by(Section.position)))
+
+
+def close_drafting(raati_id: int, *, actor, now) -> list[Event]:
+    raati = get_raati(raati_id)
+    member = _member(raati_id, actor, rules.LOCK, now)
+    _live(raati)
+    _statement_locked(raati)
+    parts = [(s.title, s.versions[-1].text) for s in sections(raati.id)]
+    if not parts:
+        raise Conflict(_l("The statement has no sections yet."))
+    raati.drafting_closed_at = now
+    raati.statement_sha256 = statement.sha256(parts)
+    return [append(raati.id, "locked", member.id, {"sha256": raati.statement_sha256}, now)]
+
+
+# --- presence ---------------------------------------------------------------------------
+
+def connect(raati_id: int, sid: str, *, actor, now) -> Member:
+    member = _member(raati_id, actor, rules.ENTER, now)
+    db.session.merge(Connection(sid=sid, raati_id=raati_id, member_id=member.id, connected_at=now))
+    return member
+
+
+def disconnect(sid: str) -> Connection | None:
+    row = db.session.get(Connection, sid)
+    if row is not None:
+        db.session.delete(row)
+    return row
+
+
+def online(raati_id: int) -> list[dict]:
+    rows = db.session.execute(
+        select(Member.id, Member.display_name, Member.role, Member.muted).join(
+            Connection, Connection.member_id == Member.id)
+        .where(Connection.raati_id == raati_id, Member.removed_at.is_(None)).distinct()).all()
+    return [{"id": i, "name": n or "", "role": r, "muted": m} for i, n, r, m in rows]
+
+
+def connections_of(member_id: int) -> list[str]:
+    return list(db.session.scalars(select(Connection.sid).where(Connection.member_id == member_id)))
+
+
+def prune_connections(now: datetime, older_than: timedelta = timedelta(hours=12)) -> int:
+    from sqlalchemy import delete
+
+    return db.session.execute(delete(Connection).where(Connection.connected_at < now - older_than)).rowcount or 0
+
+
+def my_raatis(account) -> list[tuple[Raati, Member]]:
+    return list(db.session.execute(select(Raati, Member).join(Member, Member.raati_id == Raati.id)
+                                   .where(Member.account_id == account.id, Member.removed_at.is_(None))
+                                   .order_by(Raati.id.desc())).all())
+
+
+def assert_can_read_transcript(raati_id: int, *, actor, now) -> Member | None:
+    member = membership(raati_id, actor)
+    access.require(actor, rules.TRANSCRIPT, member, now=now)
+    return member
+
+
+_unused = (AccessDenied, CHAIR, SECRETARY)

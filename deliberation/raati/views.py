@@ -1,0 +1,301 @@
+"""HTML pages of the digiraati: the room, the display-name step, the transcript, the
+statement with its versions, the expert's one-time link, and the staff set-up pages.
+Views validate, call one service, commit, then broadcast (through ``events``)."""
+from __future__ import annotations
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import select
+
+from kuulas.clock import utcnow
+from kuulas.errors import KuulasError
+from kuulas.extensions import db
+from kuulas.web import staff_required
+
+from . import events, forms, rules, services, statement
+from .models import Member, Message, Raati
+
+bp = Blueprint("raati", __name__)
+staff = Blueprint("raati_staff", __name__, url_prefix="/hallinta/raati")
+
+
+def _tz():
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
+
+
+def to_utc(local):
+    return None if local is None else local.replace(tzinfo=_tz()).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(value):
+    return None if value is None else value.replace(tzinfo=UTC).astimezone(_tz()).replace(tzinfo=None)
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "fi")
+
+
+def _need_sign_in():
+    return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+
+
+# --- members ------------------------------------------------------------------------------
+
+@bp.get("/raati/<int:raati_id>")
+def room(raati_id: int):
+    if not current_user.is_authenticated:
+        return _need_sign_in()
+    now = utcnow()
+    raati = services.get_raati(raati_id)
+    member = services.membership(raati_id, current_user)
+    from kuulas import access
+
+    access.require(current_user, rules.ENTER, member, now=now)
+    if not member.display_name:
+        return redirect(url_for("raati.choose_name", raati_id=raati_id))
+    return render_template("raati/room.html", raati=raati, me=member, locale=_locale(),
+                           phase_labels=forms.PHASE_LABELS, role_labels=forms.ROLE_LABELS)
+
+
+@bp.route("/raati/<int:raati_id>/nimi", methods=["GET", "POST"])
+def choose_name(raati_id: int):
+    if not current_user.is_authenticated:
+        return _need_sign_in()
+    now = utcnow()
+    raati = services.get_raati(raati_id)
+    member = services.assert_can_read_transcript(raati_id, actor=current_user, now=now)
+    if member is None:
+        abort(403)
+    form = forms.NameForm(display_name=member.display_name)
+    if form.validate_on_submit():
+        try:
+            _member, saved = services.set_display_name(raati_id, form.display_name.data,
+                                                       actor=current_user, now=now)
+            db.session.commit()
+            events.broadcast(saved)
+            return redirect(url_for("raati.room", raati_id=raati_id))
+        except KuulasError as exc:
+            db.session.rollback()
+            form.display_name.errors.append(str(exc))
+    status = 400 if form.errors else 200
+    return render_template("raati/name.html", raati=raati, form=form, locale=_locale()), status
+
+
+@bp.get("/raati/<int:raati_id>/poytakirja")
+def transcript(raati_id: int):
+    if not current_user.is_authenticated:
+        return _need_sign_in()
+    raati = services.get_raati(raati_id)
+    services.assert_can_read_transcript(raati_id, actor=current_user, now=utcnow())
+    messages = db.session.scalars(select(Message).where(Message.raati_id == raati_id)
+                                  .order_by(Message.seq)).all()
+    return render_template("raati/transcript.html", raati=raati, messages=messages, locale=_locale(),
+                           role_labels=forms.ROLE_LABELS)
+
+
+@bp.get("/raati/<int:raati_id>/kannanotto")
+def statement_page(raati_id: int):
+    if not current_user.is_authenticated:
+        return _need_sign_in()
+    raati = services.get_raati(raati_id)
+    services.assert_can_read_transcript(raati_id, actor=current_user, now=utcnow())
+    sections = []
+    for s in services.sections(raati_id):
+        history = []
+        previous = ""
+        for v in s.versions:
+            history.append((v, statement.diff(previous, v.text)))
+            previous = v.text
+        sections.append((s, list(reversed(history)), services.section_tally(s)))
+    names = dict(db.session.execute(select(Member.id, Member.display_name)
+                                    .where(Member.raati_id == raati_id)).all())
+    return render_template("raati/statement.html", raati=raati, sections=sections, names=names,
+                           locale=_locale())
+
+
+@bp.route("/raati/asiantuntija/<token>", methods=["GET", "POST"])
+def expert_link(token: str):
+    form = forms.FlaskForm()
+    now = utcnow()
+    try:
+        if request.method == "POST" and form.validate_on_submit():
+            member = services.consume_expert_invite(token, now=now)
+            account = member.account
+            session.clear()
+            login_user(account)
+            session.permanent = True
+            db.session.commit()
+            return redirect(url_for("raati.room", raati_id=member.raati_id))
+        invite = services.peek_expert_invite(token, now=now)
+        raati = db.session.get(Raati, db.session.get(Member, invite.member_id).raati_id)
+    except KuulasError as exc:
+        db.session.rollback()
+        return render_template("raati/link_problem.html", message=str(exc)), \
+            (410 if exc.status == 409 else exc.status)
+    return render_template("raati/expert_link.html", form=form, raati=raati, locale=_locale())
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+@staff.get("/")
+@staff_required(rules.MANAGE)
+def index():
+    raatis = db.session.scalars(select(Raati).order_by(Raati.id.desc())).all()
+    return render_template("raati/staff_index.html", raatis=raatis, locale=_locale())
+
+
+@staff.route("/uusi", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def new():
+    form = forms.RaatiForm()
+    if form.validate_on_submit():
+        try:
+            raati = services.save_raati(None, form.data, actor=current_user, now=utcnow())
+            db.session.commit()
+            flash(_("Digiraati created."), "success")
+            return redirect(url_for("raati_staff.show", raati_id=raati.id))
+        except KuulasError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    return render_template("raati/staff_form.html", form=form, raati=None), (400 if form.errors else 200)
+
+
+def _show(raati: Raati, status: int = 200, **bound):
+    panel_form = forms.PanelForm(prefix="panel")
+    api = services.panel_api()
+    if api is not None and hasattr(api, "panels_with_members"):
+        panel_form.panel_id.choices = [(p["id"], p["title"]) for p in api.panels_with_members()]
+    else:
+        panel_form = None
+    ctx = dict(
+        raati=raati, locale=_locale(),
+        edit_form=bound.get("edit_form") or forms.RaatiForm(prefix="edit", obj=raati),
+        member_form=bound.get("member_form") or forms.MemberForm(prefix="member"),
+        expert_form=bound.get("expert_form") or forms.ExpertForm(prefix="expert"),
+        session_form=bound.get("session_form") or forms.SessionForm(prefix="session"),
+        phase_form=bound.get("phase_form") or forms.PhaseForm(prefix="phase"),
+        state_form=forms.StateForm(prefix="state", state=raati.state),
+        panel_form=panel_form, role_form=forms.RoleForm,
+        members=db.session.scalars(select(Member).where(Member.raati_id == raati.id)
+                                   .order_by(Member.removed_at.is_not(None), Member.role, Member.id)).all(),
+        role_labels=forms.ROLE_LABELS, phase_labels=forms.PHASE_LABELS, to_local=to_local,
+    )
+    return render_template("raati/staff_show.html", **ctx), status
+
+
+@staff.route("/<int:raati_id>", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def show(raati_id: int):
+    raati = services.get_raati(raati_id)
+    if request.method == "GET":
+        return _show(raati)
+    form = forms.RaatiForm(prefix="edit")
+    if not form.validate_on_submit():
+        return _show(raati, 400, edit_form=form)
+    data = {k[len("edit-"):] if k.startswith("edit-") else k: v for k, v in form.data.items()}
+    try:
+        services.save_raati(raati_id, data | {"panel_id": raati.panel_id}, actor=current_user, now=utcnow())
+        db.session.commit()
+        flash(_("Saved."), "success")
+    except KuulasError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _show(raati, exc.status, edit_form=form)
+    return redirect(url_for("raati_staff.show", raati_id=raati_id))
+
+
+def _act(raati_id: int, form_name: str, form, do):
+    raati = services.get_raati(raati_id)
+    if form is not None and not form.validate_on_submit():
+        return _show(raati, 400, **{form_name: form})
+    try:
+        result = do(utcnow())
+        db.session.commit()
+    except KuulasError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _show(raati, exc.status, **({form_name: form} if form is not None else {}))
+    if isinstance(result, list):
+        events.broadcast(result)
+    flash(_("Saved."), "success")
+    return redirect(url_for("raati_staff.show", raati_id=raati_id))
+
+
+@staff.post("/<int:raati_id>/jasenet")
+@staff_required(rules.MANAGE)
+def add_member(raati_id: int):
+    form = forms.MemberForm(prefix="member")
+    return _act(raati_id, "member_form", form, lambda now: services.add_member(
+        raati_id, form.email.data, form.role.data, actor=current_user, now=now) and None)
+
+
+@staff.post("/<int:raati_id>/paneeli")
+@staff_required(rules.MANAGE)
+def add_panel(raati_id: int):
+    try:
+        panel_id = int(request.form.get("panel-panel_id", ""))
+    except ValueError:
+        flash(_("Choose a panel."), "error")
+        return _show(services.get_raati(raati_id), 400)
+    return _act(raati_id, "panel_form", None, lambda now: services.add_panel_members(
+        raati_id, panel_id, actor=current_user, now=now) and None)
+
+
+@staff.post("/<int:raati_id>/asiantuntija")
+@staff_required(rules.MANAGE)
+def add_expert(raati_id: int):
+    form = forms.ExpertForm(prefix="expert")
+    return _act(raati_id, "expert_form", form, lambda now: services.invite_expert(
+        raati_id, form.email.data, actor=current_user, now=now, locale=_locale()) and None)
+
+
+@staff.post("/<int:raati_id>/jasen/<int:member_id>/rooli")
+@staff_required(rules.MANAGE)
+def member_role(raati_id: int, member_id: int):
+    form = forms.RoleForm(prefix=f"m{member_id}")
+    if not form.validate_on_submit():
+        flash(_("Choose a role."), "error")
+        return _show(services.get_raati(raati_id), 400)
+    return _act(raati_id, "role_form", None, lambda now: services.set_role(
+        member_id, form.role.data, actor=current_user, now=now) and None)
+
+
+@staff.post("/<int:raati_id>/jasen/<int:member_id>/poista")
+@staff_required(rules.MANAGE)
+def member_remove(raati_id: int, member_id: int):
+    forms.FlaskForm().validate_on_submit()
+    return _act(raati_id, "x", None, lambda now: services.staff_remove(
+        member_id, actor=current_user, now=now)[1])
+
+
+@staff.post("/<int:raati_id>/istunnot")
+@staff_required(rules.MANAGE)
+def add_session(raati_id: int):
+    form = forms.SessionForm(prefix="session")
+    return _act(raati_id, "session_form", form, lambda now: services.add_session(
+        raati_id, form.title.data, to_utc(form.starts_at.data), to_utc(form.ends_at.data),
+        actor=current_user, now=now) and None)
+
+
+@staff.post("/<int:raati_id>/vaiheet")
+@staff_required(rules.MANAGE)
+def add_phase(raati_id: int):
+    form = forms.PhaseForm(prefix="phase")
+    return _act(raati_id, "phase_form", form, lambda now: services.save_phase(
+        raati_id, None, form.kind.data, to_utc(form.planned_start.data), form.minutes.data,
+        actor=current_user, now=now) and None)
+
+
+@staff.post("/<int:raati_id>/tila")
+@staff_required(rules.MANAGE)
+def set_state(raati_id: int):
+    form = forms.StateForm(prefix="state")
+    return _act(raati_id, "state_form", form, lambda now: services.set_state(
+        raati_id, form.state.data, actor=current_user, now=now) and None)

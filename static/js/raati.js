@@ -1,0 +1,403 @@
+/* Digiraati room: a Socket.IO client that applies the room's ordered event log.
+   Every event has a per-room sequence number; the client applies them in order, drops
+   duplicates and, after any reconnect, asks the server for everything after the last one
+   it applied.  The server is the only clock: countdowns run locally from its timestamps.
+   Screen readers hear new messages and timer milestones through one polite live region. */
+(function () {
+  "use strict";
+  var root = document.getElementById("raati-room");
+  if (!root || typeof io === "undefined") { return; }
+  var T = JSON.parse(document.getElementById("raati-i18n").textContent);
+  var raatiId = parseInt(root.dataset.raati, 10);
+  var meId = parseInt(root.dataset.me, 10);
+  var myRole = root.dataset.role;
+  var isMod = myRole === "moderator";
+  var $ = function (id) { return document.getElementById(id); };
+
+  function fmt(s, p) { return String(s).replace(/%\((\w+)\)s/g, function (_, k) { return p[k]; }); }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "className") { e.className = attrs[k]; } else { e.setAttribute(k, attrs[k]); }
+    });
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    return e;
+  }
+  var announceTimer = null;
+  function announce(text) {
+    var a = $("announcer");
+    a.textContent = "";
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(function () { a.textContent = text; }, 50);
+  }
+  function showError(msg) {
+    var box = $("room-error");
+    box.textContent = "";
+    if (msg) { box.appendChild(el("strong", {}, T.error + " ")); box.appendChild(document.createTextNode(msg)); }
+  }
+
+  // --- state -----------------------------------------------------------------------------
+  var lastSeq = 0, pending = {}, replaying = true, clockOffset = 0;
+  var names = {}, roles = {}, online = {}, muted = {};
+  var messages = {}, hands = [], questions = {}, polls = {}, sections = {}, sectionOrder = [];
+  var timer = { endsAt: null, remaining: 0, running: false, announced: {} };
+
+  var socket = io("/raati", {
+    auth: function (cb) { cb({ raati: raatiId }); },
+    transports: ["websocket", "polling"],
+    reconnectionDelay: 500, reconnectionDelayMax: 3000
+  });
+  window.KuulasRaati = { socket: socket, lastSeq: function () { return lastSeq; } };
+
+  function send(event, data, done) {
+    socket.timeout(10000).emit(event, data || {}, function (err, ack) {
+      if (err) { showError(T.lost); return; }
+      if (!ack || !ack.ok) { showError(ack ? ack.error : T.lost); return; }
+      showError("");
+      if (done) { done(ack); }
+    });
+  }
+
+  function sync(after) {
+    send("sync", { after: after }, function (ack) {
+      if (ack.online) {
+        online = {};
+        ack.online.forEach(function (p) { online[p.id] = true; names[p.id] = p.name; roles[p.id] = p.role; muted[p.id] = p.muted; });
+      }
+      ack.events.forEach(offer);
+      if (ack.more) { sync(lastSeq); return; }
+      replaying = false;
+      renderAll();
+      root.dataset.synced = String(lastSeq);
+    });
+  }
+
+  function offer(ev) {
+    if (ev.seq <= lastSeq) { return; }
+    pending[ev.seq] = pending[ev.seq] || ev;
+    while (pending[lastSeq + 1]) {
+      var next = pending[lastSeq + 1];
+      delete pending[lastSeq + 1];
+      lastSeq = next.seq;
+      apply(next);
+    }
+    root.dataset.seq = String(lastSeq);
+    if (Object.keys(pending).length && !replaying) { sync(lastSeq); }  // a gap: ask again
+  }
+
+  // --- applying events --------------------------------------------------------------------
+  function nameOf(id) { return names[id] || "?"; }
+  function apply(ev) {
+    var d = ev.data || {}, live = !replaying;
+    if (ev.member && d.name) { names[ev.member] = d.name; }
+    if (ev.member && d.role) { roles[ev.member] = d.role; }
+    switch (ev.kind) {
+      case "name": break;
+      case "message":
+        messages[ev.seq] = { seq: ev.seq, member: ev.member, body: d.body, at: ev.at, pinned: false, hidden: null };
+        if (live) { renderMessage(messages[ev.seq], true); if (ev.member !== meId) { announce(fmt(T.new_message, { name: d.name, text: d.body })); } }
+        return;
+      case "pin": if (messages[d.target]) { messages[d.target].pinned = d.pinned; } break;
+      case "hide": if (messages[d.target]) { messages[d.target].hidden = d.reason; } break;
+      case "hand": hands.push(ev.member); break;
+      case "hand_down": hands = hands.filter(function (m) { return m !== d.target; }); break;
+      case "called":
+        hands = hands.filter(function (m) { return m !== d.target; });
+        $("speaker").textContent = d.name;
+        if (live) { announce(d.target === meId ? T.you_called : fmt(T.called, { name: d.name })); }
+        break;
+      case "question": questions[d.id] = { id: d.id, body: d.body, name: d.name, votes: 0, answered: false, seq: ev.seq }; break;
+      case "upvote": if (questions[d.id]) { questions[d.id].votes = d.votes; if (ev.member === meId) { questions[d.id].mine = true; } } break;
+      case "answered": if (questions[d.id]) { questions[d.id].answered = true; } break;
+      case "poll":
+        polls[d.id] = { id: d.id, question: d.question, options: d.options, counts: d.options.map(function () { return 0; }), closed: false };
+        if (live) { announce(fmt(T.poll_new, { q: d.question })); }
+        break;
+      case "poll_result": if (polls[d.id]) { polls[d.id].counts = d.counts; } break;
+      case "poll_closed": if (polls[d.id]) { polls[d.id].counts = d.counts; polls[d.id].closed = true; } break;
+      case "mute": case "unmute": muted[d.target] = ev.kind === "mute"; break;
+      case "removed": delete online[d.target]; hands = hands.filter(function (m) { return m !== d.target; }); break;
+      case "phase":
+        $("phase-name").textContent = T.phases[d.kind] || d.kind;
+        Array.prototype.forEach.call(document.querySelectorAll("#agenda li"), function (li) {
+          var cur = parseInt(li.dataset.phase, 10) === d.id;
+          li.classList.toggle("current", cur);
+          if (cur) { li.setAttribute("aria-current", "step"); } else { li.removeAttribute("aria-current"); }
+        });
+        setTimer(d);
+        if (live) { announce(fmt(T.phase_now, { name: T.phases[d.kind] || d.kind })); }
+        break;
+      case "timer": setTimer(d); break;
+      case "section":
+        if (!sections[d.id]) { sectionOrder.push(d.id); }
+        sections[d.id] = { id: d.id, title: d.title, text: d.text, version: d.version, diff: d.diff, approve: 0, needs_change: 0, comments: (sections[d.id] || {}).comments || [] };
+        break;
+      case "review":
+        if (sections[d.id]) {
+          sections[d.id].approve = d.approve; sections[d.id].needs_change = d.needs_change;
+          if (d.comment) { sections[d.id].comments.push({ name: d.name, text: d.comment, verdict: d.verdict, version: d.version }); }
+        }
+        break;
+      case "locked": sections.locked = d.sha256; break;
+    }
+    if (live) { renderAll(); }
+  }
+
+  // --- timer ----------------------------------------------------------------------------
+  function setTimer(d) {
+    timer.running = !!d.running;
+    timer.endsAt = d.ends_at ? Date.parse(d.ends_at) : null;
+    timer.remaining = d.remaining || 0;
+    timer.announced = {};
+    tick();
+  }
+  function secondsLeft() {
+    if (timer.running && timer.endsAt) { return Math.max(0, Math.ceil((timer.endsAt - (Date.now() + clockOffset)) / 1000)); }
+    return timer.remaining;
+  }
+  function tick() {
+    var s = secondsLeft();
+    var m = Math.floor(s / 60), r = s % 60;
+    $("timer").textContent = (timer.running || s > 0) ? (m + ":" + (r < 10 ? "0" : "") + r) : "–";
+    $("timer-state").textContent = timer.running ? "(" + T.running + ")" : (s > 0 ? "(" + T.paused + ")" : "");
+    if (timer.running && !replaying) {
+      var points = [0, 30, 60, 120];
+      if (s % 300 === 0) { points.push(s); }
+      if (points.indexOf(s) >= 0 && !timer.announced[s]) {
+        timer.announced[s] = true;
+        announce(s === 0 ? T.time_up : (s >= 60 ? fmt(T.min_left, { n: Math.round(s / 60) }) : fmt(T.sec_left, { n: s })));
+      }
+    }
+  }
+  setInterval(tick, 1000);
+
+  // --- rendering --------------------------------------------------------------------------
+  function button(label, cls, onClick, aria) {
+    var b = el("button", { type: "button", className: cls || "button-secondary" }, label);
+    if (aria) { b.setAttribute("aria-label", aria); }
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  function renderMessage(m, append) {
+    var li = $("seq-" + m.seq) || el("li", { id: "seq-" + m.seq });
+    li.className = "msg" + (m.hidden !== null ? " msg-hidden" : "") + (m.pinned ? " msg-pinned" : "") + (m.member === meId ? " msg-mine" : "");
+    li.textContent = "";
+    var meta = el("p", { className: "msg-meta" });
+    meta.appendChild(el("strong", {}, nameOf(m.member)));
+    if (roles[m.member] && roles[m.member] !== "member") { meta.appendChild(document.createTextNode(" (" + (T.roles[roles[m.member]] || "") + ")")); }
+    var t = new Date(m.at);
+    meta.appendChild(document.createTextNode(" · " + t.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })));
+    if (m.pinned) { meta.appendChild(document.createTextNode(" · ")); meta.appendChild(el("span", { className: "badge" }, T.pinned)); }
+    li.appendChild(meta);
+    if (m.hidden !== null) { li.appendChild(el("p", {}, fmt(T.hidden, { reason: m.hidden }))); }
+    else { li.appendChild(el("p", { className: "msg-body" }, m.body)); }
+    if (isMod && m.hidden === null) {
+      var tools = el("div", { className: "msg-tools" });
+      tools.appendChild(button(m.pinned ? T.unpin : T.pin, "button-secondary", function () { send("pin", { seq: m.seq, pinned: !m.pinned }); }));
+      var rid = "hide-reason-" + m.seq;
+      tools.appendChild(el("label", { "for": rid, className: "visually-hidden" }, T.hide_reason));
+      var reason = el("input", { id: rid, placeholder: T.hide_reason, maxlength: "300" });
+      tools.appendChild(reason);
+      tools.appendChild(button(T.hide, "button-danger", function () { send("hide", { seq: m.seq, reason: reason.value }); }));
+      li.appendChild(tools);
+    }
+    if (append && !li.parentNode) { $("messages").appendChild(li); }
+    return li;
+  }
+  function renderAll() {
+    var list = $("messages");
+    Object.keys(messages).map(Number).sort(function (a, b) { return a - b; }).forEach(function (seq) {
+      var li = renderMessage(messages[seq], false);
+      if (!li.parentNode) { list.appendChild(li); }
+    });
+    var pinned = $("pinned"); pinned.textContent = "";
+    Object.keys(messages).forEach(function (k) {
+      var m = messages[k];
+      if (m.pinned && m.hidden === null) { pinned.appendChild(el("p", { className: "notice" }, T.pinned + ": " + nameOf(m.member) + ": " + m.body)); }
+    });
+    // presence
+    var pres = $("presence"); pres.textContent = "";
+    Object.keys(online).map(Number).forEach(function (id) {
+      var li = el("li", {}, nameOf(id) + (id === meId ? " (" + T.you + ")" : "") + (roles[id] && roles[id] !== "member" ? " – " + (T.roles[roles[id]] || "") : "") + (muted[id] ? " – " + T.muted : ""));
+      if (isMod && id !== meId) {
+        li.appendChild(button(muted[id] ? T.unmute : T.mute, "button-secondary", function () { send("moderate", { member: id, action: muted[id] ? "unmute" : "mute" }); }, (muted[id] ? T.unmute : T.mute) + ": " + nameOf(id)));
+        li.appendChild(button(T.remove, "button-danger", function () { send("moderate", { member: id, action: "remove" }); }, T.remove + ": " + nameOf(id)));
+      }
+      pres.appendChild(li);
+    });
+    // hands
+    var q = $("hand-queue"); q.textContent = "";
+    hands.forEach(function (id) { q.appendChild(el("li", {}, nameOf(id) + (id === meId ? " (" + T.you + ")" : ""))); });
+    // questions, most supported first
+    var ql = $("questions"); ql.textContent = "";
+    Object.keys(questions).map(function (k) { return questions[k]; })
+      .sort(function (a, b) { return (a.answered - b.answered) || (b.votes - a.votes) || (a.seq - b.seq); })
+      .forEach(function (x) {
+        var li = el("li", { className: x.answered ? "answered" : "" });
+        li.appendChild(el("p", {}, x.body));
+        li.appendChild(el("p", { className: "meta" }, x.name + " · " + fmt(T.votes, { n: x.votes }) + (x.answered ? " · " + T.answered : "")));
+        if (!x.answered && !x.mine) { li.appendChild(button(T.upvote, "button-secondary", function () { send("upvote", { id: x.id }); }, T.upvote + ": " + x.body)); }
+        if (isMod && !x.answered) { li.appendChild(button(T.mark_answered, "button-secondary", function () { send("answered", { id: x.id }); })); }
+        ql.appendChild(li);
+      });
+    renderPolls();
+    renderSections();
+  }
+  function renderPolls() {
+    var box = $("polls"); box.textContent = "";
+    Object.keys(polls).map(Number).sort(function (a, b) { return b - a; }).forEach(function (id) {
+      var p = polls[id], total = p.counts.reduce(function (a, b) { return a + b; }, 0);
+      var f = el("form", { className: "poll", "data-poll": String(id) });
+      var fs = el("fieldset"); fs.appendChild(el("legend", {}, p.question + (p.closed ? " (" + T.closed + ")" : "")));
+      p.options.forEach(function (o, i) {
+        var rid = "poll-" + id + "-" + i, row = el("div", { className: "check" });
+        var r = el("input", { type: "radio", name: "poll-" + id, id: rid, value: String(i) });
+        if (p.closed) { r.disabled = true; }
+        row.appendChild(r); row.appendChild(el("label", { "for": rid }, o + ": " + p.counts[i]));
+        var bar = el("progress", { max: String(Math.max(total, 1)), value: String(p.counts[i]), "aria-hidden": "true" });
+        row.appendChild(bar);
+        fs.appendChild(row);
+      });
+      f.appendChild(fs);
+      f.appendChild(el("p", { className: "meta" }, fmt(T.votes_n, { n: total })));
+      if (!p.closed) {
+        f.appendChild(el("button", { type: "submit", className: "button" }, T.vote));
+        f.addEventListener("submit", function (e) {
+          e.preventDefault();
+          var c = f.querySelector("input:checked");
+          if (c) { send("vote", { id: id, option: parseInt(c.value, 10) }); }
+        });
+        if (isMod) { f.appendChild(button(T.close_poll, "button-secondary", function () { send("poll_close", { id: id }); })); }
+      }
+      box.appendChild(f);
+    });
+  }
+  var canReview = ["member", "chair", "secretary"].indexOf(myRole) >= 0;
+  function renderSections() {
+    var box = $("sections"), openDrafts = {};
+    Array.prototype.forEach.call(box.querySelectorAll("textarea"), function (t) { if (t.value) { openDrafts[t.id] = t.value; } });
+    box.textContent = "";
+    var locked = sections.locked;
+    var lockNote = $("statement-lock");
+    if (locked) { lockNote.hidden = false; lockNote.textContent = fmt(T.locked, { hash: locked }); }
+    var select = $("section-id");
+    if (select) {
+      var keep = select.value;
+      while (select.options.length > 1) { select.remove(1); }
+    }
+    sectionOrder.forEach(function (id) {
+      var s = sections[id];
+      var art = el("article", { className: "section", "aria-labelledby": "section-h-" + id });
+      art.appendChild(el("h3", { id: "section-h-" + id }, s.title));
+      art.appendChild(el("p", { className: "prose" }, s.text));
+      art.appendChild(el("p", { className: "meta" }, fmt(T.version, { n: s.version }) + " · " + fmt(T.tally, { a: s.approve, c: s.needs_change })));
+      if (s.version > 1 && s.diff) {
+        var det = el("details"); det.appendChild(el("summary", {}, T.changes));
+        var ul = el("ul", { className: "diff" });
+        s.diff.forEach(function (pair) {
+          if (pair[0] === " ") { return; }
+          ul.appendChild(el("li", { className: pair[0] === "+" ? "diff-add" : "diff-del" }, (pair[0] === "+" ? T.added : T.removed_line) + ": " + pair[1]));
+        });
+        det.appendChild(ul); art.appendChild(det);
+      }
+      s.comments.filter(function (c) { return c.version === s.version; }).forEach(function (c) {
+        art.appendChild(el("p", { className: "comment" }, c.name + " (" + (c.verdict === "approve" ? T.approve : T.needs_change) + "): " + c.text));
+      });
+      if (canReview && !locked) {
+        var f = el("form", { className: "review" });
+        var fs = el("fieldset"); fs.appendChild(el("legend", {}, T.send_review + ": " + s.title));
+        ["approve", "needs_change"].forEach(function (v) {
+          var rid = "rev-" + id + "-" + v, row = el("div", { className: "check" });
+          row.appendChild(el("input", { type: "radio", name: "rev-" + id, id: rid, value: v }));
+          row.appendChild(el("label", { "for": rid }, T[v])); fs.appendChild(row);
+        });
+        f.appendChild(fs);
+        var cid = "rev-comment-" + id;
+        f.appendChild(el("label", { "for": cid }, T.review_comment));
+        var ta = el("textarea", { id: cid, rows: "2", maxlength: "2000" });
+        if (openDrafts[cid]) { ta.value = openDrafts[cid]; }
+        f.appendChild(ta);
+        f.appendChild(el("button", { type: "submit", className: "button" }, T.send_review));
+        f.addEventListener("submit", function (e) {
+          e.preventDefault();
+          var c = f.querySelector("input:checked");
+          if (!c) { return; }
+          send("review", { id: id, verdict: c.value, comment: ta.value }, function () { ta.value = ""; });
+        });
+        art.appendChild(f);
+      }
+      box.appendChild(art);
+      if (select) { select.appendChild(el("option", { value: String(id) }, s.title)); }
+    });
+    if (select) { select.value = keep; }
+    var sf = $("section-form"); if (sf) { sf.hidden = !!locked; }
+    var lb = $("lock-statement"); if (lb) { lb.hidden = !!locked; }
+  }
+
+  // --- connection ------------------------------------------------------------------------
+  var everConnected = false;
+  socket.on("connect", function () {
+    $("conn-status").textContent = everConnected ? T.caught_up : T.connected;
+    root.dataset.connected = "true";
+    everConnected = true;
+    replaying = true;
+    sync(lastSeq);
+  });
+  socket.on("disconnect", function () { $("conn-status").textContent = T.lost; root.dataset.connected = "false"; });
+  socket.on("connect_error", function () { $("conn-status").textContent = T.lost; });
+  socket.on("event", function (ev) {
+    if (replaying) { pending[ev.seq] = pending[ev.seq] || ev; return; }  // sync will fill in order
+    offer(ev);
+  });
+  socket.on("presence", function (p) {
+    names[p.member] = p.name; roles[p.member] = p.role;
+    if (p.online) { online[p.member] = true; } else { delete online[p.member]; }
+    if (!replaying) { renderAll(); }
+  });
+  socket.on("kicked", function (p) { showError(p.reason || T.kicked); socket.io.opts.reconnection = false; });
+
+  // --- controls --------------------------------------------------------------------------
+  function onSubmit(id, fn) { var f = $(id); if (f) { f.addEventListener("submit", function (e) { e.preventDefault(); fn(f); }); } }
+  function onClick(id, fn) { var b = $(id); if (b) { b.addEventListener("click", fn); } }
+  onSubmit("message-form", function () {
+    var t = $("message-body");
+    if (!t.value.trim()) { return; }
+    send("message", { body: t.value }, function () { t.value = ""; t.focus(); });
+  });
+  $("message-body").addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $("message-form").requestSubmit(); }
+  });
+  onSubmit("question-form", function () {
+    var t = $("question-body");
+    send("question", { body: t.value }, function () { t.value = ""; });
+  });
+  onClick("hand-up", function () { send("hand"); });
+  onClick("hand-down", function () { send("hand_down"); });
+  onClick("call-next", function () { send("call_next"); });
+  onSubmit("phase-form", function () { send("phase", { id: parseInt($("phase-select").value, 10) }); });
+  onSubmit("timer-form", function () { send("timer", { action: "start", seconds: 60 * parseInt($("timer-minutes").value || "5", 10) }); });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (b) {
+    b.addEventListener("click", function () {
+      var a = b.dataset.timer;
+      send("timer", a === "resume" ? { action: "start" } : a === "extend" ? { action: "extend", seconds: 300 } : { action: a });
+    });
+  });
+  onSubmit("poll-form", function () {
+    var opts = $("poll-options").value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
+    send("poll", { question: $("poll-question").value, options: opts }, function () { $("poll-question").value = ""; $("poll-options").value = ""; });
+  });
+  var sel = $("section-id");
+  if (sel) {
+    sel.addEventListener("change", function () {
+      var s = sections[sel.value];
+      $("section-title").value = s ? s.title : ""; $("section-text").value = s ? s.text : "";
+    });
+  }
+  onSubmit("section-form", function () {
+    var id = sel.value ? parseInt(sel.value, 10) : null;
+    var data = { title: $("section-title").value, text: $("section-text").value };
+    if (id) { data.id = id; }
+    send("section", data, function () { if (!id) { $("section-title").value = ""; $("section-text").value = ""; } });
+  });
+  onClick("lock-statement", function () { if (window.confirm(T.confirm_lock)) { send("lock"); } });
+})();
