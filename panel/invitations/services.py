@@ -15,9 +15,8 @@ from sqlalchemy import select, update
 from kuulas import access
 from kuulas.errors import Conflict, KuulasError, NotFound
 from kuulas.extensions import db
-from kuulas.mail import services as mail
 
-from .. import rules
+from .. import mailing, rules
 from ..recruitment.models import Panel, Volunteer
 from ..recruitment.services import get_panel
 from .models import (ACCEPTED, DECLINED, EXPIRED, OPEN_STATES, PENDING, WITHDRAWN,
@@ -52,7 +51,7 @@ def invite(panel: Panel, draw, pseudonyms, *, now: datetime) -> list[Invitation]
         created.append(invitation)
         if volunteer is None:
             continue
-        mail.queue_template(volunteer.email, "panel/invitation", locale=volunteer.locale,
+        mailing.queue(volunteer.email, "invitation", locale=volunteer.locale,
                             category="panel_invitation", now=now,
                             panel_name=panel.name(volunteer.locale), deadline=deadline,
                             link=f"{base}/paneelit/kutsu/{token}",

@@ -10,10 +10,9 @@ from kuulas.accounts import services as accounts
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError, NotFound
 from kuulas.extensions import db, limiter
-from kuulas.mail import services as mail
 from kuulas.web import staff_required
 
-from .. import rules
+from .. import mailing, rules
 from ..forms import ActionForm, CsvForm, FeatureForm, PanelForm
 from ..web import bp, flash_error, locale, read_upload
 from . import services
@@ -212,8 +211,8 @@ def recruit(panel_id: int):
                     locale=locale(), now=now)
                 from flask import current_app
 
-                mail.queue_template(
-                    volunteer.email, "panel/confirm", locale=volunteer.locale,
+                mailing.queue(
+                    volunteer.email, "confirm", locale=volunteer.locale,
                     category="panel_confirm", now=now, panel_name=panel.name(volunteer.locale),
                     link=current_app.config["SITE_URL"].rstrip("/")
                     + url_for("panel.confirm", token=token))

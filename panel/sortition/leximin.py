@@ -122,55 +122,46 @@ class _Master:
         return duals[self.conv], h.getInfo().objective_function_value, y, lam
 
 
-class _DualMaster:
-    """The paper's dual form: one row per committee, dual simplex on new rows."""
+class _Relaxation:
+    """LP relaxation of a level over the compact model (counts may be
+    fractional).  Its duals are a cheap, usually excellent first guess for
+    the column generation's dual, which otherwise starts far off and needs
+    many rounds to find the right region."""
 
     def __init__(self, pool: TypedPool, active: np.ndarray):
-        self.pool = pool
-        self.active = active
-        self.col = {int(t): j + 1 for j, t in enumerate(active)}
-        m = len(active)
-        h = new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9)
-        h.addVars(m + 1, np.r_[-INF, np.zeros(m)], np.full(m + 1, INF))
-        h.changeColCost(0, 1.0)
-        h.addRow(1.0, 1.0, m, np.arange(1, m + 1, dtype=_I32), np.ones(m))
-        self.h = h
-        self.cols: list[np.ndarray] = []
-        self.keys: set[bytes] = set()
-        self.solves = 0
+        t = pool.n_types
+        ub = np.zeros(t)
+        ub[active] = pool.counts[active]
+        h = new_highs()
+        h.addVars(t + 1, np.r_[np.zeros(t), -INF], np.r_[ub, INF])
+        h.changeColCost(t, 1.0)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        add_quota_rows(h, pool)
+        self.first = h.getNumRow()
+        self.row = {}
+        for t_ in active:
+            self.row[int(t_)] = h.getNumRow()
+            h.addRow(0.0, INF, 2, np.array([t_, t], dtype=_I32),
+                     np.array([1.0 / pool.counts[t_], -1.0]))
+        self.h, self.t, self.pool = h, t, pool
+        self.fixed: set[int] = set()
 
-    def add(self, c: np.ndarray) -> bool:
-        key = c.tobytes()
-        if key in self.keys:
-            return False
-        self.keys.add(key)
-        self.cols.append(c)
-        ts = [t for t in self.active if c[t] > 0]
-        idx = np.array([0] + [self.col[int(t)] for t in ts], dtype=_I32)
-        val = np.array([-1.0] + [c[t] / self.pool.counts[t] for t in ts])
-        self.h.addRow(-INF, 0.0, len(idx), idx, val)
-        return True
-
-    def fix(self, t: int, p: float) -> None:
-        j = self.col[t]
-        self.h.changeCoeff(0, j, 0.0)
-        self.h.changeColCost(j, -p)
-
-    def finish(self) -> None:
-        self.h.changeRowBounds(0, -INF, INF)
-
-    def solve(self):
+    def dual(self, unfixed: set[int], fixed_p: np.ndarray) -> np.ndarray | None:
         h = self.h
+        for u, r in self.row.items():
+            if u not in unfixed and u not in self.fixed:
+                self.fixed.add(u)
+                h.changeCoeff(r, self.t, 0.0)
+                h.changeRowBounds(r, fixed_p[u], INF)
         h.run()
-        self.solves += 1
         if h.getModelStatus() != OPTIMAL:
-            raise SolverError("solver_failed", stage="leximin_master",
-                              status=str(h.getModelStatus()))
-        sol = h.getSolution()
-        x = np.asarray(sol.col_value)
-        y = np.zeros(self.pool.n_types)
-        y[self.active] = np.maximum(x[1:], 0.0)
-        return x[0], h.getInfo().objective_function_value, y, -np.asarray(sol.row_dual)[1:]
+            return None
+        duals = np.abs(np.asarray(h.getSolution().row_dual))
+        y = np.zeros(self.t)
+        for u, r in self.row.items():
+            y[u] = duals[r]
+        s = sum(y[u] for u in unfixed)
+        return y / s if s > 0 else None
 
 
 def coverable_types(pool: TypedPool, seeds: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -212,7 +203,7 @@ def coverable_types(pool: TypedPool, seeds: list[np.ndarray]) -> tuple[list[np.n
 
 
 def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
-                 rel_tol: float, alphas) -> tuple[float, np.ndarray, int]:
+                 rel_tol: float, alphas, start_y=None) -> tuple[float, np.ndarray, int]:
     """Column generation for one level; returns (level value, dual certificate, rounds).
 
     Besides the master's own duals we price at points smoothed towards the
@@ -223,11 +214,16 @@ def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
     """
     counts = master.pool.counts
     center, best = None, np.inf
+    if start_y is not None:
+        c, bound = mip.price(start_y / counts, -np.inf, exact=True)
+        center, best = start_y, bound - fixed_p @ start_y
+        master.add(c)
     rounds = 0
     while True:
         y_hat, z, y, _ = master.solve()
         rounds += 1
         tol = rel_tol * max(z, 1e-12)
+        if os.environ.get('TRACE'): print('TRACE', rounds, z, best, (best - z) / z, len(master.cols))
         if best <= z + tol:
             return z, center, rounds
         scale = y_hat if y_hat > 1e-12 else 1.0
@@ -268,14 +264,16 @@ def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL, alphas=(0.5, 0.8
     active = np.flatnonzero(covered)
     uncoverable = [int(i) for i in np.flatnonzero(~covered)]
 
-    master = (_DualMaster if os.environ.get('DUALM') else _Master)(pool, active)
+    master = _Master(pool, active)
+    relax = _Relaxation(pool, active) if os.environ.get('RELAXC', '1') == '1' else None
     for c in seeds + cover:
         master.add(c)
     fixed_p = np.zeros(t)
     unfixed = set(int(i) for i in active)
     level_log = []
     while unfixed:
-        level, cert, rounds = _solve_level(master, mip, fixed_p, rel_tol, alphas)
+        start_y = relax.dual(unfixed, fixed_p) if relax is not None else None
+        level, cert, rounds = _solve_level(master, mip, fixed_p, rel_tol, alphas, start_y)
         weights = {u: cert[u] for u in unfixed}
         pinned = [u for u, yu in weights.items() if yu > FIX_WEIGHT_EPS]
         if not pinned:

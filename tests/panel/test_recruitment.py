@@ -59,6 +59,7 @@ def test_share_import_all_or_nothing(app, make_staff):
 
 def test_register_confirm_and_duplicate_in_other_case(app, client, make_staff):
     panel = make_panel(make_staff("preparer"))
+    client.set_cookie("kuulas_lang", "en")
     data = {"email": "Maija.Meikalainen@Example.FI", "display_name": "Maija",
             "f_gender": "female", "f_age": "undisclosed", "consent": "y"}
     response = client.post(f"/paneelit/{panel.id}", data=data)
@@ -99,7 +100,7 @@ def test_finnish_error_message(app, client, make_staff):
     assert client.post(f"/paneelit/{panel.id}", data=data).status_code == 200
     response = client.post(f"/paneelit/{panel.id}", data={**data, "email": "B@EXAMPLE.FI"})
     assert response.status_code == 409
-    assert "on jo ilmoittautunut" in response.get_data(as_text=True)
+    assert "on jo ilmoittauduttu" in response.get_data(as_text=True)
 
 
 def test_sensitive_feature_needs_separate_consent(app, make_staff):
@@ -165,6 +166,7 @@ def test_volunteer_csv_import(app, client, login, make_staff):
     staff = make_staff("preparer")
     panel = make_panel(staff)
     login(staff)
+    client.set_cookie("kuulas_lang", "en")
     bad = ("email,display_name,channel,gender,age\n"
            "p1@example.fi,Paperi 1,paper,female,old\n"
            "not-an-email,X,paper,male,old\n"
