@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, g, make_response, redirect, request
+from flask import (Blueprint, abort, current_app, g, has_request_context, make_response, redirect,
+                   request)
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,6 +29,8 @@ def translation_directories() -> str:
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a job or CLI command: the default, unless force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     forced = getattr(g, "force_lang", None)
     if forced in languages:
         return forced

@@ -72,3 +72,12 @@ def test_dates_and_numbers_in_the_locales_format(app):
 def test_catalogues_are_complete_in_finnish_and_swedish(area):
     todo = missing(area)
     assert not todo, f"{len(todo)} untranslated messages in {area}: {sorted(todo)[:10]}"
+
+
+def test_domain_errors_translate_outside_a_request(app):
+    """Jobs and CLI commands have an app context but no request."""
+    from kuulas.errors import ValidationFailed
+    from flask_babel import lazy_gettext as _l
+    assert str(ValidationFailed(_l("Choose at least one role."))) == "Valitse vähintään yksi rooli."
+    with force_locale("sv"):
+        assert str(ValidationFailed(_l("Choose at least one role."))) == "Välj minst en roll."
