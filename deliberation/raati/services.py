@@ -226,7 +226,7 @@ def add_session(raati_id: int, title: str, starts_at: datetime, ends_at: datetim
     raati.sessions.append(session)
     db.session.flush()
     if invite:
-        _mail_session(raati, session, "raati/invitation", now)
+        _mail_session(raati, session, "invitation", now)
         session.invitations_sent_at = now
     return session
 
@@ -253,8 +253,8 @@ def _mail_session(raati: Raati, session: RaatiSession, template: str, now) -> in
             ends_at=session.ends_at, stamp=now, summary=f"{raati.text('title', locale)}: {session.title}",
             description=raati.text("question", locale), url=room_url(raati.id),
             organizer=current_app.config["MAIL_DEFAULT_SENDER"], attendee=account.email)
-        mail.queue_template(account.email, template, locale=locale, category="raati", now=now,
-                            attachments=[("digiraati.ics", "text/calendar; method=REQUEST", data)],
+        queue_mail(account.email, template, locale=locale, now=now,
+                   attachments=[("digiraati.ics", "text/calendar; method=REQUEST", data)],
                             raati=raati, session=session, lang=locale, link=room_url(raati.id))
         sent += 1
     return sent
@@ -278,7 +278,7 @@ def send_reminders(now: datetime, within: timedelta = timedelta(hours=24)) -> in
         raati = db.session.get(Raati, session.raati_id)
         if raati.state == FINISHED:
             continue
-        count += _mail_session(raati, session, "raati/reminder", now)
+        count += _mail_session(raati, session, "reminder", now)
     return count
 
 
@@ -291,10 +291,22 @@ def invite_expert(raati_id: int, email: str, *, actor, now, locale: str = "fi") 
                                 expires_at=now + timedelta(days=21)))
     member.invited_at = now
     link = current_app.config["SITE_URL"] + url_for("raati.expert_link", token=token)
-    mail.queue_template(member.account.email, "raati/expert_invite", locale=member.account.locale or locale,
-                        category="raati", now=now, raati=raati, link=link,
-                        lang=member.account.locale or locale)
+    queue_mail(member.account.email, "expert_invite", locale=member.account.locale or locale,
+               now=now, raati=raati, link=link, lang=member.account.locale or locale)
     return token
+
+
+def queue_mail(recipient: str, template: str, *, locale: str, now, attachments=(), **context):
+    """Like ``kuulas.mail.services.queue_template`` but renders ``templates/raati/mail/`` so the
+    strings live in this area's catalogue (the kernel's catalogue owns ``templates/mail/``)."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    with force_locale(locale or "fi"):
+        text = render_template(f"raati/mail/{template}.txt", **context)
+    subject, _sep, body = text.partition("\n")
+    return mail.queue(recipient, subject.strip(), body.lstrip("\n"), category="raati",
+                      attachments=attachments, now=now)
 
 
 def _hash(token: str) -> str:

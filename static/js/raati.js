@@ -14,7 +14,7 @@
   var isMod = myRole === "moderator";
   var $ = function (id) { return document.getElementById(id); };
 
-  function fmt(s, p) { return String(s).replace(/%\((\w+)\)s/g, function (_, k) { return p[k]; }); }
+  function fmt(s, p) { return String(s).replace(/\{(\w+)\}/g, function (_, k) { return p[k]; }); }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {

@@ -1,0 +1,148 @@
+"""Done-when for the digiraati: a moderator and three members in separate browser contexts
+run a session through its phases over real websockets at a phone viewport."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, live_server, account, raati_id):
+    from kuulas.accounts import services
+    from kuulas.clock import utcnow
+    from kuulas.extensions import db
+
+    if account.is_staff:
+        page.goto(f"{live_server.url}/kirjaudu/henkilosto")
+        page.fill("input[name=email]", account.email)
+        page.fill("input[name=password]", TEST_PASSWORD)
+        page.click("button[type=submit]")
+    else:
+        token = services.issue_token(account, services.PURPOSE_LOGIN, now=utcnow(),
+                                     next_path=f"/raati/{raati_id}")
+        db.session.commit()
+        page.goto(f"{live_server.url}/kirjaudu/linkki/{token}")
+        page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}/raati/{raati_id}")
+
+
+def test_session_through_its_phases(app, live_server, new_page, make_staff, make_resident):
+    from deliberation.raati import services
+    from deliberation.raati.models import Raati
+    from kuulas.clock import utcnow
+    from kuulas.extensions import db
+
+    now = utcnow()
+    preparer = make_staff("preparer")
+    raati = services.save_raati(None, {"title_fi": "Omalääkärimalli", "question_fi": "Miten malli otetaan käyttöön?"},
+                                actor=preparer, now=now)
+    moderator = make_staff("moderator")
+    services._ensure_member(raati, moderator.id, "moderator", now).display_name = "Mirja"
+    accounts = {}
+    for key, role in [("chair", "chair"), ("secretary", "secretary"), ("member", "member")]:
+        accounts[key] = make_resident()
+        services._ensure_member(raati, accounts[key].id, role, now)
+    db.session.commit()
+    rid = raati.id
+    phases = [p.id for p in db.session.get(Raati, rid).phases]
+
+    mod = new_page()
+    _sign_in(mod, live_server, moderator, rid)
+    pages = {}
+    for key, name in [("chair", "Pekka"), ("secretary", "Sanna"), ("member", "Liisa")]:
+        p = new_page()
+        _sign_in(p, live_server, accounts[key], rid)
+        expect(p.locator("h1")).to_contain_text("display name" if False else re.compile("."))
+        p.fill("#display_name", name)
+        p.click("main button[type=submit]")
+        expect(p.locator("#conn-status")).to_have_text(re.compile("Yhdistetty|Connected"))
+        pages[key] = p
+    chair, sec, member = pages["chair"], pages["secretary"], pages["member"]
+    expect(mod.locator("#conn-status")).to_have_text(re.compile("Yhdistetty|Connected"))
+    assert_accessible(member)
+
+    # orientation: phase and countdown
+    mod.select_option("#phase-select", str(phases[0]))
+    mod.click("#phase-form button")
+    expect(member.locator("#phase-name")).to_have_text("Perehdytys")
+    expect(member.locator("#timer")).to_have_text(re.compile(r"^(29|30):\d\d$"))
+
+    # chat
+    member.fill("#message-body", "Hyvä aihe, kiitos!")
+    member.click("#message-form button")
+    for p in (mod, chair, sec):
+        expect(p.locator("#messages")).to_contain_text("Hyvä aihe, kiitos!")
+
+    # raised hand called in order
+    chair.click("#hand-up")
+    member.click("#hand-up")
+    expect(mod.locator("#hand-queue li")).to_have_count(2)
+    mod.click("#call-next")
+    expect(member.locator("#speaker")).to_have_text("Pekka")
+    expect(member.locator("#hand-queue li")).to_have_count(1)
+
+    # expert hearing: a question upvoted
+    mod.select_option("#phase-select", str(phases[1]))
+    mod.click("#phase-form button")
+    expect(member.locator("#phase-name")).to_have_text("Asiantuntijakuuleminen")
+    member.fill("#question-body", "Paljonko lisää lääkäreitä tarvitaan?")
+    member.click("#question-form button")
+    chair.get_by_role("button", name=re.compile("Kannata")).click()
+    expect(mod.locator("#questions")).to_contain_text("1 kannattajaa")
+
+    # a poll with live results
+    mod.fill("#poll-question", "Sopiiko etävastaanotto?")
+    mod.fill("#poll-options", "Kyllä\nEi")
+    mod.click("#poll-form button")
+    member.get_by_label(re.compile("^Kyllä")).check()
+    member.locator("form.poll button[type=submit]").click()
+    expect(mod.locator("#polls")).to_contain_text("Kyllä: 1")
+
+    # a dropped connection that catches up
+    member.context.set_offline(True)
+    member.evaluate("window.KuulasRaati.socket.disconnect()")
+    expect(member.locator("#conn-status")).to_have_text(re.compile("katkesi|lost"))
+    chair.fill("#message-body", "Tämän sinä menetit hetkeksi")
+    chair.click("#message-form button")
+    sec.fill("#message-body", "Ja tämänkin")
+    sec.click("#message-form button")
+    expect(mod.locator("#messages")).to_contain_text("Ja tämänkin")
+    assert "Ja tämänkin" not in member.locator("#messages").inner_text()
+    member.context.set_offline(False)
+    member.evaluate("window.KuulasRaati.socket.connect()")
+    expect(member.locator("#messages")).to_contain_text("Ja tämänkin")
+    texts = member.locator("#messages .msg-body").all_inner_texts()
+    assert texts == ["Hyvä aihe, kiitos!", "Tämän sinä menetit hetkeksi", "Ja tämänkin"]
+
+    # statement: drafted, approved, locked
+    mod.select_option("#phase-select", str(phases[3]))
+    mod.click("#phase-form button")
+    expect(sec.locator("#phase-name")).to_have_text("Kannanoton kirjoittaminen")
+    sec.fill("#section-title", "Hoidon jatkuvuus")
+    sec.fill("#section-text", "Sama lääkäri hoitaa.")
+    sec.click("#section-form button[type=submit]")
+    expect(member.locator("#sections")).to_contain_text("Sama lääkäri hoitaa.")
+    sec.select_option("#section-id", label="Hoidon jatkuvuus")
+    sec.fill("#section-text", "Sama lääkäri hoitaa.\nMyös etänä.")
+    sec.click("#section-form button[type=submit]")
+    expect(member.locator("#sections")).to_contain_text("Versio 2")
+    for p in (member, chair):
+        p.get_by_label("Hyväksyn").check()
+        p.locator("form.review button[type=submit]").click()
+    expect(mod.locator("#sections")).to_contain_text("Hyväksyy: 2")
+    assert_accessible(chair)
+    chair.once("dialog", lambda d: d.accept())
+    chair.click("#lock-statement")
+    expect(member.locator("#statement-lock")).to_contain_text(re.compile(r"[0-9a-f]{64}"))
+    sha = db.session.get(Raati, rid)
+    db.session.refresh(sha)
+    assert sha.statement_sha256 in member.locator("#statement-lock").inner_text()
+    member.goto(f"{live_server.url}/raati/{rid}/kannanotto")
+    expect(member.locator("main")).to_contain_text(sha.statement_sha256)
+    assert_accessible(member)
