@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateTimeLocalField, EmailField, IntegerField, SelectField, StringField,
                      TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from . import phases
@@ -31,7 +32,7 @@ class RaatiForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES if r != "expert"])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES if r != "expert"])
 
 
 class PanelForm(FlaskForm):
@@ -39,7 +40,7 @@ class PanelForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
 
 
 class ExpertForm(FlaskForm):
@@ -55,7 +56,7 @@ class SessionForm(FlaskForm):
 
 
 class PhaseForm(FlaskForm):
-    kind = SelectField(_l("Phase"), choices=[(k, PHASE_LABELS[k]) for k in phases.KINDS])
+    kind = SelectField(_l("Phase"), choices=[SelectChoice(k, PHASE_LABELS[k]) for k in phases.KINDS])
     planned_start = DateTimeLocalField(_l("Planned start (Finnish time)"), format="%Y-%m-%dT%H:%M",
                                        validators=[Optional()])
     minutes = IntegerField(_l("Planned length in minutes"), default=30,
@@ -63,8 +64,9 @@ class PhaseForm(FlaskForm):
 
 
 class StateForm(FlaskForm):
-    state = SelectField(_l("State"), choices=[("draft", _l("Being prepared")), ("live", _l("Running")),
-                                              ("finished", _l("Finished"))])
+    state = SelectField(_l("State"), choices=[SelectChoice("draft", _l("Being prepared")),
+                                              SelectChoice("live", _l("Running")),
+                                              SelectChoice("finished", _l("Finished"))])
 
 
 class NameForm(FlaskForm):

@@ -12,7 +12,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -238,7 +238,8 @@ def active_members(raati_id: int) -> list[Member]:
 
 
 def room_url(raati_id: int) -> str:
-    return current_app.config["SITE_URL"] + url_for("raati.room", raati_id=raati_id)
+    # Built by hand: reminders run in the scheduler, outside any request.
+    return f"{current_app.config['SITE_URL']}/raati/{raati_id}"
 
 
 def _mail_session(raati: Raati, session: RaatiSession, template: str, now) -> int:
@@ -290,7 +291,7 @@ def invite_expert(raati_id: int, email: str, *, actor, now, locale: str = "fi") 
     db.session.add(ExpertInvite(member_id=member.id, token_hash=_hash(token),
                                 expires_at=now + timedelta(days=21)))
     member.invited_at = now
-    link = current_app.config["SITE_URL"] + url_for("raati.expert_link", token=token)
+    link = f"{current_app.config['SITE_URL']}/raati/asiantuntija/{token}"
     queue_mail(member.account.email, "expert_invite", locale=member.account.locale or locale,
                now=now, raati=raati, link=link, lang=member.account.locale or locale)
     return token

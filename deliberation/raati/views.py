@@ -171,7 +171,9 @@ def _show(raati: Raati, status: int = 200, **bound):
     panel_form = forms.PanelForm(prefix="panel")
     api = services.panel_api()
     if api is not None and hasattr(api, "panels_with_members"):
-        panel_form.panel_id.choices = [(p["id"], p["title"]) for p in api.panels_with_members()]
+        from wtforms.fields.choices import SelectChoice
+
+        panel_form.panel_id.choices = [SelectChoice(p["id"], p["title"]) for p in api.panels_with_members()]
     else:
         panel_form = None
     ctx = dict(

@@ -1,0 +1,112 @@
+"""Staff set-up over HTTP, invitations with iCalendar, reminders, expert links, the API."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from kuulas.clock import utcnow
+
+
+def _raati(client):
+    r = client.post("/hallinta/raati/uusi", data={"title_fi": "Kotihoito", "question_fi": "Miten?"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:400]
+    return int(r.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def test_staff_sets_up_members_sessions_and_invitations(app, client, make_staff, login):
+    from icalendar import Calendar
+
+    from kuulas.mail.models import OutboxMail
+
+    login(make_staff("preparer"))
+    rid = _raati(client)
+    assert client.post(f"/hallinta/raati/{rid}/jasenet", data={"member-email": "x", "member-role": "member"}).status_code == 400
+    for email in ("a@example.fi", "b@example.fi"):
+        r = client.post(f"/hallinta/raati/{rid}/jasenet", data={"member-email": email, "member-role": "member"})
+        assert r.status_code == 302
+    r = client.post(f"/hallinta/raati/{rid}/istunnot", data={
+        "session-title": "Ilta", "session-starts_at": "2030-05-02T17:00", "session-ends_at": "2030-05-02T16:00"})
+    assert r.status_code == 400
+    r = client.post(f"/hallinta/raati/{rid}/istunnot", data={
+        "session-title": "Ilta; 1, osa", "session-starts_at": "2030-05-02T17:00", "session-ends_at": "2030-05-02T20:00"})
+    assert r.status_code == 302
+    from kuulas.extensions import db
+
+    mails = db.session.scalars(select(OutboxMail).where(OutboxMail.category == "raati")).all()
+    assert sorted(m.recipient for m in mails) == ["a@example.fi", "b@example.fi"]
+    att = mails[0].attachments[0]
+    assert att.filename.endswith(".ics") and b"\r\n" in att.data
+    cal = Calendar.from_ical(att.data)
+    ev = next(c for c in cal.walk("VEVENT"))
+    assert str(ev["uid"]).startswith(f"raati-{rid}-") and ev.get("dtstamp")
+    assert ev["dtstart"].to_ical() == b"20300502T140000Z"  # 17:00 Helsinki summer time
+    assert "Ilta\\; 1\\, osa" in att.data.decode()
+    assert "Ilta; 1, osa" in mails[0].subject
+
+
+def test_reminders_are_sent_once(app, make_staff):
+    from deliberation.raati import services
+    from kuulas.extensions import db
+    from kuulas.mail.models import OutboxMail
+    from kuulas.scheduler import run_job
+
+    now = utcnow()
+    staff = make_staff("preparer")
+    raati = services.save_raati(None, {"title_fi": "T", "question_fi": "Q"}, actor=staff, now=now)
+    services.add_member(raati.id, "m@example.fi", actor=staff, now=now)
+    services.add_session(raati.id, "S", now + timedelta(hours=20), now + timedelta(hours=22),
+                         actor=staff, now=now, invite=False)
+    db.session.commit()
+    assert run_job(app, "raati.reminders", now) == 1
+    assert run_job(app, "raati.reminders", now + timedelta(minutes=5)) == 0
+    count = db.session.scalar(select(db.func.count()).select_from(OutboxMail).where(OutboxMail.recipient == "m@example.fi"))
+    assert count == 1
+
+
+def test_expert_one_time_link(app, client, make_staff):
+    from deliberation.raati import services
+    from kuulas.extensions import db
+
+    now = utcnow()
+    staff = make_staff("preparer")
+    raati = services.save_raati(None, {"title_fi": "T", "question_fi": "Q"}, actor=staff, now=now)
+    token = services.invite_expert(raati.id, "expert@example.fi", actor=staff, now=now)
+    db.session.commit()
+    assert client.get(f"/raati/asiantuntija/{token}").status_code == 200
+    r = client.post(f"/raati/asiantuntija/{token}")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/raati/{raati.id}")
+    assert client.get(f"/raati/{raati.id}").status_code == 302  # to the display-name step
+    assert client.get(f"/raati/{raati.id}/nimi").status_code == 200
+    other = app.test_client()
+    assert other.post(f"/raati/asiantuntija/{token}").status_code == 410
+    assert other.get("/raati/asiantuntija/nonsense").status_code == 404
+
+
+def test_room_page_for_members_only(room, app, make_resident, login):
+    p = room.person("a")
+    page = p.client.get(f"/raati/{room.id}")
+    assert page.status_code == 200 and "socket.io.min.js" in page.get_data(as_text=True)
+    outsider = login(make_resident(), app.test_client())
+    assert outsider.get(f"/raati/{room.id}").status_code == 403
+    assert app.test_client().get(f"/raati/{room.id}").status_code == 302
+    assert outsider.get(f"/raati/{room.id}/poytakirja").status_code == 403
+
+
+def test_display_name_must_be_unique(room):
+    p = room.person("a")
+    r = p.client.post(f"/raati/{room.id}/nimi", data={"display_name": "b"})
+    assert r.status_code == 400
+
+
+def test_api_for_outcomes(room):
+    from deliberation.raati import api, services
+    from kuulas.extensions import db
+
+    assert api.finished_raatis() == []
+    services.set_state(room.id, "finished", actor=room.staff, now=utcnow())
+    db.session.commit()
+    assert api.finished_raatis()[0]["id"] == room.id
+    data = api.raati_outcome_data(room.id, "sv")
+    assert data["members"] == 5 and data["statement"] is None and data["title"] == "Omalääkärimalli"
+    assert len(api.member_recipients(room.id)) == 6
