@@ -1,5 +1,30 @@
-"""Deliberation area: ideas.  (Being built; see the issue tracker.)"""
+"""Deliberation area: verkkoavoriihi, anonymous asynchronous idea rounds.
+
+Staff set up a round (fi/sv/en texts, times, moderation mode); anyone takes part without an
+account: writes ideas and comments and says agree / disagree / pass to ideas dealt one at a
+time.  Participants are known only by a keyed hash of a per-round cookie token
+(``anonymity``); counts come from a vote table unique per (idea, hash); results rank ideas
+by agreement and find opinion groups (``clustering``, pure).  ``api`` is what the outcomes
+area reads.
+"""
 
 
 def init_app(app) -> None:
-    """Wire this area into the app: blueprint, rules, jobs, process cards, demo seeder."""
+    """Wire this area into the app: models, rules, jobs, blueprints, Socket.IO namespace,
+    log filter, staff menu, front-page cards and the demo seeder."""
+    from flask_babel import lazy_gettext as _l
+
+    from kuulas import processes, staff_menu
+
+    from . import demo, events, jobs, models, rules  # noqa: F401  (register on import)
+    from .cards import round_cards
+    from .participation import install_log_filter
+    from .views import bp, staff
+
+    for blueprint in (bp, staff):
+        if blueprint.name not in app.blueprints:
+            app.register_blueprint(blueprint)
+    events.register(app)
+    install_log_filter(app)
+    processes.register(round_cards)
+    staff_menu.register(_l("Idea rounds"), "ideas_staff.index", rules.MODERATE, order=30)

@@ -1,0 +1,106 @@
+"""Socket.IO namespace ``/ideas``: live updates for open round pages.
+
+Read-only for clients: they join a round's room and receive ``idea`` (new public idea),
+``counts`` (vote counts of one idea), ``changed`` (edited, hidden with a reason, restored,
+withdrawn) and ``closed``.  Every write goes through the HTTP forms (CSRF, rate limits,
+one service), and views call these broadcast helpers only after the commit.  Payloads
+carry idea ids, texts and counts: never a participant identifier.  The handshake's Origin
+must be our own site (cross-site websocket hijacking).
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from flask_socketio import Namespace, join_room
+
+from kuulas.extensions import db, socketio
+
+from .models import HIDDEN, VISIBLE, IdeaRound
+
+NAMESPACE = "/ideas"
+
+
+def room(round_id: int) -> str:
+    return f"ideas-{int(round_id)}"
+
+
+def counts_wire(counts) -> dict:
+    return {"agree": counts.agree, "disagree": counts.disagree, "pass": counts.pass_}
+
+
+def _emit(event: str, payload: dict, round_id: int) -> None:
+    try:
+        socketio.emit(event, payload, to=room(round_id), namespace=NAMESPACE)
+    except Exception:  # noqa: BLE001 - a live update must never undo a saved write
+        current_app.logger.warning("ideas: broadcast %s failed", event)
+
+
+def idea_added(round_id: int, idea) -> None:
+    _emit("idea", {"id": idea.id, "text": idea.text, "written": idea.created_at.date().isoformat()}, round_id)
+
+
+def idea_changed(round_id: int, idea) -> None:
+    payload = {"id": idea.id, "status": idea.status}
+    if idea.status == VISIBLE:
+        payload["text"] = idea.text
+    elif idea.status == HIDDEN:
+        payload["reason"] = idea.hidden_reason or ""
+    _emit("changed", payload, round_id)
+
+
+def idea_removed(round_id: int, idea_id: int) -> None:
+    _emit("changed", {"id": idea_id, "status": "withdrawn"}, round_id)
+
+
+def comment_added(round_id: int, comment) -> None:
+    _emit("comment", {"idea_id": comment.idea_id}, round_id)
+
+
+def counts_changed(round_id: int, idea_id: int, counts) -> None:
+    _emit("counts", {"id": idea_id, **counts_wire(counts)}, round_id)
+
+
+def round_closed(round_id: int) -> None:
+    _emit("closed", {"round": round_id}, round_id)
+
+
+def _origin_ok() -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True  # not a browser: carries no victim's cookies
+    allowed = set()
+    for url in (current_app.config.get("SITE_URL"), request.host_url):
+        if url:
+            parts = urlsplit(url)
+            allowed.add(f"{parts.scheme}://{parts.netloc}".lower())
+    return origin.rstrip("/").lower() in allowed
+
+
+class IdeasNamespace(Namespace):
+    def on_connect(self, auth=None):
+        if not _origin_ok():
+            return False
+        round_id = auth.get("round") if isinstance(auth, dict) else None
+        if round_id is None:
+            round_id = request.args.get("round", type=int)
+        if not isinstance(round_id, int) or isinstance(round_id, bool):
+            return False
+        round_ = db.session.get(IdeaRound, round_id)
+        ok = round_ is not None and round_.state != "draft"
+        db.session.remove()
+        if not ok:
+            return False
+        join_room(room(round_id))
+        return True
+
+    def on_ping_round(self, data=None):
+        return {"ok": True}
+
+
+def register(app) -> None:
+    """Register on the *current* Socket.IO server (``socketio.init_app`` makes a new one for
+    every ``create_app``)."""
+    ns = IdeasNamespace(NAMESPACE)
+    ns._set_socketio(socketio)
+    socketio.server.register_namespace(ns)

@@ -1,0 +1,164 @@
+"""Tables of the idea rounds.
+
+Anonymity is a property of the schema, not only of the code that reads it:
+- no account, e-mail, IP address or user agent column on ideas, comments, votes or flags;
+- a participant appears only as ``*_hash``: an HMAC of their per-round random token under a
+  key derived from SECRET_KEY and the round (see ``anonymity``), so the same person in two
+  rounds cannot be linked and a database dump alone cannot be linked to a cookie;
+- votes have no timestamp and no surrogate id (the primary key is (idea, voter hash)), so
+  neither time nor insertion order correlates a vote with anything else;
+- stored timestamps of ideas, comments and flags are rounded down to the hour;
+- addresses for "tell me about the outcome" live in their own table with a random key and
+  no link to tokens, ideas or votes, and are deleted after the notification.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kuulas.extensions import db
+
+# Round states
+DRAFT, SCHEDULED, OPEN, CLOSED = "draft", "scheduled", "open", "closed"
+STATES = (DRAFT, SCHEDULED, OPEN, CLOSED)
+# Moderation modes
+PRE, POST = "pre", "post"
+# Item states (ideas and comments)
+PENDING, VISIBLE, HIDDEN, WITHDRAWN = "pending", "visible", "hidden", "withdrawn"
+# Vote values
+AGREE, DISAGREE, PASS = 1, -1, 0
+VOTE_VALUES = {"agree": AGREE, "disagree": DISAGREE, "pass": PASS}
+
+LOCALES = ("fi", "sv", "en")
+
+
+class IdeaRound(db.Model):
+    __tablename__ = "idea_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), default=DRAFT, index=True)
+    # {"fi": ..., "sv": ..., "en": ...}
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    question: Mapped[dict] = mapped_column(JSON, default=dict)
+    background: Mapped[dict] = mapped_column(JSON, default=dict)
+    # [{"fi": ..., "sv": ..., "en": ...}, ...]
+    subthemes: Mapped[list] = mapped_column(JSON, default=list)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    moderation: Mapped[str] = mapped_column(String(8), default=POST)
+    comments_enabled: Mapped[bool] = mapped_column(default=True)
+    max_length: Mapped[int] = mapped_column(default=500)
+    created_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    def text(self, field: str, locale: str) -> str:
+        values = getattr(self, field) or {}
+        return values.get(locale) or values.get("fi") or values.get("sv") or values.get("en") or ""
+
+    def subtheme_labels(self, locale: str) -> list[str]:
+        return [t.get(locale) or t.get("fi") or "" for t in (self.subthemes or [])]
+
+    def accepting(self, now: datetime) -> bool:
+        return self.state == OPEN and self.opens_at <= now < self.closes_at
+
+
+class Idea(db.Model):
+    __tablename__ = "idea"
+    __table_args__ = (Index("ix_idea_round_status", "round_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"))
+    author_hash: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    subtheme: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(16), default=VISIBLE)
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]      # rounded down to the hour
+    edited: Mapped[bool] = mapped_column(default=False)
+
+    round: Mapped[IdeaRound] = relationship()
+    tags: Mapped[list["IdeaTag"]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                  order_by="IdeaTag.name")
+
+
+class IdeaComment(db.Model):
+    __tablename__ = "idea_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"), index=True)
+    author_hash: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=VISIBLE)
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]      # rounded down to the hour
+    edited: Mapped[bool] = mapped_column(default=False)
+
+
+class IdeaVote(db.Model):
+    """One row per (idea, participant): the primary key is the uniqueness guarantee, so
+    parallel identical requests can never make two rows.  No time, no surrogate id."""
+
+    __tablename__ = "idea_vote"
+    __table_args__ = (Index("ix_idea_vote_round_voter", "round_id", "voter_hash"),)
+
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), primary_key=True)
+    voter_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(SmallInteger)
+
+
+class IdeaFlag(db.Model):
+    __tablename__ = "idea_flag"
+    __table_args__ = (UniqueConstraint("flagger_hash", "idea_id", "comment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"), index=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("idea_comment.id", ondelete="CASCADE"))
+    flagger_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime]      # rounded down to the hour
+    resolved: Mapped[bool] = mapped_column(default=False)
+
+
+class IdeaTag(db.Model):
+    """A moderator's theme tag on an idea."""
+
+    __tablename__ = "idea_tag"
+
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class IdeaModerationLog(db.Model):
+    """What staff did (who, when, why).  Staff actions are official acts and are logged;
+    the participants behind the moderated items are not."""
+
+    __tablename__ = "idea_moderation_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(32))
+    idea_id: Mapped[int | None]
+    comment_id: Mapped[int | None]
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    at: Mapped[datetime]
+
+
+class IdeaNotifyRequest(db.Model):
+    """"Tell me when the outcome is published."  Deliberately unlinked: a random key (no
+    insertion order), no time, no token hash; deleted once the notification has gone."""
+
+    __tablename__ = "idea_notify_request"
+    __table_args__ = (UniqueConstraint("round_id", "email"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(5), default="fi")

@@ -1,0 +1,532 @@
+"""Idea-round services: one function per intent, for views, jobs, the CLI and the demo.
+
+Plain Python: never touches ``request``, ``g``, ``current_user`` or ``emit``.  Participants
+are ``Participant`` values (round id + keyed hash; the raw token never gets this far).
+Every write checks the round's own clock (``closes_at``) through ``rules.PARTICIPATE``,
+validates everything first and then writes in one transaction.  Counts come from COUNT(*)
+over the vote table, whose primary key is (idea, voter hash).
+"""
+from __future__ import annotations
+
+import random
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, delete, func, or_, select, update
+
+from kuulas import access
+from kuulas.errors import Conflict, NotFound, ValidationFailed
+from kuulas.extensions import db
+from kuulas.sanitize import plain_text
+
+from . import rules, tally
+from .anonymity import round_down
+from .models import (CLOSED, DRAFT, HIDDEN, LOCALES, OPEN, PENDING, POST, PRE, SCHEDULED,
+                     VISIBLE, WITHDRAWN, Idea, IdeaComment, IdeaFlag, IdeaModerationLog,
+                     IdeaNotifyRequest, IdeaRound, IdeaTag, IdeaVote)
+
+MIN_IDEA = 3
+MAX_COMMENT = 1000
+MAX_REASON = 300
+MAX_TAG = 60
+FLAG_REASONS = {
+    "offensive": _l("Offensive or discriminatory"),
+    "personal": _l("Reveals personal details"),
+    "spam": _l("Spam or advertising"),
+    "off_topic": _l("Off topic"),
+    "other": _l("Something else"),
+}
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+@dataclass(frozen=True)
+class Participant:
+    round_id: int
+    hash: str
+
+
+# --- rounds -------------------------------------------------------------------------------
+
+def get_round(round_id: int) -> IdeaRound:
+    round_ = db.session.get(IdeaRound, round_id) if isinstance(round_id, int) else None
+    if round_ is None:
+        raise NotFound(_l("No such idea round."))
+    return round_
+
+
+def visible_round(round_id: int, *, actor, now) -> IdeaRound:
+    round_ = db.session.get(IdeaRound, round_id)
+    decision = access.can(actor, rules.VIEW, round_, now)
+    if not decision:
+        raise NotFound(decision.reason)
+    return round_
+
+
+def _clean_texts(values: dict | None, limit: int) -> dict:
+    return {loc: plain_text((values or {}).get(loc), limit) for loc in LOCALES
+            if plain_text((values or {}).get(loc), limit)}
+
+
+def _validate_round(data: dict, now: datetime, *, existing: IdeaRound | None = None) -> dict:
+    errors = []
+    title = _clean_texts(data.get("title"), 200)
+    question = _clean_texts(data.get("question"), 1000)
+    background = _clean_texts(data.get("background"), 10000)
+    for loc, label in (("fi", _l("Finnish")), ("sv", _l("Swedish"))):
+        if loc not in title or loc not in question:
+            errors.append(str(_l("The title and the question are needed in %(lang)s.", lang=label)))
+    opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+    if not isinstance(opens_at, datetime) or not isinstance(closes_at, datetime):
+        errors.append(str(_l("Give both the opening and the closing time.")))
+    elif closes_at <= opens_at:
+        errors.append(str(_l("The closing time must be after the opening time.")))
+    elif closes_at <= now and (existing is None or existing.state != CLOSED):
+        errors.append(str(_l("The closing time must be in the future.")))
+    moderation = data.get("moderation", POST)
+    if moderation not in (PRE, POST):
+        errors.append(str(_l("Choose pre- or post-moderation.")))
+    try:
+        max_length = int(data.get("max_length") or 500)
+    except (TypeError, ValueError):
+        max_length = -1
+    if not 50 <= max_length <= 5000:
+        errors.append(str(_l("The maximum idea length must be between 50 and 5000 characters.")))
+    subthemes = []
+    for item in data.get("subthemes") or []:
+        cleaned = _clean_texts(item, 120)
+        if cleaned:
+            subthemes.append(cleaned)
+    if len(subthemes) > 12:
+        errors.append(str(_l("At most 12 sub-themes.")))
+    if errors:
+        raise ValidationFailed(" ".join(errors))
+    return dict(title=title, question=question, background=background, subthemes=subthemes,
+                opens_at=opens_at, closes_at=closes_at, moderation=moderation,
+                comments_enabled=bool(data.get("comments_enabled", True)), max_length=max_length)
+
+
+def create_round(data: dict, *, actor, now: datetime, publish: bool = False) -> IdeaRound:
+    access.require(actor, rules.MANAGE, None, now)
+    values = _validate_round(data, now)
+    round_ = IdeaRound(state=SCHEDULED if publish else DRAFT, created_at=now, **values)
+    db.session.add(round_)
+    db.session.flush()
+    _log(round_.id, actor, "create", now=now)
+    advance_rounds(now)
+    db.session.commit()
+    return round_
+
+
+def update_round(round_id: int, data: dict, *, actor, now: datetime, publish: bool | None = None) -> IdeaRound:
+    access.require(actor, rules.MANAGE, None, now)
+    round_ = get_round(round_id)
+    if round_.state == CLOSED:
+        raise Conflict(_l("A closed round can no longer be changed."))
+    values = _validate_round(data, now, existing=round_)
+    for key, value in values.items():
+        setattr(round_, key, value)
+    if publish is True and round_.state == DRAFT:
+        round_.state = SCHEDULED
+    elif publish is False and round_.state == SCHEDULED:
+        round_.state = DRAFT
+    _log(round_.id, actor, "edit", now=now)
+    db.session.flush()
+    advance_rounds(now)
+    db.session.commit()
+    return round_
+
+
+def close_now(round_id: int, *, actor, now: datetime) -> IdeaRound:
+    access.require(actor, rules.MANAGE, None, now)
+    round_ = get_round(round_id)
+    if round_.state == CLOSED:
+        return round_
+    round_.closes_at = min(round_.closes_at, now)
+    if round_.opens_at > now:
+        round_.opens_at = now
+    _log(round_.id, actor, "close", now=now)
+    db.session.flush()
+    advance_rounds(now)
+    db.session.commit()
+    return round_
+
+
+def advance_rounds(now: datetime) -> dict:
+    """Open and close rounds whose time has come.  Guarded UPDATEs: running twice, or in two
+    processes at once, changes nothing the second time.  Returns the ids that changed."""
+    to_open = list(db.session.scalars(select(IdeaRound.id).where(
+        IdeaRound.state == SCHEDULED, IdeaRound.opens_at <= now, IdeaRound.closes_at > now)))
+    opened = []
+    for rid in to_open:
+        if db.session.execute(update(IdeaRound).where(IdeaRound.id == rid, IdeaRound.state == SCHEDULED)
+                              .values(state=OPEN, opened_at=now)).rowcount:
+            opened.append(rid)
+    to_close = list(db.session.scalars(select(IdeaRound.id).where(
+        IdeaRound.state.in_((SCHEDULED, OPEN)), IdeaRound.closes_at <= now)))
+    closed = []
+    for rid in to_close:
+        if db.session.execute(update(IdeaRound).where(IdeaRound.id == rid, IdeaRound.state.in_((SCHEDULED, OPEN)))
+                              .values(state=CLOSED, closed_at=now)).rowcount:
+            closed.append(rid)
+    db.session.expire_all()
+    return {"opened": opened, "closed": closed}
+
+
+def rounds(states=None) -> list[IdeaRound]:
+    query = select(IdeaRound).order_by(IdeaRound.opens_at.desc(), IdeaRound.id.desc())
+    if states:
+        query = query.where(IdeaRound.state.in_(states))
+    return list(db.session.scalars(query))
+
+
+def _log(round_id, actor, action, *, now, idea_id=None, comment_id=None, reason=""):
+    db.session.add(IdeaModerationLog(round_id=round_id, actor_id=getattr(actor, "id", None), action=action,
+                                     idea_id=idea_id, comment_id=comment_id, reason=reason[:500], at=now))
+
+
+# --- taking part --------------------------------------------------------------------------
+
+def _open_round(participant: Participant | None, round_id: int, now: datetime) -> IdeaRound:
+    round_ = get_round(round_id)
+    access.require(participant, rules.PARTICIPATE, round_, now)
+    if participant.round_id != round_.id:
+        raise ValidationFailed(_l("Your participation key belongs to another round. Reload the page."))
+    return round_
+
+
+def _text(text: str | None, *, limit: int, what) -> str:
+    raw = text or ""
+    value = plain_text(raw)
+    if len(value) < MIN_IDEA:
+        raise ValidationFailed(_l("%(what)s is empty or too short.", what=what))
+    if len(value) > limit:
+        raise ValidationFailed(_l("%(what)s is too long: %(n)s characters, at most %(max)s.",
+                                  what=what, n=len(value), max=limit))
+    return value
+
+
+def post_idea(round_id: int, participant: Participant | None, text: str | None, *, now: datetime,
+              subtheme: int | None = None) -> Idea:
+    round_ = _open_round(participant, round_id, now)
+    value = _text(text, limit=round_.max_length, what=_l("The idea"))
+    if subtheme is not None and not (0 <= subtheme < len(round_.subthemes or [])):
+        raise ValidationFailed(_l("Choose one of the sub-themes."))
+    idea = Idea(round_id=round_.id, author_hash=participant.hash, text=value, subtheme=subtheme,
+                status=PENDING if round_.moderation == PRE else VISIBLE,
+                created_at=round_down(now))
+    db.session.add(idea)
+    db.session.commit()
+    return idea
+
+
+def _own_idea(idea_id: int, participant: Participant | None, now: datetime) -> tuple[IdeaRound, Idea]:
+    idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) else None
+    if idea is None or idea.status == WITHDRAWN or (participant and idea.round_id != participant.round_id):
+        raise NotFound(_l("No such idea."))
+    round_ = _open_round(participant, idea.round_id, now)
+    if idea.author_hash != participant.hash:
+        raise access.AccessDenied(_l("You can change only your own ideas."))
+    return round_, idea
+
+
+def edit_idea(idea_id: int, participant: Participant | None, text: str | None, *, now: datetime) -> Idea:
+    round_, idea = _own_idea(idea_id, participant, now)
+    if idea.status == HIDDEN:
+        raise Conflict(_l("A moderator has removed this idea, so it cannot be edited."))
+    value = _text(text, limit=round_.max_length, what=_l("The idea"))
+    if value != idea.text:
+        idea.text = value
+        idea.edited = True
+        if round_.moderation == PRE:
+            idea.status = PENDING
+    db.session.commit()
+    return idea
+
+
+def withdraw_idea(idea_id: int, participant: Participant | None, *, now: datetime) -> Idea:
+    _round, idea = _own_idea(idea_id, participant, now)
+    idea.status = WITHDRAWN
+    idea.text = ""
+    db.session.execute(delete(IdeaFlag).where(IdeaFlag.idea_id == idea.id))
+    db.session.commit()
+    return idea
+
+
+def _votable_idea(idea_id, participant, now) -> Idea:
+    idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) else None
+    if idea is None or (participant and idea.round_id != participant.round_id):
+        raise NotFound(_l("No such idea."))
+    _open_round(participant, idea.round_id, now)
+    if idea.status == HIDDEN:
+        raise Conflict(_l("A moderator has removed this idea, so it cannot be voted on."))
+    if idea.status != VISIBLE:
+        raise Conflict(_l("This idea is not available for voting."))
+    return idea
+
+
+def vote(idea_id: int, participant: Participant | None, value: int, *, now: datetime) -> tally.Counts:
+    """Agree (1), disagree (-1) or pass (0).  Voting again changes the vote; a second
+    identical request (double click, parallel requests) leaves exactly one row."""
+    if value not in (-1, 0, 1):
+        raise ValidationFailed(_l("Choose agree, disagree or pass."))
+    idea = _votable_idea(idea_id, participant, now)
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(IdeaVote).values(idea_id=idea.id, voter_hash=participant.hash, round_id=idea.round_id,
+                                   value=value)
+    stmt = stmt.on_conflict_do_update(index_elements=["idea_id", "voter_hash"], set_={"value": value})
+    db.session.execute(stmt)
+    db.session.commit()
+    return idea_counts(idea.id)
+
+
+def post_comment(idea_id: int, participant: Participant | None, text: str | None, *, now: datetime) -> IdeaComment:
+    idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) else None
+    if idea is None or (participant and idea.round_id != participant.round_id):
+        raise NotFound(_l("No such idea."))
+    round_ = _open_round(participant, idea.round_id, now)
+    if not round_.comments_enabled:
+        raise Conflict(_l("Comments are not in use in this round."))
+    if idea.status != VISIBLE:
+        raise Conflict(_l("This idea cannot be commented on."))
+    value = _text(text, limit=MAX_COMMENT, what=_l("The comment"))
+    comment = IdeaComment(idea_id=idea.id, round_id=round_.id, author_hash=participant.hash, text=value,
+                          status=PENDING if round_.moderation == PRE else VISIBLE, created_at=round_down(now))
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def _own_comment(comment_id, participant, now) -> tuple[IdeaRound, IdeaComment]:
+    comment = db.session.get(IdeaComment, comment_id) if isinstance(comment_id, int) else None
+    if comment is None or comment.status == WITHDRAWN or (participant and comment.round_id != participant.round_id):
+        raise NotFound(_l("No such comment."))
+    round_ = _open_round(participant, comment.round_id, now)
+    if comment.author_hash != participant.hash:
+        raise access.AccessDenied(_l("You can change only your own comments."))
+    return round_, comment
+
+
+def edit_comment(comment_id: int, participant, text, *, now: datetime) -> IdeaComment:
+    round_, comment = _own_comment(comment_id, participant, now)
+    if comment.status == HIDDEN:
+        raise Conflict(_l("A moderator has removed this comment, so it cannot be edited."))
+    value = _text(text, limit=MAX_COMMENT, what=_l("The comment"))
+    if value != comment.text:
+        comment.text, comment.edited = value, True
+        if round_.moderation == PRE:
+            comment.status = PENDING
+    db.session.commit()
+    return comment
+
+
+def withdraw_comment(comment_id: int, participant, *, now: datetime) -> IdeaComment:
+    _round, comment = _own_comment(comment_id, participant, now)
+    comment.status, comment.text = WITHDRAWN, ""
+    db.session.execute(delete(IdeaFlag).where(IdeaFlag.comment_id == comment.id))
+    db.session.commit()
+    return comment
+
+
+def flag(idea_id: int, participant, reason: str, detail: str | None, *, now: datetime,
+         comment_id: int | None = None) -> bool:
+    """Returns False if this participant had already flagged the item (nothing added)."""
+    if reason not in FLAG_REASONS:
+        raise ValidationFailed(_l("Choose a reason for the report."))
+    idea = db.session.get(Idea, idea_id) if isinstance(idea_id, int) else None
+    if idea is None or idea.status != VISIBLE or (participant and idea.round_id != participant.round_id):
+        raise NotFound(_l("No such idea."))
+    _open_round(participant, idea.round_id, now)
+    if comment_id is not None:
+        comment = db.session.get(IdeaComment, comment_id)
+        if comment is None or comment.idea_id != idea.id or comment.status != VISIBLE:
+            raise NotFound(_l("No such comment."))
+    detail = plain_text(detail, MAX_REASON)
+    exists = db.session.scalar(select(IdeaFlag.id).where(
+        IdeaFlag.flagger_hash == participant.hash, IdeaFlag.idea_id == idea.id,
+        IdeaFlag.comment_id.is_(None) if comment_id is None else IdeaFlag.comment_id == comment_id))
+    if exists:
+        return False
+    db.session.add(IdeaFlag(round_id=idea.round_id, idea_id=idea.id, comment_id=comment_id,
+                            flagger_hash=participant.hash, reason=reason, detail=detail,
+                            created_at=round_down(now)))
+    try:
+        db.session.commit()
+    except Exception:  # the unique constraint caught a parallel duplicate
+        db.session.rollback()
+        return False
+    return True
+
+
+def request_notification(round_id: int, email: str | None, locale: str, *, now: datetime) -> None:
+    """Remember an address to tell about the outcome: no link to anything else."""
+    round_ = get_round(round_id)
+    if round_.state == DRAFT:
+        raise NotFound(_l("No such idea round."))
+    value = (email or "").strip()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValidationFailed(_l("Enter an e-mail address such as name@example.fi."))
+    exists = db.session.scalar(select(IdeaNotifyRequest.id).where(
+        IdeaNotifyRequest.round_id == round_.id, func.lower(IdeaNotifyRequest.email) == value.lower()))
+    if not exists:
+        db.session.add(IdeaNotifyRequest(id=secrets.token_hex(16), round_id=round_.id, email=value,
+                                         locale=locale if locale in LOCALES else "fi"))
+        db.session.commit()
+
+
+# --- moderation -----------------------------------------------------------------------------
+
+def _staff_item(kind: str, item_id: int):
+    model = Idea if kind == "idea" else IdeaComment
+    item = db.session.get(model, item_id) if isinstance(item_id, int) else None
+    if item is None or item.status == WITHDRAWN:
+        raise NotFound(_l("No such idea.") if kind == "idea" else _l("No such comment."))
+    return item
+
+
+def moderate(kind: str, item_id: int, action: str, *, actor, now: datetime, reason: str | None = None):
+    """``action``: approve, hide (needs a public reason), restore, dismiss (flags only)."""
+    access.require(actor, rules.MODERATE, None, now)
+    if kind not in ("idea", "comment") or action not in ("approve", "hide", "restore", "dismiss"):
+        raise ValidationFailed(_l("Unknown moderation action."))
+    item = _staff_item(kind, item_id)
+    reason = plain_text(reason, MAX_REASON)
+    if action == "hide":
+        if len(reason) < 3:
+            raise ValidationFailed(_l("Give a public reason for removing it."))
+        item.status, item.hidden_reason = HIDDEN, reason
+    elif action in ("approve", "restore"):
+        if action == "approve" and item.status != PENDING:
+            raise Conflict(_l("This has already been handled."))
+        item.status, item.hidden_reason = VISIBLE, None
+    flag_filter = (IdeaFlag.idea_id == item.id, IdeaFlag.comment_id.is_(None)) if kind == "idea" \
+        else (IdeaFlag.comment_id == item.id,)
+    db.session.execute(update(IdeaFlag).where(*flag_filter).values(resolved=True))
+    _log(item.round_id, actor, f"{kind}:{action}", now=now, reason=reason,
+         idea_id=item.id if kind == "idea" else item.idea_id,
+         comment_id=item.id if kind == "comment" else None)
+    db.session.commit()
+    return item
+
+
+def set_tags(idea_id: int, names: list[str], *, actor, now: datetime) -> Idea:
+    access.require(actor, rules.MODERATE, None, now)
+    idea = _staff_item("idea", idea_id)
+    cleaned = []
+    for name in names:
+        value = plain_text(name, MAX_TAG)
+        if value and value.lower() not in {c.lower() for c in cleaned}:
+            cleaned.append(value)
+    if len(cleaned) > 10:
+        raise ValidationFailed(_l("At most 10 themes per idea."))
+    idea.tags = [IdeaTag(name=n) for n in cleaned]
+    _log(idea.round_id, actor, "idea:tags", now=now, idea_id=idea.id, reason=", ".join(cleaned))
+    db.session.commit()
+    return idea
+
+
+def queue(round_id: int, *, actor, now: datetime) -> dict:
+    """What needs a moderator: pending items and open flags.  No author data at all."""
+    access.require(actor, rules.MODERATE, None, now)
+    pending_ideas = list(db.session.scalars(select(Idea).where(
+        Idea.round_id == round_id, Idea.status == PENDING).order_by(Idea.id)))
+    pending_comments = list(db.session.scalars(select(IdeaComment).where(
+        IdeaComment.round_id == round_id, IdeaComment.status == PENDING).order_by(IdeaComment.id)))
+    flags = db.session.execute(select(IdeaFlag.idea_id, IdeaFlag.comment_id, IdeaFlag.reason, IdeaFlag.detail)
+                               .where(IdeaFlag.round_id == round_id, IdeaFlag.resolved.is_(False))
+                               .order_by(IdeaFlag.idea_id, IdeaFlag.comment_id)).all()
+    flagged: dict[tuple, dict] = {}
+    for idea_id, comment_id, reason, detail in flags:
+        entry = flagged.setdefault((idea_id, comment_id), {"idea_id": idea_id, "comment_id": comment_id,
+                                                            "reasons": [], "details": []})
+        entry["reasons"].append(reason)
+        if detail:
+            entry["details"].append(detail)
+    items = []
+    for entry in flagged.values():
+        idea = db.session.get(Idea, entry["idea_id"])
+        comment = db.session.get(IdeaComment, entry["comment_id"]) if entry["comment_id"] else None
+        if idea is None or idea.status == WITHDRAWN or (comment is not None and comment.status == WITHDRAWN):
+            continue
+        items.append({**entry, "idea": idea, "comment": comment})
+    return {"pending_ideas": pending_ideas, "pending_comments": pending_comments, "flagged": items}
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def idea_counts(idea_id: int) -> tally.Counts:
+    rows = db.session.execute(select(IdeaVote.value, func.count()).where(IdeaVote.idea_id == idea_id)
+                              .group_by(IdeaVote.value)).all()
+    got = {v: n for v, n in rows}
+    return tally.Counts(got.get(1, 0), got.get(-1, 0), got.get(0, 0))
+
+
+def round_counts(round_id: int) -> dict[int, tally.Counts]:
+    rows = db.session.execute(select(IdeaVote.idea_id, IdeaVote.value, func.count())
+                              .where(IdeaVote.round_id == round_id)
+                              .group_by(IdeaVote.idea_id, IdeaVote.value)).all()
+    acc: dict[int, list[int]] = {}
+    for idea_id, value, n in rows:
+        slot = acc.setdefault(idea_id, [0, 0, 0])
+        slot[0 if value == 1 else 1 if value == -1 else 2] += n
+    return {i: tally.Counts(*v) for i, v in acc.items()}
+
+
+def comment_counts(round_id: int) -> dict[int, int]:
+    rows = db.session.execute(select(IdeaComment.idea_id, func.count()).where(
+        IdeaComment.round_id == round_id, IdeaComment.status == VISIBLE).group_by(IdeaComment.idea_id)).all()
+    return dict(rows)
+
+
+def public_ideas(round_id: int, participant: Participant | None) -> list[Idea]:
+    """Visible ideas, hidden ones (shown as removed, with the reason), and the participant's
+    own pending ones."""
+    cond = Idea.status.in_((VISIBLE, HIDDEN))
+    if participant is not None:
+        cond = or_(cond, and_(Idea.status == PENDING, Idea.author_hash == participant.hash))
+    return list(db.session.scalars(select(Idea).where(Idea.round_id == round_id, cond).order_by(Idea.id.desc())))
+
+
+def my_votes(participant: Participant | None) -> dict[int, int]:
+    if participant is None:
+        return {}
+    return dict(db.session.execute(select(IdeaVote.idea_id, IdeaVote.value).where(
+        IdeaVote.round_id == participant.round_id, IdeaVote.voter_hash == participant.hash)).all())
+
+
+def next_idea(round_id: int, participant: Participant | None, *, counts=None, voted=None,
+              rng: random.Random | None = None) -> Idea | None:
+    """Deal the next idea to vote on (see ``tally.deal``)."""
+    counts = round_counts(round_id) if counts is None else counts
+    voted = my_votes(participant) if voted is None else voted
+    own = participant.hash if participant else None
+    rows = db.session.execute(select(Idea.id, Idea.author_hash).where(
+        Idea.round_id == round_id, Idea.status == VISIBLE)).all()
+    candidates = [(i, counts[i].total if i in counts else 0) for i, author in rows
+                  if i not in voted and author != own]
+    chosen = tally.deal(candidates, rng or random.Random())
+    return db.session.get(Idea, chosen) if chosen is not None else None
+
+
+def comments_of(idea_id: int, participant: Participant | None) -> list[IdeaComment]:
+    cond = IdeaComment.status.in_((VISIBLE, HIDDEN))
+    if participant is not None:
+        cond = or_(cond, and_(IdeaComment.status == PENDING, IdeaComment.author_hash == participant.hash))
+    return list(db.session.scalars(select(IdeaComment).where(IdeaComment.idea_id == idea_id, cond)
+                                   .order_by(IdeaComment.id)))
+
+
+def participant_count(round_id: int) -> int:
+    """Distinct participants who voted, wrote or commented (by keyed hash, inside the DB)."""
+    voters = select(IdeaVote.voter_hash.label("h")).where(IdeaVote.round_id == round_id)
+    authors = select(Idea.author_hash.label("h")).where(Idea.round_id == round_id, Idea.status != WITHDRAWN)
+    commenters = select(IdeaComment.author_hash.label("h")).where(IdeaComment.round_id == round_id,
+                                                                  IdeaComment.status != WITHDRAWN)
+    union = voters.union(authors, commenters).subquery()
+    return int(db.session.scalar(select(func.count()).select_from(union)) or 0)
