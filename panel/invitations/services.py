@@ -120,7 +120,7 @@ def accepted(panel_id: int) -> list[tuple[Invitation, Volunteer]]:
     return list(db.session.execute(
         select(Invitation, Volunteer).join(Volunteer, Volunteer.id == Invitation.volunteer_id)
         .where(Invitation.panel_id == panel_id, Invitation.state == ACCEPTED)
-        .order_by(Volunteer.display_name, Volunteer.id)).tuples())
+        .order_by(Volunteer.display_name, Volunteer.id)).all())
 
 
 def roster(panel_id: int, *, actor, now: datetime) -> list[str]:
