@@ -110,6 +110,11 @@ def seed_panels(now, rng, out):
     _volunteers(panel, 1000, rng, now, FEATURES)
     out.append(f"panel: '{panel.name_fi}' recruiting with 1000 volunteers (/paneelit/{panel.id})")
 
+    import panel.sortition as sortition
+
+    if not hasattr(sortition, "select"):
+        out.append("panel: the drawn demo panel needs panel.sortition.select (not there yet)")
+        return
     client_features = FEATURES[:3] + [("service", "Oletko käyttänyt sosiaali- tai terveyspalveluita "
                                        "viimeisen vuoden aikana?", "Har du använt social- eller "
                                        "hälsotjänster under det senaste året?", "Have you used "
