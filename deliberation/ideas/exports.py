@@ -60,8 +60,9 @@ def export_xlsx(round_id: int, locale: str = "fi") -> bytes:
     ws.append(header)
     for row in rows:
         ws.append(row)
+    from openpyxl.styles import Font
     for cell in ws[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     gs = wb.create_sheet(_("Opinion groups")[:31])
     gs.append([neutralise(h) for h in (_("Group"), _("Participants"), _("Direction"), _("Idea"))])

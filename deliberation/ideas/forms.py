@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, RadioField,
                      SelectField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from . import services
@@ -26,8 +27,8 @@ class RoundForm(FlaskForm):
     opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     closes_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     moderation = RadioField(_l("Moderation"), default="post", choices=[
-        ("post", _l("Post-moderation: ideas are public at once, moderators remove what breaks the rules")),
-        ("pre", _l("Pre-moderation: nothing is public before a moderator approves it"))])
+        SelectChoice("post", _l("Post-moderation: ideas are public at once, moderators remove what breaks the rules")),
+        SelectChoice("pre", _l("Pre-moderation: nothing is public before a moderator approves it"))])
     comments_enabled = BooleanField(_l("Participants may comment on ideas"), default=True)
     max_length = IntegerField(_l("Maximum idea length (characters)"), default=500,
                               validators=[InputRequired(), NumberRange(min=50, max=5000)])
@@ -53,7 +54,7 @@ class CommentForm(FlaskForm):
 
 class FlagForm(FlaskForm):
     reason = RadioField(_l("Why should a moderator look at this?"), validators=[InputRequired()],
-                        choices=list(services.FLAG_REASONS.items()))
+                        choices=[SelectChoice(k, v) for k, v in services.FLAG_REASONS.items()])
     detail = TextAreaField(_l("More detail (optional)"), validators=[Optional(), Length(max=services.MAX_REASON)])
     comment_id = HiddenField()
 

@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from kuulas import access
 from kuulas.clock import utcnow
@@ -105,8 +106,8 @@ def _round_page(round_, *, idea_form=None, status=200):
     locale = _locale()
     if idea_form is None:
         idea_form = forms.IdeaForm()
-    idea_form.subtheme.choices = [("", _("No sub-theme"))] + [
-        (str(n), label) for n, label in enumerate(round_.subtheme_labels(locale))]
+    idea_form.subtheme.choices = [SelectChoice("", _("No sub-theme"))] + [
+        SelectChoice(str(n), label) for n, label in enumerate(round_.subtheme_labels(locale))]
     response = current_app.make_response((render_template(
         "ideas/round.html", round=round_, locale=locale, ideas=shown, counts=counts, voted=voted,
         mine={i.id for i in ideas if participant and i.author_hash == participant.hash},
