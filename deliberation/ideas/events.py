@@ -88,7 +88,6 @@ class IdeasNamespace(Namespace):
             return False
         round_ = db.session.get(IdeaRound, round_id)
         ok = round_ is not None and round_.state != "draft"
-        db.session.remove()
         if not ok:
             return False
         join_room(room(round_id))

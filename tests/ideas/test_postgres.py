@@ -1,0 +1,68 @@
+"""Behaviour that depends on the real database: parallel identical votes make one row, and
+parallel votes of many participants are all counted."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def app_config(app_config, postgres_url):
+    return dict(app_config, SQLALCHEMY_DATABASE_URI=postgres_url,
+                SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 12, "max_overflow": 10})
+
+
+def _parallel(funcs):
+    barrier = threading.Barrier(len(funcs))
+    results = []
+
+    def run(f):
+        barrier.wait()
+        results.append(f())
+    threads = [threading.Thread(target=run, args=(f,)) for f in funcs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_parallel_identical_votes_make_one_row(app, open_round, participant_client):
+    from deliberation.ideas.models import Idea, IdeaVote
+    from kuulas.extensions import db
+
+    author = participant_client(open_round.id)
+    author.post(f"/ideariihi/{open_round.id}/ideat", data={"text": "Rinnakkaisäänten kohde"})
+    idea_id = db.session.scalar(select(Idea.id))
+    voter = participant_client(open_round.id)
+    cookie = voter.get_cookie(f"kuulas_idea_{open_round.id}", path=f"/ideariihi/{open_round.id}").value
+
+    def one():
+        c = app.test_client()
+        c.set_cookie(f"kuulas_idea_{open_round.id}", cookie, path=f"/ideariihi/{open_round.id}")
+        return c.post(f"/ideariihi/{open_round.id}/aani", data={"idea_id": idea_id, "value": "agree"}).status_code
+    codes = _parallel([one] * 10)
+    assert codes == [302] * 10
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(IdeaVote)) == 1
+
+
+def test_parallel_votes_of_many_participants_all_count(app, open_round, participant_client):
+    from deliberation.ideas import services
+    from deliberation.ideas.models import Idea
+    from kuulas.extensions import db
+
+    participant_client(open_round.id).post(f"/ideariihi/{open_round.id}/ideat", data={"text": "Monen äänen kohde"})
+    idea_id = db.session.scalar(select(Idea.id))
+    voters = [participant_client(open_round.id) for _ in range(12)]
+    values = ["agree", "disagree", "pass"]
+    codes = _parallel([lambda c=c, v=values[n % 3]: c.post(f"/ideariihi/{open_round.id}/aani",
+                                                           data={"idea_id": idea_id, "value": v}).status_code
+                       for n, c in enumerate(voters)])
+    assert codes == [302] * 12
+    db.session.remove()
+    assert services.idea_counts(idea_id) == services.tally.Counts(4, 4, 4)
