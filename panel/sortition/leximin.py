@@ -1,8 +1,8 @@
 """LEXIMIN selection probabilities by column generation over volunteer types.
 
 Follows Flanigan et al., "Fair algorithms for selecting citizens'
-assemblies" (Nature 596, 2021), supplementary methods: keep a set of feasible
-committees, solve the dual LP
+assemblies" (Nature 596, 2021), supplementary methods.  Keep a set of
+feasible committees; per level solve the restricted master LP, whose dual is
 
     min  y^ - sum_{fixed t} p_t y_t
     s.t. sum_t y_t c_t / n_t <= y^     for every known committee c
@@ -10,21 +10,27 @@ committees, solve the dual LP
 
 and price with a MILP (max sum_t y_t c_t / n_t over quota-satisfying count
 vectors c).  A committee beating y^ is added; otherwise the level is optimal
-and the types with positive dual weight are pinned at that level.  The final
-LP's row duals are the distribution over committees.
+and the types with positive dual weight are pinned at that level.  The last
+master's solution is the distribution over committees.
 
-Unlike the paper we work on *types* (see grouping.py): symmetric volunteers
-get equal LEXIMIN probabilities (the optimum is unique and permutation
-invariant), so a committee is an integer count per type and the LP has one
-variable per type instead of per person.
+Differences from the paper, all for speed and none affecting the result:
 
-No I/O, no Flask; deterministic for a given input (fixed internal seed).
+* we work on *types* (grouping.py): symmetric volunteers get equal LEXIMIN
+  probabilities (the optimum is unique and permutation invariant), so a
+  committee is an integer count per type and the LP has a row per type;
+* the LP relaxation of the whole problem is solved first (relaxation.py);
+  its decomposition seeds the committee set and its duals start each level,
+  so most levels are certified after a single master solve;
+* pricing tries the LP relaxation before the MILP, and also prices at duals
+  smoothed towards the best one seen (Wentges), adding several columns per
+  master solve.
+
+No I/O, no Flask; deterministic for a given input (fixed internal seeds).
 """
 
 from __future__ import annotations
 
 import time
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +38,7 @@ import numpy as np
 from .errors import SolverError
 from .grouping import TypedPool
 from .milp import INF, OPTIMAL, CommitteeMip, new_highs, add_quota_rows, _I32
+from .relaxation import RelaxedLevels, decompose, relaxed_leximin
 
 import highspy
 
@@ -74,9 +81,9 @@ class _Master:
         self.row = {int(t): j for j, t in enumerate(active)}
         m = len(active)
         self.conv = m
-        import os, json
+        # primal simplex: new columns keep the basis primal feasible
         h = new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9,
-                      **json.loads(os.environ.get('MOPTS', '{"simplex_strategy": 4}')))
+                      simplex_strategy=4)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         h.addRows(m + 1, np.r_[np.zeros(m), 1.0], np.r_[np.full(m, INF), 1.0], 0,
                   np.zeros(m + 1, dtype=_I32), np.zeros(0, dtype=_I32), np.zeros(0))
@@ -120,48 +127,6 @@ class _Master:
         y[self.active] = duals[: self.conv]
         lam = np.asarray(sol.col_value)[1:]
         return duals[self.conv], h.getInfo().objective_function_value, y, lam
-
-
-class _Relaxation:
-    """LP relaxation of a level over the compact model (counts may be
-    fractional).  Its duals are a cheap, usually excellent first guess for
-    the column generation's dual, which otherwise starts far off and needs
-    many rounds to find the right region."""
-
-    def __init__(self, pool: TypedPool, active: np.ndarray):
-        t = pool.n_types
-        ub = np.zeros(t)
-        ub[active] = pool.counts[active]
-        h = new_highs()
-        h.addVars(t + 1, np.r_[np.zeros(t), -INF], np.r_[ub, INF])
-        h.changeColCost(t, 1.0)
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        add_quota_rows(h, pool)
-        self.first = h.getNumRow()
-        self.row = {}
-        for t_ in active:
-            self.row[int(t_)] = h.getNumRow()
-            h.addRow(0.0, INF, 2, np.array([t_, t], dtype=_I32),
-                     np.array([1.0 / pool.counts[t_], -1.0]))
-        self.h, self.t, self.pool = h, t, pool
-        self.fixed: set[int] = set()
-
-    def dual(self, unfixed: set[int], fixed_p: np.ndarray) -> np.ndarray | None:
-        h = self.h
-        for u, r in self.row.items():
-            if u not in unfixed and u not in self.fixed:
-                self.fixed.add(u)
-                h.changeCoeff(r, self.t, 0.0)
-                h.changeRowBounds(r, fixed_p[u], INF)
-        h.run()
-        if h.getModelStatus() != OPTIMAL:
-            return None
-        duals = np.abs(np.asarray(h.getSolution().row_dual))
-        y = np.zeros(self.t)
-        for u, r in self.row.items():
-            y[u] = duals[r]
-        s = sum(y[u] for u in unfixed)
-        return y / s if s > 0 else None
 
 
 def coverable_types(pool: TypedPool, seeds: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -215,15 +180,16 @@ def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
     counts = master.pool.counts
     center, best = None, np.inf
     if start_y is not None:
-        c, bound = mip.price(start_y / counts, -np.inf, exact=True)
-        center, best = start_y, bound - fixed_p @ start_y
-        master.add(c)
+        scale = max(float(start_y @ (master.cols[0] / counts)), 1e-12)
+        c, bound = mip.price(start_y / counts / scale, -np.inf, exact=True)
+        center, best = start_y, bound * scale - fixed_p @ start_y
+        if c is not None:
+            master.add(c)
     rounds = 0
     while True:
         y_hat, z, y, _ = master.solve()
         rounds += 1
         tol = rel_tol * max(z, 1e-12)
-        if os.environ.get('TRACE'): print('TRACE', rounds, z, best, (best - z) / z, len(master.cols))
         if best <= z + tol:
             return z, center, rounds
         scale = y_hat if y_hat > 1e-12 else 1.0
@@ -243,15 +209,15 @@ def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
             return z, (center if best <= z + tol else y), rounds
 
 
-def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL, alphas=(0.5, 0.8)) -> Distribution:
+def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL,
+            alphas: tuple[float, ...] = (0.5, 0.8)) -> Distribution:
     """LEXIMIN distribution for a quota-feasible ``pool`` (check feasibility
-    first, e.g. with diagnose.find_panel)."""
-    started = time.perf_counter()
+    first: diagnose.find_panel)."""
+    clock = _Clock()
     t = pool.n_types
-    if pool.k == 0:
+    if pool.k == 0:  # forced members already fill the panel
         empty = np.zeros(t, dtype=np.int64)
-        return Distribution(pool, [empty], np.ones(1), np.zeros(t), [],
-                            {"levels": 0, "lp_solves": 0, "milp_solves": 0})
+        return Distribution(pool, [empty], np.ones(1), np.zeros(t), [], {"levels": 0})
     mip = CommitteeMip(pool)
     rng = np.random.default_rng(20211)
     seeds = []
@@ -263,22 +229,29 @@ def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL, alphas=(0.5, 0.8
     cover, covered = coverable_types(pool, seeds)
     active = np.flatnonzero(covered)
     uncoverable = [int(i) for i in np.flatnonzero(~covered)]
+    clock.lap("coverage")
 
     master = _Master(pool, active)
-    relax = _Relaxation(pool, active) if os.environ.get('RELAXC', '1') == '1' else None
     for c in seeds + cover:
         master.add(c)
+    x = relaxed_leximin(pool, active, FIX_WEIGHT_EPS)
+    if x is not None:
+        for c in decompose(pool, x, mip):
+            master.add(c)
+    clock.lap("relaxation")
+
+    relax = RelaxedLevels(pool, active)
     fixed_p = np.zeros(t)
     unfixed = set(int(i) for i in active)
     level_log = []
     while unfixed:
-        start_y = relax.dual(unfixed, fixed_p) if relax is not None else None
-        level, cert, rounds = _solve_level(master, mip, fixed_p, rel_tol, alphas, start_y)
-        weights = {u: cert[u] for u in unfixed}
-        pinned = [u for u, yu in weights.items() if yu > FIX_WEIGHT_EPS]
+        out = relax.solve(unfixed, fixed_p)
+        level, cert, rounds = _solve_level(master, mip, fixed_p, rel_tol, alphas,
+                                           out[1] if out is not None else None)
+        pinned = [u for u in unfixed if cert[u] > FIX_WEIGHT_EPS]
         if not pinned:
-            pinned = [max(weights, key=weights.get)]
-        level = max(0.0, level)
+            pinned = [max(unfixed, key=lambda u: cert[u])]
+        level = min(1.0, max(0.0, level))
         level_log.append((rounds, len(pinned), level))
         for u in pinned:
             fixed_p[u] = level
@@ -286,15 +259,30 @@ def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL, alphas=(0.5, 0.8
             master.fix(u, level)
     master.finish()
     _, _, _, lam = master.solve()
+    clock.lap("levels")
+
     lam = np.maximum(lam, 0.0)
-    keep = lam > 1e-11
-    committees = [master.cols[i] for i in np.flatnonzero(keep)]
+    keep = np.flatnonzero(lam > 1e-11)
+    committees = [master.cols[i] for i in keep]
     weights = lam[keep] / lam[keep].sum()
-    order = sorted(range(len(committees)), key=lambda i: tuple(-committees[i]))
+    # canonical order, so that the seeded draw does not depend on solver order
+    order = sorted(range(len(committees)), key=lambda i: tuple(committees[i]))
     committees = [committees[i] for i in order]
     weights = weights[order]
-    probs = sum(wi * ci for wi, ci in zip(weights, committees)) / pool.counts
-    stats = {"levels": len(level_log), "rounds": sum(r for r, _, _ in level_log), "lp_solves": master.solves,
-             "milp_solves": mip.solves, "pricing_lp_solves": mip.lp_solves, "committees_generated": len(master.cols),
-             "seconds": time.perf_counter() - started, "level_log": level_log}
+    probs = np.sum([w * c for w, c in zip(weights, committees)], axis=0) / pool.counts
+    stats = {"levels": len(level_log), "rounds": sum(r for r, _, _ in level_log),
+             "master_solves": master.solves, "milp_solves": mip.solves,
+             "pricing_lp_solves": mip.lp_solves, "committees_generated": len(master.cols),
+             "level_log": level_log, **clock.laps}
     return Distribution(pool, committees, weights, probs, uncoverable, stats)
+
+
+class _Clock:
+    def __init__(self):
+        self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[f"seconds_{name}"] = now - self.last
+        self.last = now

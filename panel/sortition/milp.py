@@ -125,3 +125,21 @@ class CommitteeMip:
         if st != OPTIMAL:
             raise SolverError("solver_failed", stage="pricing", status=str(st))
         return c, min(bound, mip_bound)
+
+    def on_face(self, lb, ub, row_lo, row_hi, weights):
+        """Some integer panel within tightened bounds (a face of the quota
+        polytope), or None if there is none.  The bounds are restored after."""
+        h, t, q = self.h, self.pool.n_types, len(self.pool.quotas)
+        rows = np.arange(1, q + 1, dtype=_I32)
+        h.changeColsBounds(t, self.idx, np.asarray(lb, float), np.asarray(ub, float))
+        h.changeRowsBounds(q, rows, np.asarray(row_lo, float), np.asarray(row_hi, float))
+        h.changeColsCost(t, self.idx, np.asarray(weights, float))
+        try:
+            h.run()
+            self.solves += 1
+            if h.getModelStatus() != OPTIMAL:
+                return None
+            return np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
+        finally:
+            h.changeColsBounds(t, self.idx, np.zeros(t), self.pool.counts.astype(float))
+            h.changeRowsBounds(q, rows, self.pool.lo.astype(float), self.pool.hi.astype(float))
