@@ -28,7 +28,7 @@ def _account_ids(now, rng, count: int, prefix: str) -> list[int]:
     if api is not None and hasattr(api, "panels_with_members"):
         for panel in api.panels_with_members():
             for row in api.accepted_members(panel["id"]):
-                ids.append(int(row["account_id"] if isinstance(row, dict) else row))
+                ids.append(int(row["account_id"]))
             if len(ids) >= count:
                 break
     while len(ids) < count:

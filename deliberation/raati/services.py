@@ -155,10 +155,12 @@ def add_panel_members(raati_id: int, panel_id: int, *, actor, now) -> int:
         raise Conflict(_l("Panels are not available yet; add members by e-mail."))
     added = 0
     for row in api.accepted_members(panel_id):
-        account_id = row["account_id"] if isinstance(row, dict) else getattr(row, "account_id", row)
-        if membership(raati.id, type("A", (), {"id": account_id, "is_authenticated": True})) is None:
+        account_id = int(row["account_id"])
+        exists = db.session.scalar(select(Member.id).where(Member.raati_id == raati.id,
+                                                           Member.account_id == account_id))
+        if exists is None:
+            _ensure_member(raati, account_id, MEMBER, now)
             added += 1
-        _ensure_member(raati, int(account_id), MEMBER, now)
     raati.panel_id = panel_id
     return added
 

@@ -173,7 +173,7 @@ def _show(raati: Raati, status: int = 200, **bound):
     if api is not None and hasattr(api, "panels_with_members"):
         from wtforms.fields.choices import SelectChoice
 
-        panel_form.panel_id.choices = [SelectChoice(p["id"], p["title"]) for p in api.panels_with_members()]
+        panel_form.panel_id.choices = [SelectChoice(p["id"], p.get("name") or p.get("title") or str(p["id"])) for p in api.panels_with_members()]
     else:
         panel_form = None
     ctx = dict(

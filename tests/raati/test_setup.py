@@ -110,3 +110,23 @@ def test_api_for_outcomes(room):
     data = api.raati_outcome_data(room.id, "sv")
     assert data["members"] == 5 and data["statement"] is None and data["title"] == "Omalääkärimalli"
     assert len(api.member_recipients(room.id)) == 6
+
+
+def test_staff_pages_render_and_phase_added(app, client, make_staff, login):
+    login(make_staff("moderator"))
+    rid = _raati(client)
+    page = client.get(f"/hallinta/raati/{rid}")
+    assert page.status_code == 200 and "Perehdytys" in page.get_data(as_text=True)
+    assert client.get("/hallinta/raati/").status_code == 200
+    r = client.post(f"/hallinta/raati/{rid}/vaiheet", data={"phase-kind": "discussion", "phase-minutes": "0"})
+    assert r.status_code == 400
+    r = client.post(f"/hallinta/raati/{rid}/vaiheet", data={"phase-kind": "discussion", "phase-minutes": "20"})
+    assert r.status_code == 302
+    from deliberation.raati.models import Raati
+    from kuulas.extensions import db
+
+    assert len(db.session.get(Raati, rid).phases) == 6
+
+
+def test_residents_cannot_reach_staff_pages(room):
+    assert room.person("a").client.get("/hallinta/raati/").status_code == 403
