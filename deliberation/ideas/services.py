@@ -493,6 +493,22 @@ def public_ideas(round_id: int, participant: Participant | None) -> list[Idea]:
     return list(db.session.scalars(select(Idea).where(Idea.round_id == round_id, cond).order_by(Idea.id.desc())))
 
 
+def idea_index(round_id: int, participant: Participant | None) -> list[tuple[int, str, bool]]:
+    """Light rows (id, status, mine) of the ideas this participant may see, newest first:
+    the round page sorts and pages these and loads full rows only for the page shown."""
+    cond = Idea.status.in_((VISIBLE, HIDDEN))
+    if participant is not None:
+        cond = or_(cond, and_(Idea.status == PENDING, Idea.author_hash == participant.hash))
+    own = participant.hash if participant else None
+    return [(i, st, a == own) for i, st, a in db.session.execute(
+        select(Idea.id, Idea.status, Idea.author_hash).where(Idea.round_id == round_id, cond).order_by(Idea.id.desc()))]
+
+
+def ideas_by_id(ids: list[int]) -> list[Idea]:
+    found = {i.id: i for i in db.session.scalars(select(Idea).where(Idea.id.in_(ids)))} if ids else {}
+    return [found[i] for i in ids if i in found]
+
+
 def my_votes(participant: Participant | None) -> dict[int, int]:
     if participant is None:
         return {}
@@ -501,15 +517,13 @@ def my_votes(participant: Participant | None) -> dict[int, int]:
 
 
 def next_idea(round_id: int, participant: Participant | None, *, counts=None, voted=None,
-              rng: random.Random | None = None) -> Idea | None:
+              rng: random.Random | None = None, index=None) -> Idea | None:
     """Deal the next idea to vote on (see ``tally.deal``)."""
     counts = round_counts(round_id) if counts is None else counts
     voted = my_votes(participant) if voted is None else voted
-    own = participant.hash if participant else None
-    rows = db.session.execute(select(Idea.id, Idea.author_hash).where(
-        Idea.round_id == round_id, Idea.status == VISIBLE)).all()
-    candidates = [(i, counts[i].total if i in counts else 0) for i, author in rows
-                  if i not in voted and author != own]
+    index = idea_index(round_id, participant) if index is None else index
+    candidates = [(i, counts[i].total if i in counts else 0) for i, status, mine in index
+                  if status == VISIBLE and i not in voted and not mine]
     chosen = tally.deal(candidates, rng or random.Random())
     return db.session.get(Idea, chosen) if chosen is not None else None
 

@@ -91,18 +91,20 @@ def _round_page(round_, *, idea_form=None, status=200):
     page = max(1, request.args.get("sivu", 1, type=int) or 1)
     counts = services.round_counts(round_.id)
     voted = services.my_votes(participant)
-    ideas = services.public_ideas(round_.id, participant)
+    index = services.idea_index(round_.id, participant)
     if sort == "kannatetuimmat":
         from . import tally
-        ideas.sort(key=lambda i: (i.status != VISIBLE, -tally.score(counts.get(i.id, tally.Counts())), i.id))
+        empty = tally.Counts()
+        index.sort(key=lambda r: (r[1] != VISIBLE, -tally.score(counts.get(r[0], empty)), r[0]))
     elif sort == "vahiten-aania":
-        ideas.sort(key=lambda i: (i.status != VISIBLE, counts[i.id].total if i.id in counts else 0, -i.id))
-    total = len(ideas)
+        index.sort(key=lambda r: (r[1] != VISIBLE, counts[r[0]].total if r[0] in counts else 0, -r[0]))
+    total = len(index)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(page, pages)
-    shown = ideas[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    shown = services.ideas_by_id([r[0] for r in index[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]])
     accepting = round_.accepting(now)
-    dealt = services.next_idea(round_.id, participant, counts=counts, voted=voted) if accepting and participant else None
+    dealt = services.next_idea(round_.id, participant, counts=counts, voted=voted, index=index) \
+        if accepting and participant else None
     locale = _locale()
     if idea_form is None:
         idea_form = forms.IdeaForm()
@@ -110,10 +112,10 @@ def _round_page(round_, *, idea_form=None, status=200):
         SelectChoice(str(n), label) for n, label in enumerate(round_.subtheme_labels(locale))]
     response = current_app.make_response((render_template(
         "ideas/round.html", round=round_, locale=locale, ideas=shown, counts=counts, voted=voted,
-        mine={i.id for i in ideas if participant and i.author_hash == participant.hash},
+        mine={r[0] for r in index if r[2]},
         comments=services.comment_counts(round_.id), dealt=dealt, accepting=accepting, now=now,
         idea_form=idea_form, notify_form=forms.NotifyForm(), page=page, pages=pages, sort=sort,
-        total_visible=sum(1 for i in ideas if i.status == VISIBLE),
+        total_visible=sum(1 for r in index if r[1] == VISIBLE),
         voted_count=len(voted)), status))
     if participation.cookie_state(round_.id) != "ok" and round_.state != CLOSED:
         participation.issue_cookie(response, round_)
