@@ -168,7 +168,7 @@ def coverable_types(pool: TypedPool, seeds: list[np.ndarray]) -> tuple[list[np.n
 
 
 def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
-                 rel_tol: float, alphas, start_y=None) -> tuple[float, np.ndarray, int]:
+                 rel_tol: float, alphas, start=None) -> tuple[float, np.ndarray, int]:
     """Column generation for one level; returns (level value, dual certificate, rounds).
 
     Besides the master's own duals we price at points smoothed towards the
@@ -179,8 +179,9 @@ def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
     """
     counts = master.pool.counts
     center, best = None, np.inf
-    if start_y is not None:
-        scale = max(float(start_y @ (master.cols[0] / counts)), 1e-12)
+    if start is not None:  # (relaxed level value, its duals)
+        start_y = start[1]
+        scale = max(start[0] + float(fixed_p @ start_y), 1e-12)  # ~ the pricing optimum
         c, bound = mip.price(start_y / counts / scale, -np.inf, exact=True)
         center, best = start_y, bound * scale - fixed_p @ start_y
         if c is not None:
@@ -209,6 +210,11 @@ def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
             return z, (center if best <= z + tol else y), rounds
 
 
+def _relaxed_committees(pool: TypedPool, active: np.ndarray, mip: CommitteeMip) -> list[np.ndarray]:
+    x = relaxed_leximin(pool, active, FIX_WEIGHT_EPS)
+    return decompose(pool, x, mip) if x is not None else []
+
+
 def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL,
             alphas: tuple[float, ...] = (0.5, 0.8)) -> Distribution:
     """LEXIMIN distribution for a quota-feasible ``pool`` (check feasibility
@@ -226,28 +232,28 @@ def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL,
         if st != OPTIMAL:
             raise SolverError("solver_failed", stage="initial", status=str(st))
         seeds.append(c)
-    cover, covered = coverable_types(pool, seeds)
+    # Decomposing the relaxed optimum usually touches every type, which
+    # leaves the coverage MILPs little or nothing to prove.
+    everyone = np.arange(t)
+    found = _relaxed_committees(pool, everyone, mip)
+    clock.lap("relaxation")
+    cover, covered = coverable_types(pool, seeds + found)
     active = np.flatnonzero(covered)
     uncoverable = [int(i) for i in np.flatnonzero(~covered)]
+    if uncoverable:  # the relaxation included people in no panel: redo without them
+        found += _relaxed_committees(pool, active, mip)
     clock.lap("coverage")
 
     master = _Master(pool, active)
-    for c in seeds + cover:
+    for c in seeds + found + cover:
         master.add(c)
-    x = relaxed_leximin(pool, active, FIX_WEIGHT_EPS)
-    if x is not None:
-        for c in decompose(pool, x, mip):
-            master.add(c)
-    clock.lap("relaxation")
-
     relax = RelaxedLevels(pool, active)
     fixed_p = np.zeros(t)
     unfixed = set(int(i) for i in active)
     level_log = []
     while unfixed:
         out = relax.solve(unfixed, fixed_p)
-        level, cert, rounds = _solve_level(master, mip, fixed_p, rel_tol, alphas,
-                                           out[1] if out is not None else None)
+        level, cert, rounds = _solve_level(master, mip, fixed_p, rel_tol, alphas, out)
         pinned = [u for u in unfixed if cert[u] > FIX_WEIGHT_EPS]
         if not pinned:
             pinned = [max(unfixed, key=lambda u: cert[u])]
@@ -256,7 +262,10 @@ def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL,
         for u in pinned:
             fixed_p[u] = level
             unfixed.discard(u)
-            master.fix(u, level)
+            # a hair below the level, so that LP round-off cannot make the
+            # next master infeasible; the reported probabilities come from
+            # the final distribution, not from these bounds
+            master.fix(u, level * (1.0 - 1e-9))
     master.finish()
     _, _, _, lam = master.solve()
     clock.lap("levels")

@@ -126,14 +126,16 @@ class CommitteeMip:
             raise SolverError("solver_failed", stage="pricing", status=str(st))
         return c, min(bound, mip_bound)
 
-    def on_face(self, lb, ub, row_lo, row_hi, weights):
+    def on_face(self, lb, ub, row_lo, row_hi):
         """Some integer panel within tightened bounds (a face of the quota
-        polytope), or None if there is none.  The bounds are restored after."""
+        polytope), or None if there is none.  The bounds are restored after.
+        A zero objective makes it a pure feasibility search, which stops at
+        the first panel found."""
         h, t, q = self.h, self.pool.n_types, len(self.pool.quotas)
         rows = np.arange(1, q + 1, dtype=_I32)
         h.changeColsBounds(t, self.idx, np.asarray(lb, float), np.asarray(ub, float))
         h.changeRowsBounds(q, rows, np.asarray(row_lo, float), np.asarray(row_hi, float))
-        h.changeColsCost(t, self.idx, np.asarray(weights, float))
+        h.changeColsCost(t, self.idx, np.zeros(t))
         try:
             h.run()
             self.solves += 1

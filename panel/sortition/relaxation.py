@@ -133,7 +133,7 @@ def decompose(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
                 c = np.rint(v).astype(np.int64)
                 break
         if c is None:
-            c = mip.on_face(lb, ub, rlo, rhi, rng.random(t))
+            c = mip.on_face(lb, ub, rlo, rhi)
             if c is None:
                 return found
         if not pool.counts_ok(c):

@@ -216,6 +216,15 @@ def test_forced_and_excluded_members():
     assert sum(result.probabilities.values()) == pytest.approx(k)
 
 
+def test_forced_members_filling_the_panel():
+    people = [person("a", g="f"), person("b", g="m"), person("c", g="f")]
+    quotas = [Quota("g", "f", 1, 1), Quota("g", "m", 1, 1)]
+    result = select(people, quotas, 2, 9, forced=["a", "b"])
+    assert result.panel == ("a", "b")
+    assert result.probabilities == {"a": 1.0, "b": 1.0, "c": 0.0}
+    assert [(z.person_id, z.code) for z in result.zero_probability] == [("c", "panel_full")]
+
+
 def test_forced_members_past_a_maximum_are_infeasible():
     people, quotas, k = three_feature_pool()
     women = [p.id for p in people if p.features["gender"] == "f"][:7]
