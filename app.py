@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    # Flask-SocketIO keeps server options between init_app calls; a queue manager left over
+    # from an app with REDIS_URL must not leak into one without it.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         message_queue=app.config["REDIS_URL"],
