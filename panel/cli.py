@@ -2,7 +2,7 @@
 
     flask --app app panel select --people P.csv --quotas Q.csv --size N --seed S \\
         --out panel.csv --probabilities probs.csv [--forced F.csv --excluded E.csv]
-    flask --app app panel hash --people P.csv --quotas Q.csv --size N
+    flask --app app panel hash --people P.csv --quotas Q.csv --size N [--forced F.csv --excluded E.csv]
 
 Both files use the published formats (people: ``id`` plus one column per feature;
 quotas: ``feature,value,min,max``).  ``select`` goes through the same code as the web
@@ -59,23 +59,38 @@ def init_app(app) -> None:
         if probs_path:
             with open(probs_path, "w", encoding="utf-8", newline="") as fh:
                 fh.write(outcome.probabilities_csv)
-        p = outcome.report["probabilities"]
-        click.echo(f"{outcome.algorithm} {outcome.version}; seed {outcome.seed}; "
-                   f"{len(outcome.selected)} selected from {outcome.report['pool_size']}")
-        click.echo(f"probability min {p['min']:.6f} median {p['median']:.6f} max {p['max']:.6f}; "
-                   f"zero {p['zero']}")
+        r = outcome.report
+        p = r["probabilities"]
+        click.echo(f"{outcome.algorithm} {outcome.version}")
+        click.echo(f"seed value {seed.strip()!r} -> seed {outcome.seed}")
+        click.echo(f"{len(outcome.selected)} selected from {r['pool_size']} "
+                   f"(kept {r['forced']}, excluded {r['excluded']})")
+        click.echo(f"probability min {p['min']:.6f} median {p['median']:.6f} "
+                   f"max {p['max']:.6f}; zero {p['zero']}")
+        for c in r["categories"]:
+            click.echo(f"  {c['feature']}={c['value']}: quota {c['min']}-{c['max']}, "
+                       f"drawn {c['achieved']}")
 
     @group.command("hash")
     @click.option("--people", "people_path", required=True, type=click.Path(exists=True, dir_okay=False))
     @click.option("--quotas", "quotas_path", required=True, type=click.Path(exists=True, dir_okay=False))
     @click.option("--size", required=True, type=int)
-    def hash_command(people_path, quotas_path, size):
-        """Print the hash published before the draw, to compare."""
+    @click.option("--forced", "forced_path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--excluded", "excluded_path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--lang", default=None, type=click.Choice(["fi", "sv", "en"]))
+    def hash_command(people_path, quotas_path, size, forced_path, excluded_path, lang):
+        """Print the pool hash published before the draw, to compare."""
+        from flask_babel import force_locale
+
         from .selection import engine
 
-        try:
-            click.echo(engine.hash_files(_read(people_path), _read(quotas_path), size))
-        except engine.EngineProblem as exc:
-            raise click.ClickException("\n".join([str(exc.reason), *exc.details])) from None
+        with force_locale(lang or app.config["BABEL_DEFAULT_LOCALE"]):
+            try:
+                click.echo(engine.hash_files(
+                    _read(people_path), _read(quotas_path), size,
+                    forced_csv=_read(forced_path) if forced_path else "",
+                    excluded_csv=_read(excluded_path) if excluded_path else ""))
+            except engine.EngineProblem as exc:
+                raise click.ClickException("\n".join([str(exc.reason), *map(str, exc.details)])) from None
 
     app.cli.add_command(group)

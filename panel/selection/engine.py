@@ -63,92 +63,134 @@ def ids_of(text: str) -> list[str]:
 
 # --- engine calls ------------------------------------------------------------------------
 
-def _sortition():
-    import panel.sortition as sortition
-
-    return sortition
-
-
 def parse(people_text: str, quotas_text: str):
+    """Read both published files; every value of the people file must have a quota row."""
     from panel.sortition import csvio
     from panel.sortition.errors import SortitionError
 
     try:
-        return csvio.read_people(io.StringIO(people_text)), csvio.read_quotas(io.StringIO(quotas_text))
+        quotas = csvio.read_quotas(quotas_text or "")
+        return csvio.read_people(people_text or "", quotas), quotas
     except SortitionError as exc:
         raise _problem(exc) from None
 
 
-def hash_files(people_text: str, quotas_text: str, size: int) -> str:
+def hash_files(people_text: str, quotas_text: str, size: int, *, forced_csv: str = "",
+               excluded_csv: str = "") -> str:
+    """The SHA-256 published before the draw (see ``panel.sortition.draw.pool_hash``)."""
+    from panel.sortition import pool_hash
+
     people, quotas = parse(people_text, quotas_text)
-    return _sortition().pool_hash(people, quotas, size)
+    return pool_hash(people, quotas, size, ids_of(forced_csv), ids_of(excluded_csv))
 
 
 def seed_of(seed_value: str) -> int:
-    return _sortition().seed_from_announcement(seed_value)
+    from panel.sortition import seed_from_announcement
+
+    return seed_from_announcement(seed_value)
+
+
+def check(people_text: str, quotas_text: str, size: int, *, forced_csv: str = "",
+          excluded_csv: str = "") -> None:
+    """Everything that can fail before the seed is known: the files, the pool against the
+    quotas, and whether any panel meets the quotas (a quick MILP, not the LEXIMIN)."""
+    from panel.sortition import validate
+    from panel.sortition.diagnose import require_feasible
+    from panel.sortition.errors import SortitionError
+    from panel.sortition.grouping import group
+
+    people, quotas = parse(people_text, quotas_text)
+    forced, excluded = ids_of(forced_csv), ids_of(excluded_csv)
+    try:
+        validate(people, quotas, size, forced, excluded)
+        require_feasible(group(people, quotas, size, forced, excluded))
+    except SortitionError as exc:
+        raise _problem(exc) from None
+
+
+def algorithm_and_version() -> tuple[str, str]:
+    """``("leximin-types", "1.0 (HiGHS 1.x.y)")`` from the engine's ALGORITHM string."""
+    from panel.sortition import ALGORITHM
+
+    name, _sep, version = ALGORITHM.partition("/")
+    return name, version
 
 
 def run(people_text: str, quotas_text: str, size: int, seed_value: str, *,
         forced_csv: str = "", excluded_csv: str = "") -> Outcome:
+    from panel.sortition import csvio, select
     from panel.sortition.errors import SortitionError
 
-    sortition = _sortition()
     people, quotas = parse(people_text, quotas_text)
     seed = seed_of(seed_value)
     forced, excluded = ids_of(forced_csv), ids_of(excluded_csv)
     try:
-        result = sortition.select(people, quotas, size, seed=seed, forced=forced,
-                                  excluded=excluded)
+        result = select(people, quotas, size, seed, forced=forced, excluded=excluded)
     except SortitionError as exc:
         raise _problem(exc) from None
-    selected = sorted(result.selected)
+    algorithm, version = algorithm_and_version()
     probabilities = dict(result.probabilities)
-    probs_csv = _write(([pid, f"{probabilities[pid]:.6f}"] for pid in sorted(probabilities)),
-                       ["id", "probability"])
-    return Outcome(seed=seed, algorithm=result.algorithm, version=result.version,
-                   selected=selected, probabilities=probabilities, probabilities_csv=probs_csv,
-                   report=build_report(people, quotas, selected, probabilities, forced, excluded))
+    return Outcome(seed=seed, algorithm=algorithm, version=version,
+                   selected=list(result.panel), probabilities=probabilities,
+                   probabilities_csv=csvio.write_probabilities(probabilities),
+                   report=build_report(result, len(people), forced, excluded))
 
 
-def build_report(people, quotas, selected, probabilities, forced, excluded) -> dict:
-    """Aggregates only: per category quota and achieved count; probability summary."""
-    chosen = set(selected)
-    features = {p.id: p.features for p in people}
-    categories = []
-    for q in quotas:
-        achieved = sum(1 for pid in chosen if features[pid].get(q.feature) == q.value)
-        categories.append({"feature": q.feature, "value": q.value, "min": q.min, "max": q.max,
-                           "target": q.target, "achieved": achieved})
-    drop = set(excluded)
-    values = [p for pid, p in probabilities.items() if pid not in drop] or [0.0]
-    return {"categories": categories, "pool_size": len(people),
-            "forced": len(forced), "excluded": len(excluded),
-            "probabilities": {"min": min(values), "median": statistics.median(values),
-                              "max": max(values),
-                              "zero": sum(1 for v in values if v <= 1e-9)}}
+def build_report(result, pool_size: int, forced, excluded) -> dict:
+    """Aggregates only (JSON-ready): per category the quota, expected and achieved count;
+    the probability summary over the volunteers who could be drawn (neither kept nor
+    excluded) and why anyone had no chance.  No ids."""
+    categories = [{"feature": c.feature, "value": c.value, "min": c.min, "max": c.max,
+                   "target": c.target, "pool": c.pool_count,
+                   "expected": round(c.expected, 4), "achieved": c.achieved}
+                  for c in result.categories]
+    skip = set(forced) | set(excluded)
+    values = sorted(p for pid, p in result.probabilities.items() if pid not in skip)
+    zero_reasons: dict[str, int] = {}
+    blocking: dict[tuple, dict] = {}
+    for z in result.zero_probability:
+        if z.person_id in set(excluded):
+            continue  # excluded ids are listed in their own file, not as "no chance"
+        zero_reasons[z.code] = zero_reasons.get(z.code, 0) + 1
+        for issue in z.blocking:
+            key = (issue.code, issue.params.get("feature"), issue.params.get("value"))
+            entry = blocking.setdefault(key, {"code": issue.code, "params": dict(issue.params),
+                                              "people": 0})
+            entry["people"] += 1
+    summary = {"count": len(values), "min": values[0] if values else 0.0,
+               "median": statistics.median(values) if values else 0.0,
+               "max": values[-1] if values else 0.0,
+               "zero": sum(1 for v in values if v <= 1e-9), "zero_reasons": zero_reasons,
+               "blocking": [blocking[k] for k in sorted(blocking, key=lambda k: tuple(map(str, k)))]}
+    return {"categories": categories, "pool_size": pool_size, "forced": len(set(forced)),
+            "excluded": len(set(excluded)), "seed": str(result.seed),
+            "support_size": result.support_size, "probabilities": summary}
 
 
 # --- engine errors in three languages ------------------------------------------------------
 
+FILES = {"people": _l("people"), "quotas": _l("quotas")}
+
 MESSAGES = {
+    # model.validate
     "panel_size_invalid": _l("The panel size must be a whole number of at least 1 (got %(k)s)."),
     "pool_empty": _l("The pool has no volunteers."),
     "quotas_empty": _l("There are no quotas."),
-    "person_id_empty": _l("Row %(index)s of the people file has no id."),
+    "person_id_empty": _l("Volunteer number %(number)s in the people file has no id."),
     "person_id_duplicate": _l("The id %(person_id)s appears more than once in the people file."),
-    "person_feature_missing": _l("Volunteer %(person_id)s has no value for %(feature)s."),
-    "person_value_without_quota": _l("Volunteer %(person_id)s has %(feature)s = %(value)s, which "
-                                     "has no quota row."),
-    "feature_without_quotas": _l("The people file has a column %(feature)s without any quotas."),
-    "quota_feature_unknown": _l("The quotas name a feature %(feature)s that the people file "
+    "person_feature_missing": _l("Volunteer %(person_id)s has no value for “%(feature)s”."),
+    "person_value_without_quota": _l("Volunteer %(person_id)s has “%(feature)s” = “%(value)s”, "
+                                     "which has no quota row."),
+    "feature_without_quotas": _l("The people file has a column “%(feature)s” without any quotas."),
+    "quota_feature_unknown": _l("The quotas name a feature “%(feature)s” that the people file "
                                 "does not have."),
-    "quota_duplicate": _l("The quota %(feature)s = %(value)s appears twice."),
-    "quota_not_integer": _l("The quota %(feature)s = %(value)s must have whole-number bounds."),
-    "quota_bounds_invalid": _l("The quota %(feature)s = %(value)s has minimum %(min)s and maximum "
-                               "%(max)s: the minimum must be between 0 and the maximum."),
-    "feature_mins_exceed_panel": _l("The minimums of %(feature)s add up to %(sum_min)s, more "
+    "quota_duplicate": _l("The quota “%(feature)s” = “%(value)s” appears twice."),
+    "quota_not_integer": _l("The quota “%(feature)s” = “%(value)s” must have whole-number bounds."),
+    "quota_bounds_invalid": _l("The quota “%(feature)s” = “%(value)s” has minimum %(min)s and "
+                               "maximum %(max)s: the minimum must be between 0 and the maximum."),
+    "feature_mins_exceed_panel": _l("The minimums of “%(feature)s” add up to %(sum_min)s, more "
                                     "than the panel size %(k)s."),
-    "feature_maxes_below_panel": _l("The maximums of %(feature)s add up to %(sum_max)s, less "
+    "feature_maxes_below_panel": _l("The maximums of “%(feature)s” add up to %(sum_max)s, less "
                                     "than the panel size %(k)s."),
     "pool_too_small": _l("The pool has %(available)s available volunteers, fewer than the panel "
                          "size %(k)s."),
@@ -156,11 +198,35 @@ MESSAGES = {
     "excluded_unknown_id": _l("The excluded volunteer %(person_id)s is not in the pool."),
     "forced_and_excluded": _l("%(person_id)s is both kept and excluded."),
     "forced_exceed_panel": _l("%(forced)s members are kept, more than the panel size %(k)s."),
-    "csv_missing_column": _l("The %(file)s file has no column %(column)s."),
+    # csvio
     "csv_empty": _l("The %(file)s file is empty."),
-    "csv_bad_integer": _l("Row %(row)s of the %(file)s file: %(value)s is not a whole number."),
-    "csv_bad_row": _l("Row %(row)s of the %(file)s file cannot be read."),
-    "solver_failed": _l("The optimisation solver failed (%(stage)s). Please report this."),
+    "csv_missing_column": _l("The %(file)s file has no column “%(column)s”."),
+    "csv_duplicate_column": _l("The %(file)s file has the column “%(column)s” twice."),
+    "csv_row_length": _l("Row %(row)s of the %(file)s file has %(found)s values; the header has "
+                         "%(expected)s."),
+    "csv_empty_value": _l("Row %(row)s of the %(file)s file has no value in column "
+                          "“%(column)s”."),
+    "csv_bad_integer": _l("Row %(row)s of the %(file)s file: “%(value)s” in column “%(column)s” "
+                          "is not a whole number."),
+    "csv_unknown_category": _l("Row %(row)s of the %(file)s file: “%(value)s” in column "
+                               "“%(column)s” has no quota row."),
+    # diagnose: why no panel meets the quotas
+    "forced_exceed_quota_max": _l("“%(feature)s” = “%(value)s”: %(forced)s kept members already "
+                                  "exceed the maximum %(max)s."),
+    "category_short_of_volunteers": _l("“%(feature)s” = “%(value)s”: the minimum is %(min)s but "
+                                       "only %(available)s volunteers are available, "
+                                       "%(shortfall)s too few."),
+    "feature_mins_exceed_seats": _l("The minimums of “%(feature)s” add up to %(sum_min)s, more "
+                                    "than the %(seats)s seats left to fill."),
+    "quota_min_too_high": _l("“%(feature)s” = “%(value)s” (quota %(min)s–%(max)s): lower the "
+                             "minimum by %(by)s."),
+    "quota_max_too_low": _l("“%(feature)s” = “%(value)s” (quota %(min)s–%(max)s): raise the "
+                            "maximum by %(by)s."),
+    # solver
+    "solver_failed": _l("The optimisation solver stopped unexpectedly (stage %(stage)s, status "
+                        "%(status)s). This is not a problem with the data; please report it."),
+    "solver_invalid_panel": _l("The optimisation solver returned a panel that breaks the quotas. "
+                               "This is not a problem with the data; please report it."),
 }
 HEADLINES = {
     "ValidationError": _l("The pool and quotas do not fit together."),
@@ -169,6 +235,7 @@ HEADLINES = {
                                 "These quotas conflict:"),
     "SolverError": _l("The draw could not be computed."),
 }
+FALLBACK = _l("The sortition engine reported a problem: %(code)s %(params)s")
 
 
 def describe(issue):
@@ -176,21 +243,33 @@ def describe(issue):
     from ..errors import Msg
 
     params = dict(issue.params)
+    if issue.code == "person_id_empty":
+        params["number"] = int(params.get("index", 0)) + 1
+    if "file" in params:
+        params["file"] = FILES.get(params["file"], params["file"])
     template = MESSAGES.get(issue.code)
-    if template is None and issue.code.startswith("quota_") or issue.code.startswith("infeasible"):
-        template = _infeasible_template(issue)
     if template is None:
-        shown = ", ".join(f"{k}={v}" for k, v in params.items())
-        return f"{issue.code} ({shown})" if shown else issue.code
-    return Msg(template, params)
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+        return Msg(FALLBACK, {"code": issue.code, "params": shown})
+    return _SafeMsg(template, params)
 
 
-def _infeasible_template(issue):
-    p = issue.params
-    if "needed" in p or "relax_by" in p or "shortfall" in p:
-        return _l("%(feature)s = %(value)s (quota %(min)s–%(max)s) would have to change by "
-                  "%(relax)s.")
-    return None
+class _SafeMsg:
+    """A Msg whose missing parameters show as '?' rather than dropping the whole text."""
+
+    def __init__(self, text, params):
+        from collections import defaultdict
+
+        self.text = text
+        self.params = defaultdict(lambda: "?", params)
+
+    def __str__(self) -> str:
+        return str(self.text) % self.params
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(str(self)))
 
 
 def _problem(exc) -> EngineProblem:

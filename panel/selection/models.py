@@ -41,7 +41,8 @@ class Draw(db.Model):
     # (e.g. "Eurojackpot main numbers on 5 June 2026").
     seed_source: Mapped[str] = mapped_column(String(300), default="")
     seed_value: Mapped[str | None] = mapped_column(String(200))
-    seed: Mapped[int | None]
+    # The derived seed: SHA-256 of the announced value as a decimal integer (up to 78 digits).
+    seed: Mapped[str | None] = mapped_column(String(80))
     people_csv: Mapped[str] = mapped_column(Text)
     quotas_csv: Mapped[str] = mapped_column(Text)
     forced_csv: Mapped[str] = mapped_column(Text, default="")

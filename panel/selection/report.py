@@ -23,3 +23,12 @@ def composition_rows(panel: Panel, locale: str | None) -> list[dict]:
     from ..api import composition
 
     return composition(panel.id, locale=locale)
+
+
+def describe_blocking(entry: dict):
+    """A stored ``{"code", "params"}`` diagnosis (which quota blocks some volunteers) as a
+    translated sentence."""
+    from ..sortition.errors import Issue
+    from .engine import describe
+
+    return describe(Issue(entry["code"], dict(entry.get("params") or {})))

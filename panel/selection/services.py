@@ -87,9 +87,16 @@ def save_quotas(panel_id: int, values: dict[tuple[str, str], tuple[int, int]], *
 
 
 def _no_draw_yet(panel: Panel) -> None:
-    if db.session.scalar(select(func.count()).select_from(Draw).where(
-            Draw.panel_id == panel.id, Draw.state == DONE)):
+    """Once the pool hash is published the pool, quotas and size are frozen for good: a
+    second freeze would silently replace a published hash (and let staff pick among
+    pools after seeing the seed announcement approach), so it is refused."""
+    draw = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id,
+                                                Draw.kind == INITIAL))
+    if draw is not None and draw.state == DONE:
         raise Conflict(_l("The draw has been run: its quotas can no longer change."))
+    if draw is not None:
+        raise Conflict(_l("The pool and quotas have been frozen and their hash published: "
+                          "they can no longer change."))
 
 
 # --- the pool snapshot ------------------------------------------------------------------
@@ -134,11 +141,10 @@ def prepare_draw(panel_id: int, *, seed_source: str, actor, now: datetime) -> Dr
     keys = [f.key for f in panel.features]
     people_csv = engine.people_csv(people, keys)
     quotas_csv = engine.quotas_csv([(r.feature_key, r.value, r.min, r.max) for r in quotas])
-    existing = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id,
-                                                    Draw.kind == INITIAL))
-    if existing is not None:
-        db.session.delete(existing)   # a prepared, never-run draw is replaced
-        db.session.flush()
+    try:
+        engine.check(people_csv, quotas_csv, panel.target_size)
+    except engine.EngineProblem as exc:
+        raise DetailedValidation(exc.reason, exc.details, code=exc.code) from None
     draw = Draw(panel_id=panel.id, number=1, kind=INITIAL, state=PREPARED,
                 size=panel.target_size, seed_source=seed_source[:300], people_csv=people_csv,
                 quotas_csv=quotas_csv, pool_hash=engine.hash_files(people_csv, quotas_csv,
@@ -177,7 +183,7 @@ def _execute(draw: Draw, seed_value: str) -> None:
     except engine.EngineProblem as exc:
         raise DetailedValidation(exc.reason, exc.details, code=exc.code) from None
     draw.seed_value = seed_value
-    draw.seed = result.seed
+    draw.seed = str(result.seed)
     draw.algorithm = result.algorithm
     draw.version = result.version
     draw.selected = sorted(result.selected)
@@ -230,8 +236,10 @@ def replacement_draw(panel_id: int, *, actor=None, now: datetime) -> Draw | None
     draw = Draw(panel_id=panel.id, number=number, kind=REPLACEMENT, state=PREPARED,
                 size=first.size, seed_source=first.seed_source, people_csv=first.people_csv,
                 quotas_csv=first.quotas_csv, forced_csv=engine.ids_csv(forced),
-                excluded_csv=engine.ids_csv(excluded), pool_hash=first.pool_hash,
-                prepared_at=now)
+                excluded_csv=engine.ids_csv(excluded), prepared_at=now,
+                pool_hash=engine.hash_files(first.people_csv, first.quotas_csv, first.size,
+                                            forced_csv=engine.ids_csv(forced),
+                                            excluded_csv=engine.ids_csv(excluded)))
     db.session.add(draw)
     db.session.flush()
     _execute(draw, f"{first.seed_value}#{number}")

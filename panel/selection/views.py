@@ -124,6 +124,7 @@ def public_report(panel_id: int):
     draws = services.draws(panel.id)
     return render_template("panel/report.html", panel=panel, draws=draws,
                            labels=report.labels(panel, locale()),
+                           describe_issue=report.describe_blocking,
                            composition=report.composition_rows(panel, locale()))
 
 

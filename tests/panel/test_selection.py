@@ -1,8 +1,5 @@
-"""Quotas, draws, invitations, replacement draws, retention and the CLI reproduction.
-
-The draw tests need the engine's public API (``panel.sortition.select``, ``pool_hash``,
-``seed_from_announcement``, ``csvio``); until it lands they skip with that reason.
-"""
+"""Quotas, draws, invitations, replacement draws, retention and the CLI reproduction,
+all through the real sortition engine (``panel.sortition``)."""
 from __future__ import annotations
 
 import csv
@@ -22,12 +19,6 @@ from panel.recruitment.models import Answer, Panel, Volunteer
 from panel.selection import services as selection
 
 from .helpers import add_volunteers, make_panel, text
-
-import panel.sortition as _sortition
-
-needs_engine = pytest.mark.skipif(
-    not all(hasattr(_sortition, n) for n in ("select", "pool_hash", "seed_from_announcement")),
-    reason="panel.sortition has no select/pool_hash/seed_from_announcement yet")
 
 
 def _closed_panel(staff, n=12, size=4):
@@ -76,7 +67,6 @@ def test_default_quotas_follow_shares():
     assert default_quota(0.5, 12) == (0, 1, 0.06)
 
 
-@needs_engine
 def test_web_draw_is_reproduced_by_the_cli(app, client, runner, make_staff, tmp_path, login):
     staff = make_staff("preparer")
     panel = _closed_panel(staff)
@@ -98,14 +88,41 @@ def test_web_draw_is_reproduced_by_the_cli(app, client, runner, make_staff, tmp_
                                  "--probabilities", str(tmp_path / "p.csv")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out.csv").read_text() == files["paneeli.csv"]
+    published = client.get(f"/paneelit/{panel.id}/arvonta/1/todennakoisyydet.csv")
+    assert (tmp_path / "p.csv").read_text() == published.get_data(as_text=True)
+    from panel.selection.models import Draw
+    from panel.sortition import seed_from_announcement
+
+    draw = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id))
+    client.set_cookie("kuulas_lang", "en")
     report = client.get(f"/paneelit/{panel.id}/arvonta").get_data(as_text=True)
     assert "1 2 3 4 5 6 7" in report
+    assert str(seed_from_announcement("1 2 3 4 5 6 7")) in report
+    assert draw.pool_hash in report and "leximin-types" in report
+    assert "Median" in report and "panel select --people" in report
+    for v in db.session.scalars(select(Volunteer).where(Volunteer.panel_id == panel.id)):
+        assert v.email not in report and v.display_name not in report
 
 
-@needs_engine
-def test_decline_expiry_and_replacement(app, client, make_staff):
+def _links(category="panel_invitation"):
+    mails = db.session.scalars(select(OutboxMail).where(OutboxMail.category == category)
+                               .order_by(OutboxMail.id)).all()
+    return [re.search(r"/paneelit/kutsu/\S+", m.body_text).group(0) for m in mails]
+
+
+def _quotas_met(draw):
+    people = {row["id"]: row for row in csv.DictReader(io.StringIO(draw.people_csv))}
+    for q in csv.DictReader(io.StringIO(draw.quotas_csv)):
+        n = sum(1 for pid in draw.selected if people[pid][q["feature"]] == q["value"])
+        if not int(q["min"]) <= n <= int(q["max"]):
+            return False
+    return len(draw.selected) == draw.size
+
+
+def test_decline_expiry_and_replacement(app, client, make_staff, runner, tmp_path):
     from kuulas import scheduler
-    from panel.invitations.models import Invitation
+    from panel.invitations.models import ACCEPTED, Invitation
+    from panel.selection.models import Draw
 
     staff = make_staff("preparer")
     panel = _closed_panel(staff, n=16)
@@ -113,18 +130,180 @@ def test_decline_expiry_and_replacement(app, client, make_staff):
     selection.prepare_draw(panel.id, seed_source="x", actor=staff, now=now)
     selection.run_draw(panel.id, seed_value="42", actor=staff, now=now)
     db.session.commit()
-    mails = db.session.scalars(select(OutboxMail).where(OutboxMail.category == "panel_invitation")).all()
-    assert len(mails) == 4
-    links = [re.search(r"/paneelit/kutsu/\S+", m.body_text).group(0) for m in mails]
+    links = _links()
+    assert len(links) == 4
     assert client.post(links[0], data={"answer": "accept"}).status_code == 302
     assert client.post(links[1], data={"answer": "decline"}).status_code == 302
+    accepted = db.session.scalar(select(Invitation.pseudonym).where(Invitation.state == ACCEPTED))
+    declined = db.session.scalar(select(Invitation.pseudonym).where(Invitation.state == "declined"))
+
     scheduler.run_job(app, "panel.invitations", now + timedelta(minutes=1))
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 5
-    # Deadline passes for the two unanswered: expired link answers 410.
+    second = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id, Draw.number == 2))
+    assert second.state == "done" and second.kind == "replacement"
+    assert accepted in second.selected and declined not in second.selected
+    assert _quotas_met(second)
+    first = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id, Draw.number == 1))
+    assert second.pool_hash != first.pool_hash  # the hash covers kept and excluded ids
+    # Idempotent: no open gap left, so a second run draws nothing.
+    scheduler.run_job(app, "panel.invitations", now + timedelta(minutes=2))
+    assert db.session.scalar(select(func.count()).select_from(Draw)) == 2
+
+    # The replacement draw is reproduced from its published files too.
+    for name in ("pooli.csv", "kiintiot.csv", "pakotetut.csv", "poissuljetut.csv",
+                 "paneeli.csv"):
+        body = client.get(f"/paneelit/{panel.id}/arvonta/2/{name}").get_data(as_text=True)
+        (tmp_path / name).write_text(body)
+    result = runner.invoke(args=[
+        "panel", "select", "--people", str(tmp_path / "pooli.csv"), "--quotas",
+        str(tmp_path / "kiintiot.csv"), "--size", "4", "--seed", "42#2",
+        "--forced", str(tmp_path / "pakotetut.csv"), "--excluded",
+        str(tmp_path / "poissuljetut.csv"), "--out", str(tmp_path / "out.csv")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.csv").read_text() == (tmp_path / "paneeli.csv").read_text()
+    hashed = runner.invoke(args=[
+        "panel", "hash", "--people", str(tmp_path / "pooli.csv"), "--quotas",
+        str(tmp_path / "kiintiot.csv"), "--size", "4", "--forced", str(tmp_path / "pakotetut.csv"),
+        "--excluded", str(tmp_path / "poissuljetut.csv")])
+    assert hashed.output.strip() == second.pool_hash
+
+    # The deadline passes for the unanswered: their links answer 410 with a clear page.
     later = now + timedelta(days=8)
     scheduler.run_job(app, "panel.invitations", later)
-    assert client.get(links[2]).status_code == 410
+    db.session.expire_all()
+    expired = client.get(links[2])
+    assert expired.status_code == 410
+    assert "Kutsuun vastaamisen määräaika on umpeutunut" in expired.get_data(as_text=True)
+    # ...and the job filled those seats as well, still keeping the accepted member.
+    last = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id)
+                             .order_by(Draw.number.desc()))
+    assert last.number == 3 and accepted in last.selected and _quotas_met(last)
+    # The accepted member's link still shows their answer; the roster lists them.
+    assert client.get(links[0]).status_code == 200
+
+
+def test_expired_link_page_is_translated(app, client, make_staff):
+    staff = make_staff("preparer")
+    panel = _closed_panel(staff)
+    now = utcnow() - timedelta(days=8)
+    selection.prepare_draw(panel.id, seed_source="x", actor=staff, now=now)
+    selection.run_draw(panel.id, seed_value="42", actor=staff, now=now)
+    db.session.commit()
+    link = _links()[0]
+    for lang, words in (("fi", "määräaika on umpeutunut"), ("sv", "tidsfristen för att svara"),
+                        ("en", "deadline for answering this invitation has passed")):
+        client.set_cookie("kuulas_lang", lang)
+        response = client.get(link)
+        assert response.status_code == 410
+        assert words in response.get_data(as_text=True).lower(), lang
+    assert client.post(link, data={"answer": "accept"}).status_code == 410
+
+
+def test_published_hash_cannot_be_replaced(app, client, login, make_staff):
+    from panel.selection.models import Draw
+
+    staff = make_staff("preparer")
+    panel = _closed_panel(staff)
+    now = utcnow()
+    draw = selection.prepare_draw(panel.id, seed_source="Lotto", actor=staff, now=now)
+    db.session.commit()
+    published = draw.pool_hash
+    # The hash is the engine's pool_hash over the published files.
+    from panel.sortition import csvio, pool_hash
+
+    quotas = csvio.read_quotas(draw.quotas_csv)
+    assert pool_hash(csvio.read_people(draw.people_csv, quotas), quotas, 4) == published
+    with pytest.raises(Exception) as err:
+        selection.prepare_draw(panel.id, seed_source="Another", actor=staff, now=now)
+    assert "can no longer change" in text(err.value)
+    db.session.rollback()
+    with pytest.raises(Exception) as err:
+        selection.save_quotas(panel.id, {("gender", "female"): (1, 3)}, actor=staff, now=now)
+    assert "can no longer change" in text(err.value)
+    db.session.rollback()
+    login(staff)
+    response = client.post(f"/hallinta/paneelit/{panel.id}/arvonta",
+                           data={"prepare-seed_source": "Something else"})
+    assert response.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(Draw)) == 1
+    assert db.session.scalar(select(Draw.pool_hash)) == published
+    assert published in client.get(f"/paneelit/{panel.id}/arvonta").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "“gender” = “female”: the minimum is 3 but only 1 volunteers are available, 2 too few."),
+    ("fi", "“gender” = “female”"),
+    ("sv", "“gender” = “female”"),
+])
+def test_infeasible_quotas_say_which_and_by_how_much(app, make_staff, lang, expected):
+    staff = make_staff("preparer")
+    panel = make_panel(staff, size=4)
+    rows = [{"gender": "female", "age": "young"}] + [{"gender": "male", "age": "old"}] * 7
+    add_volunteers(panel, rows)
+    recruitment.close_recruitment_now(panel.id, actor=staff, now=utcnow())
+    selection.save_quotas(panel.id, {("gender", "female"): (3, 4), ("gender", "male"): (0, 1)},
+                          actor=staff, now=utcnow())
+    db.session.commit()
+    with pytest.raises(DetailedValidation) as err:
+        selection.prepare_draw(panel.id, seed_source="x", actor=staff, now=utcnow())
+    shown = text(err.value, lang)
+    assert expected in shown
+    if lang != "en":
+        assert "volunteers are available" not in shown  # really translated
+    db.session.rollback()
+    from panel.selection.models import Draw
+
+    assert db.session.scalar(select(func.count()).select_from(Draw)) == 0
+
+
+def test_combined_conflict_names_the_quota_to_relax(app):
+    """Each category has enough people, but not together: the diagnosis says which
+    quota to move and by how much."""
+    from flask_babel import force_locale
+
+    from panel.selection import engine
+
+    people = "id,gender,age\n" + "".join(f"f{i},female,old\n" for i in range(3)) + \
+        "".join(f"m{i},male,young\n" for i in range(3))
+    quotas = "feature,value,min,max\ngender,female,2,2\ngender,male,0,2\nage,young,2,2\nage,old,0,2\n"
+    with pytest.raises(engine.EngineProblem) as err:
+        engine.run(people, quotas, 2, "1")
+    with force_locale("en"):
+        details = [str(d) for d in err.value.details]
+        assert str(err.value.reason).startswith("No panel of this size can meet all the quotas")
+    assert err.value.code in ("quota_min_too_high", "quota_max_too_low")
+    assert any("by 2" in d or "by 1" in d for d in details), details
+    with force_locale("fi"):
+        assert all("by " not in str(d) for d in err.value.details)
+
+
+def test_every_engine_error_code_has_a_message():
+    """The engine's documented codes (model, csvio, diagnose docstrings) all translate."""
+    from panel.selection import engine
+    from panel.sortition import csvio, diagnose, model
+
+    docs = " ".join([model.validate.__doc__, csvio.__doc__, diagnose.__doc__])
+    codes = set(re.findall(r"\b([a-z]+(?:_[a-z]+)+)\(", docs))
+    assert {"pool_too_small", "csv_missing_column", "quota_min_too_high"} <= codes
+    assert codes - set(engine.MESSAGES) == set()
+    assert {"solver_failed", "solver_invalid_panel"} <= set(engine.MESSAGES)
+
+
+@pytest.mark.parametrize("lang, words", [("en", "has no column “gender”"),
+                                         ("fi", "gender"), ("sv", "gender")])
+def test_cli_reports_a_bad_file_precisely(app, runner, tmp_path, lang, words):
+    (tmp_path / "p.csv").write_text("id,age\na,young\nb,old\n")
+    (tmp_path / "q.csv").write_text("feature,value,min,max\ngender,female,0,1\n"
+                                    "gender,male,0,1\nage,young,0,1\nage,old,0,1\n")
+    result = runner.invoke(args=["panel", "select", "--people", str(tmp_path / "p.csv"),
+                                 "--quotas", str(tmp_path / "q.csv"), "--size", "1", "--seed",
+                                 "s", "--out", str(tmp_path / "o.csv"), "--lang", lang])
+    assert result.exit_code != 0
+    assert words in result.output
+    if lang != "en":
+        assert "has no column" not in result.output
+    assert not (tmp_path / "o.csv").exists()
 
 
 def test_api_and_retention_without_draw(app, make_staff):
