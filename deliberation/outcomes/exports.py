@@ -165,10 +165,15 @@ def _docx_statement(doc, ctx) -> None:
 # --- spreadsheets --------------------------------------------------------------------------
 
 def neutralise_csv(data: bytes) -> bytes:
+    """Neutralise every cell, keeping the source's separator: the idea round's export
+    uses ";" (what Excel expects where the decimal separator is a comma), the outcome's
+    own snapshot ","."""
     text = data.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
         writer.writerow([neutralise(c) for c in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -50,6 +50,7 @@ CHANGE_LABELS = {
     "decision_recorded": _l("Decision recorded"),
     "decision_edited": _l("Decision corrected"),
     "follow_up": _l("Follow-up added"),
+    "closed_without_decision": _l("Closed without a decision"),
 }
 
 

@@ -270,6 +270,7 @@ def publish(outcome_id: int, *, at: datetime | None = None, actor, now) -> Outco
     outcome.published_at = now
     sent = _notify(outcome, "outcomes/published", now=now, include_requested=True)
     _log(outcome, "published", now, actor, mails=sent)
+    _forget_requested_if_done(outcome)
     db.session.commit()
     return outcome
 
@@ -307,6 +308,7 @@ def publish_due(now: datetime) -> int:
         db.session.refresh(outcome)
         sent = _notify(outcome, "outcomes/published", now=now, include_requested=True)
         _log(outcome, "published", now, None, "scheduled", mails=sent)
+        _forget_requested_if_done(outcome)
         db.session.commit()
         done += 1
     return done
@@ -317,8 +319,10 @@ def public_url(outcome: Outcome) -> str:
 
 
 def _notify(outcome: Outcome, template: str, *, now, include_requested: bool, **context) -> int:
-    """Queue one mail per recipient in their language (in this transaction), then drop the
-    idea-round addresses that were kept only for this notification."""
+    """Queue one mail per recipient in their language, in the caller's transaction.
+
+    ``include_requested`` adds the idea-round participants who left an address; see
+    :func:`_forget_requested_if_done` for how long those addresses are kept."""
     recipients = sources.recipients(outcome.source_kind, outcome.source_id, include_requested=include_requested)
     state = history.current(_revisions(outcome))
     impacts = [{"text": p["text"], "status": state[p["key"]].status, "reasoning": state[p["key"]].reasoning}
@@ -327,9 +331,60 @@ def _notify(outcome: Outcome, template: str, *, now, include_requested: bool, **
         queue_template(email, template, locale=locale, category="outcome", now=now,
                        outcome=outcome, url=public_url(outcome), impacts=impacts,
                        decisions=list(outcome.decisions), t=TEXT, status_labels=STATUS_LABELS, **context)
-    if include_requested:
-        sources.forget_requested(outcome.source_kind, outcome.source_id)
     return len(recipients)
+
+
+def _impact_recorded(outcome: Outcome) -> bool:
+    """Whether a decision with at least one impact has been recorded for the outcome."""
+    return bool(outcome.decisions) and any(r.decision_id is not None for r in outcome.impacts)
+
+
+def _forget_requested_if_done(outcome: Outcome, *, closed_without_decision: bool = False) -> int:
+    """Delete the idea-round notification addresses once they have served their purpose.
+
+    Policy (issue 6: participants who asked to be told get an e-mail when the outcome is
+    published *and* when the decision impact is recorded, and their address is deleted
+    after the notification).  The addresses live only in the ideas area
+    (``IdeaNotifyRequest``, unlinked to anything the person wrote); outcomes never copy
+    them.  They are kept
+
+    - through publication (the "published" mail goes to them), and
+    - until the first decision impact has been recorded *and* notified to them: the
+      "impact" mail of ``record_decision`` when the outcome is published, or the
+      "published" mail of an outcome whose impact was recorded before publication
+      (that mail lists the decision and the impact);
+
+    then ``deliberation.ideas.api.forget_notify_recipients`` deletes them.  If the preparer
+    marks a published outcome closed without a decision (:func:`close_without_decision`),
+    they are deleted at once, since no impact mail will follow.
+
+    Call this last, just before the caller's commit: the ideas api commits, which makes
+    the outcome change, the queued mails and the deletion one transaction.  Returns the
+    number of addresses deleted."""
+    if outcome.state != PUBLISHED or not (closed_without_decision or _impact_recorded(outcome)):
+        return 0
+    return sources.forget_requested(outcome.source_kind, outcome.source_id)
+
+
+def close_without_decision(outcome_id: int, *, actor, now) -> Outcome:
+    """The preparer's statement that no decision will use this (published) outcome: the
+    change is dated in the history and the idea-round notification addresses, which were
+    kept for the impact mail, are deleted."""
+    outcome = get_for_staff(outcome_id, actor=actor, now=now)
+    if outcome.state != PUBLISHED:
+        raise Conflict(_l("Publish the outcome before closing it without a decision."))
+    if outcome.decisions:
+        raise Conflict(_l("A decision has already been recorded for this outcome."))
+    if is_closed_without_decision(outcome):
+        raise Conflict(_l("The outcome is already closed without a decision."))
+    _log(outcome, "closed_without_decision", now, actor)
+    _forget_requested_if_done(outcome, closed_without_decision=True)
+    db.session.commit()
+    return outcome
+
+
+def is_closed_without_decision(outcome: Outcome) -> bool:
+    return any(c.action == "closed_without_decision" for c in outcome.changes)
 
 
 # --- decisions, impact, follow-ups ----------------------------------------------------------
@@ -410,8 +465,13 @@ def record_decision(outcome_id: int, *, body: str, meeting_date, item: str = "",
     db.session.flush()
     sent = 0
     if notify and outcome.state == PUBLISHED:
-        sent = _notify(outcome, "outcomes/impact", now=now, include_requested=False, decision=decision)
+        # Idea-round participants who asked are told once an impact is there to tell;
+        # a decision without any impact goes to members only and keeps their addresses.
+        sent = _notify(outcome, "outcomes/impact", now=now, include_requested=_impact_recorded(outcome),
+                       decision=decision)
     _log(outcome, action, now, actor, f"{body} {meeting.isoformat()} {decision.item}; {changed} impacts", mails=sent)
+    if notify:
+        _forget_requested_if_done(outcome)
     db.session.commit()
     return decision
 

@@ -185,8 +185,12 @@ def forget_requested(kind: str, source_id: int) -> int:
 
 
 def export_table(kind: str, source_id: int, fmt: str) -> bytes | None:
-    """The idea round's own CSV/XLSX export (neutralised again by the caller)."""
+    """The finished idea round's own CSV (semicolon-separated, UTF-8 with BOM) or XLSX
+    export, neutralised again by the caller.  None when there is no such finished round
+    (e.g. it was deleted): the caller then exports the outcome's own snapshot."""
     api = _api(kind)
     if kind != IDEAS or api is None:
+        return None
+    if int(source_id) not in {int(r["id"]) for r in api.finished_rounds()}:
         return None
     return api.export_csv(source_id) if fmt == "csv" else api.export_xlsx(source_id)

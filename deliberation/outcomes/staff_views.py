@@ -65,7 +65,8 @@ def _edit_page(outcome, form=None, publish_form=None, attachment_form=None, foll
         "outcomes/staff_edit.html", o=outcome, form=form or DraftForm(obj=outcome),
         publish_form=publish_form or PublishForm(), attachment_form=attachment_form or AttachmentForm(),
         follow_form=follow_form or FollowUpForm(), **{k: v for k, v in present.view(outcome).items() if k != "o"},
-        change_labels=present.CHANGE_LABELS), status
+        change_labels=present.CHANGE_LABELS,
+        closed_without_decision=services.is_closed_without_decision(outcome)), status
 
 
 @bp.route("/<int:outcome_id>", methods=["GET", "POST"])
@@ -126,6 +127,19 @@ def withdraw(outcome_id: int):
     else:
         flash(_("The outcome is a draft again and not shown to the public."), "success")
     return redirect(url_for(".edit", outcome_id=outcome_id)), 303
+
+
+@bp.post("/<int:outcome_id>/ei-paatosta")
+@staff_required(MANAGE)
+def close_without_decision(outcome_id: int):
+    try:
+        services.close_without_decision(outcome_id, actor=current_user, now=utcnow())
+    except KuulasError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The outcome is closed without a decision. The addresses left for notification were deleted."),
+              "success")
+    return redirect(url_for(".edit", outcome_id=outcome_id) + "#decisions"), 303
 
 
 @bp.post("/<int:outcome_id>/liitteet")

@@ -32,3 +32,90 @@ def finished_raati(admin, now, member_emails=("raati.a@example.fi", "raati.b@exa
     services.set_state(raati.id, FINISHED, actor=admin, now=now)
     db.session.commit()
     return raati.id
+
+
+# --- a real finished idea round -----------------------------------------------------------
+
+FORMULA_IDEA = '=HYPERLINK("http://evil.example","klikkaa")'
+IDEA_TEXTS = {
+    "formula": FORMULA_IDEA,
+    "evening": "Iltakäynnit kotihoitoon, myös viikonloppuisin",
+    "contact": "Omaisille selkeä yhteyshenkilö",
+    "remote": "Etäkäynnit videolla lyhyisiin tarkistuksiin",
+    "staff": "Lisää hoitajia ja vähemmän kirjaamista",
+}
+# What the round below must yield (checked by the tests against the outcome).
+EXPECTED = {"participants": 16, "ideas": 5, "votes": 56, "comments": 2}
+
+
+def finished_idea_round(app, preparer, *, notify_email="osallistuja@example.fi"):
+    """Build an idea round the way residents use it and let the scheduler close it.
+
+    Four anonymous browsers (test clients with their own cookies) write, vote and comment
+    through the public pages, one of them leaves ``notify_email``; twelve more participants
+    in two opposing camps vote through the ideas services (their per-round hashes made
+    as the views make them).  The browsers cast fewer than three votes each, so only the
+    camps are clustered: two opinion groups of six that agree on the same two ideas.  Returns ``(round_id, ideas_by_name, later_now)``."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from kuulas.clock import utcnow
+    from kuulas.scheduler import run_job
+    from deliberation.ideas import anonymity, services
+    from deliberation.ideas.models import Idea
+
+    now = utcnow()
+    round_ = services.create_round({
+        "title": {"fi": "Kotihoidon kehittäminen", "sv": "Utveckling av hemvården", "en": "Developing home care"},
+        "question": {"fi": "Miten kotihoitoa pitäisi kehittää?", "sv": "Hur borde hemvården utvecklas?",
+                     "en": "How should home care be developed?"},
+        "background": {"fi": "Hyvinvointialue uudistaa kotihoitoa.", "sv": "Välfärdsområdet förnyar hemvården."},
+        "opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=7),
+        "moderation": "post", "comments_enabled": True, "max_length": 300,
+    }, actor=preparer, now=now, publish=True)
+    rid = round_.id
+    closes_at = round_.closes_at
+
+    def browser():
+        c = app.test_client()
+        assert c.get(f"/ideariihi/{rid}").status_code == 200   # issues the anonymous cookie
+        return c
+
+    a, b, c, d = (browser() for _ in range(4))
+    for client, name in ((a, "formula"), (b, "evening"), (c, "contact")):
+        r = client.post(f"/ideariihi/{rid}/ideat", data={"text": IDEA_TEXTS[name]})
+        assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    ideas = {i.text: i.id for i in db.session.scalars(select(Idea).where(Idea.round_id == rid))}
+    ids = {name: ideas[text] for name, text in IDEA_TEXTS.items() if text in ideas}
+    assert set(ids) == {"formula", "evening", "contact"}, ideas
+
+    def vote(client, name, value):
+        r = client.post(f"/ideariihi/{rid}/aani", data={"idea_id": ids[name], "value": value})
+        assert r.status_code == 302, r.get_data(as_text=True)[:300]
+
+    for client, name, value in ((a, "evening", "agree"), (a, "contact", "agree"),
+                                (b, "formula", "disagree"), (b, "contact", "agree"),
+                                (c, "formula", "pass"), (c, "evening", "agree"),
+                                (d, "formula", "disagree"), (d, "evening", "agree")):
+        vote(client, name, value)
+    for client, name, text in ((d, "evening", "Tärkeä asia omaishoitajille."), (a, "contact", "Samaa mieltä.")):
+        r = client.post(f"/ideariihi/{rid}/ideat/{ids[name]}/kommentit", data={"text": text})
+        assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    r = d.post(f"/ideariihi/{rid}/ilmoitus", data={"email": notify_email})
+    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+
+    key = anonymity.round_key(current_app.config["SECRET_KEY"], rid)
+    camp = [services.Participant(rid, anonymity.participant_hash(key, f"camp-{n}")) for n in range(12)]
+    with app.test_request_context():
+        ids["remote"] = services.post_idea(rid, camp[0], IDEA_TEXTS["remote"], now=utcnow()).id
+        ids["staff"] = services.post_idea(rid, camp[6], IDEA_TEXTS["staff"], now=utcnow()).id
+        for n, p in enumerate(camp):
+            first = n < 6
+            for name, value in (("evening", 1), ("contact", 1), ("remote", 1 if first else -1),
+                                ("staff", -1 if first else 1)):
+                services.vote(ids[name], p, value, now=utcnow())
+
+    later = closes_at + timedelta(minutes=1)
+    assert run_job(app, "ideas.rounds", later) == "opened 0, closed 1"
+    db.session.expire_all()
+    return rid, ids, later

@@ -63,13 +63,14 @@ def test_scheduled_outcome_stays_hidden_until_the_job_publishes_it(app, client, 
 
 
 def test_bad_publication_input_publishes_nothing(app, make_outcome, preparer):
-    app.test_request_context(headers={"Accept-Language": "en"}).push()  # to read the translated reasons
     o = make_outcome(summary="   ")
-    with pytest.raises(ValidationFailed, match="summary"):
-        services.publish(o.id, actor=preparer, now=NOW)
     o2 = make_outcome()
-    with pytest.raises(ValidationFailed, match="past"):
-        services.publish(o2.id, at=NOW - timedelta(minutes=1), actor=preparer, now=NOW)
+    # English, to read the translated reasons; popped again so no later test inherits it.
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        with pytest.raises(ValidationFailed, match="summary"):
+            services.publish(o.id, actor=preparer, now=NOW)
+        with pytest.raises(ValidationFailed, match="past"):
+            services.publish(o2.id, at=NOW - timedelta(minutes=1), actor=preparer, now=NOW)
     for oid in (o.id, o2.id):
         row = db.session.get(Outcome, oid)
         assert row.state == DRAFT and row.published_at is None and row.publish_at is None
