@@ -110,11 +110,6 @@ def seed_panels(now, rng, out):
     _volunteers(panel, 1000, rng, now, FEATURES)
     out.append(f"panel: '{panel.name_fi}' recruiting with 1000 volunteers (/paneelit/{panel.id})")
 
-    import panel.sortition as sortition
-
-    if not hasattr(sortition, "select"):
-        out.append("panel: the drawn demo panel needs panel.sortition.select (not there yet)")
-        return
     client_features = FEATURES[:3] + [("service", "Oletko käyttänyt sosiaali- tai terveyspalveluita "
                                        "viimeisen vuoden aikana?", "Har du använt social- eller "
                                        "hälsotjänster under det senaste året?", "Have you used "
@@ -133,7 +128,16 @@ def seed_panels(now, rng, out):
     preparer = accounts.find_by_email("valmistelija@example.fi")
     selection.prepare_draw(done.id, seed_source="Lotto 2026-05-02 (demo)", actor=preparer, now=now)
     selection.run_draw(done.id, seed_value="3 7 12 19 24 31 38", actor=preparer, now=now)
-    for inv in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)):
+    # One invitee declines; the replacement draw (the same engine, keeping the others)
+    # fills the seat, and everyone then accepts.
+    first = db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)
+                               .order_by(Invitation.pseudonym)).first()
+    first.state, first.answered_at = "declined", now
+    db.session.flush()
+    selection.replacement_draw(done.id, now=now)
+    for inv in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id,
+                                                           Invitation.state == "pending")):
         inv.state, inv.answered_at = "accepted", now
     db.session.flush()
-    out.append(f"panel: '{done.name_fi}' drawn, 12 members accepted (/paneelit/{done.id}/arvonta)")
+    out.append(f"panel: '{done.name_fi}' drawn (one decline, one replacement draw), "
+               f"12 members accepted (/paneelit/{done.id}/arvonta)")
