@@ -13,6 +13,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy import delete, func, select, update
 
 from kuulas import access
@@ -338,6 +339,19 @@ def check_answers(panel: Panel, answers: dict[str, str | None], sensitive_consen
     return out
 
 
+def _resident_account(email: str, *, now: datetime, locale: str):
+    """``accounts.resident_account`` that survives a parallel sign-up creating the same
+    account: the loser of the race uses the winner's row."""
+    try:
+        with db.session.begin_nested():
+            return accounts.resident_account(email, now=now, locale=locale)
+    except IntegrityError:
+        account = accounts.find_by_email(email)
+        if account is None:
+            raise
+        return account
+
+
 class AlreadyRegistered(Conflict):
     code = "already_registered"
 
@@ -373,7 +387,7 @@ def register(panel_id: int, *, email: str, display_name: str, answers: dict,
                                                              Volunteer.household_key == key)):
                 raise AlreadyRegistered(_l("Someone from this household has already registered: "
                                            "this panel takes one person per household."))
-    account = accounts.resident_account(normalised, now=now, locale=locale)
+    account = _resident_account(normalised, now=now, locale=locale)
     volunteer = Volunteer(panel_id=panel.id, account_id=account.id, email=normalised,
                           display_name=display_name.strip()[:80], locale=locale,
                           postal_code=postal_code or None if panel.asks_address else None,
@@ -383,8 +397,20 @@ def register(panel_id: int, *, email: str, display_name: str, answers: dict,
                           sensitive_consent_at=now if sensitive_consent else None,
                           created_at=now, confirmed_at=now if confirmed else None)
     volunteer.answers = [Answer(feature_key=k, value=v) for k, v in values.items()]
-    db.session.add(volunteer)
-    db.session.flush()
+    # The check above is only for the message: two identical sign-ups at the same moment
+    # both pass it, and the unique constraint decides.  A savepoint keeps the caller's
+    # transaction usable so the loser gets the same precise 409.
+    try:
+        with db.session.begin_nested():
+            db.session.add(volunteer)
+            db.session.flush()
+    except IntegrityError:
+        if key is not None and not db.session.scalar(select(Volunteer.id).where(
+                Volunteer.panel_id == panel.id, Volunteer.email == normalised)):
+            raise AlreadyRegistered(_l("Someone from this household has already registered: "
+                                       "this panel takes one person per household.")) from None
+        raise AlreadyRegistered(_l("This e-mail address is already registered for this panel "
+                                   "(capital letters make no difference).")) from None
     token = None
     if not confirmed:
         token = accounts.issue_token(account, PURPOSE_CONFIRM, now=now,
