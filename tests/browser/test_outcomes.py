@@ -15,6 +15,23 @@ from tests.conftest import TEST_PASSWORD
 pytestmark = pytest.mark.browser
 
 
+def sign_in_staff(page, base: str, account) -> None:
+    """Sign a staff member in through the real sign-in page."""
+    page.goto(f"{base}/kirjaudu/henkilosto")
+    page.fill("input[name=email]", account.email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state()
+
+
+def pdf_text(pdf_path, tmp_path, stem: str = "sivu") -> str:
+    """Render the PDF's first page to a picture (it must draw something) and return its text."""
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf_path), str(tmp_path / stem)],
+                   check=True)
+    assert (tmp_path / f"{stem}-1.png").stat().st_size > 1000
+    return subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+
+
 def test_preparer_closes_the_loop(app, live_server, new_page, make_staff, smtp_server, tmp_path):
     from kuulas.clock import utcnow
     from kuulas.scheduler import run_job
@@ -28,11 +45,7 @@ def test_preparer_closes_the_loop(app, live_server, new_page, make_staff, smtp_s
     base = live_server.url
 
     page = new_page()
-    page.goto(f"{base}/kirjaudu/henkilosto")
-    page.fill("input[name=email]", preparer.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
+    sign_in_staff(page, base, preparer)
     page.goto(f"{base}/hallinta/tulokset")
     assert_accessible(page)
     page.get_by_role("button", name="Luo tuloksen luonnos: Kotihoidon iltakäynnit").click()
@@ -106,7 +119,5 @@ def test_preparer_closes_the_loop(app, live_server, new_page, make_staff, smtp_s
         public.get_by_role("link", name="Julkilausuma (PDF)").click()
     pdf = tmp_path / "lausuma.pdf"
     info.value.save_as(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "sivu")], check=True)
-    assert (tmp_path / "sivu-1.png").stat().st_size > 1000
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf, tmp_path)
     assert "Raati suosittaa iltakäyntejä kaikille" in text and "Pirkanmaan hyvinvointialue" in text
