@@ -48,6 +48,8 @@ LEVEL_REL_TOL = 1e-6
 # A type whose dual weight is below this share is left for a later level.
 FIX_WEIGHT_EPS = 1e-7
 _INITIAL_RANDOM_COMMITTEES = 4
+# Fixed levels enter the master this much lower (10x its feasibility tolerance).
+_FIX_MARGIN = 1e-8
 
 
 @dataclass
@@ -92,6 +94,7 @@ class _Master:
         self.h = h
         self.cols: list[np.ndarray] = []
         self.keys: set[bytes] = set()
+        self.fixed: dict[int, float] = {}
         self.solves = 0
 
     def add(self, c: np.ndarray) -> bool:
@@ -108,8 +111,16 @@ class _Master:
 
     def fix(self, t: int, p: float) -> None:
         r = self.row[t]
+        self.fixed[r] = p
         self.h.changeCoeff(r, 0, 0.0)
-        self.h.changeRowBounds(r, p, INF)
+        # A hair below the level, beyond the LP's feasibility tolerance, so
+        # round-off cannot make the next master infeasible.  Reported
+        # probabilities come from the final distribution, not these bounds.
+        self.h.changeRowBounds(r, p - _FIX_MARGIN, INF)
+
+    def _loosen(self) -> None:
+        for r, p in self.fixed.items():
+            self.h.changeRowBounds(r, p * (1 - 1e-6) - 10 * _FIX_MARGIN, INF)
 
     def finish(self) -> None:
         self.h.changeColBounds(0, 0.0, 0.0)  # every type fixed: z is unbounded otherwise
@@ -118,6 +129,13 @@ class _Master:
         h = self.h
         h.run()
         self.solves += 1
+        if h.getModelStatus() != OPTIMAL:
+            # numerically infeasible after fixing: retry from scratch with
+            # slightly looser fixed levels before giving up
+            self._loosen()
+            h.clearSolver()
+            h.run()
+            self.solves += 1
         if h.getModelStatus() != OPTIMAL:
             raise SolverError("solver_failed", stage="leximin_master",
                               status=str(h.getModelStatus()))
@@ -262,10 +280,7 @@ def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL,
         for u in pinned:
             fixed_p[u] = level
             unfixed.discard(u)
-            # a hair below the level, so that LP round-off cannot make the
-            # next master infeasible; the reported probabilities come from
-            # the final distribution, not from these bounds
-            master.fix(u, level * (1.0 - 1e-9))
+            master.fix(u, level)
     master.finish()
     _, _, _, lam = master.solve()
     clock.lap("levels")

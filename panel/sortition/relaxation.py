@@ -90,14 +90,14 @@ def relaxed_leximin(pool: TypedPool, active: np.ndarray, fix_eps: float) -> np.n
 
 
 def decompose(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
-              max_steps: int | None = None) -> list[np.ndarray]:
+              max_steps: int | None = None, max_milps: int | None = None) -> list[np.ndarray]:
     """Integer panels whose mixture approximates expected counts ``x``.
 
     Each step picks an integer panel c on the smallest face of the polytope
     that contains x, and moves x away from c as far as the polytope allows:
     x = theta c + (1 - theta) x'.  x' lies on a smaller face, so the walk
     ends after at most dim + 1 steps, or earlier when a face has no integer
-    panel (x' left the integer hull).
+    panel (x' left the integer hull) or the MILP budget is spent.
     """
     t, q = pool.n_types, len(pool.quotas)
     cnt = pool.counts.astype(float)
@@ -133,6 +133,13 @@ def decompose(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
                 c = np.rint(v).astype(np.int64)
                 break
         if c is None:
+            # faces with fractional vertices need a MILP.  These pay off: the
+            # column generation needs far longer to find the same panels.  A
+            # budget, if any, must be a count, never a time, to stay deterministic.
+            if max_milps is not None:
+                max_milps -= 1
+                if max_milps < 0:
+                    return found
             c = mip.on_face(lb, ub, rlo, rhi)
             if c is None:
                 return found
