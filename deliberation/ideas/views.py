@@ -343,7 +343,7 @@ def notify(round_id: int):
     if not form.validate_on_submit():
         raise ValidationFailed(_l("Enter an e-mail address such as name@example.fi."))
     services.request_notification(round_.id, form.email.data, _locale(), now=now)
-    flash(_("Thank you. We will send one message when the outcome is published and then delete your address."),
+    flash(_("Thank you. We will e-mail you when the outcome is published and when the decision on it is recorded, and then delete your address."),
           "success")
     return redirect(url_for("ideas.round_page", round_id=round_.id))
 

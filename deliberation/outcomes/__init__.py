@@ -8,6 +8,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from kuulas import processes, staff_menu
+    from kuulas.mail.services import forget_recipient_after_sending
     from kuulas.extensions import csrf
 
     from . import demo, jobs, models, rules  # noqa: F401  (models/jobs/seeder register on import)
@@ -15,6 +16,10 @@ def init_app(app) -> None:
     from .open_api import bp as api_bp
     from .staff_views import bp as staff_bp
     from .views import bp as public_bp
+
+    # Idea-round participants gave their address only to be told: once a mail is delivered,
+    # the outbox forgets whom it went to.
+    forget_recipient_after_sending("outcome")
 
     for bp in (public_bp, staff_bp, api_bp):
         if bp.name not in app.blueprints:

@@ -1,4 +1,5 @@
 from ..clock import utcnow
+from ..extensions import db
 from ..scheduler import job
 from . import services
 
@@ -7,4 +8,6 @@ from . import services
 def send_due_mail(now=None):
     now = now or utcnow()
     services.recover_stuck(now)
+    services.purge_old(now)
+    db.session.commit()
     return services.send_due(now=now)

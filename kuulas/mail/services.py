@@ -16,6 +16,17 @@ from ..extensions import db
 from .models import FAILED, HELD, QUEUED, SENDING, SENT, OutboxAttachment, OutboxMail
 
 
+_FORGET_RECIPIENT: set[str] = set()
+SENT_RETENTION = timedelta(days=30)
+FORGOTTEN = "-"
+
+
+def forget_recipient_after_sending(category: str) -> None:
+    """Mail of this category drops its recipient address as soon as it is delivered: for
+    addresses that people gave only to be told once (idea-round participants)."""
+    _FORGET_RECIPIENT.add(category)
+
+
 def queue(recipient: str, subject: str, body_text: str, *, body_html: str | None = None,
           category: str = "general", attachments=(), now: datetime) -> OutboxMail:
     mail = OutboxMail(recipient=recipient, subject=subject[:255], body_text=body_text,
@@ -114,6 +125,8 @@ def send_due(*, now: datetime, limit: int = 100) -> dict:
                 mail.body_text = ""
                 mail.body_html = None
                 mail.attachments = []
+                if mail.category in _FORGET_RECIPIENT:
+                    mail.recipient = FORGOTTEN
                 sent += 1
             db.session.commit()
     finally:
@@ -138,6 +151,16 @@ def _defer(ids, error: str, now: datetime) -> None:
         mail.attempts += 1
         _fail_one(mail, error, now)
     db.session.commit()
+
+
+def purge_old(now: datetime) -> int:
+    """Delivered or abandoned mail is kept for a month for support questions, then deleted."""
+    from sqlalchemy import delete
+
+    cutoff = now - SENT_RETENTION
+    return db.session.execute(
+        delete(OutboxMail).where(OutboxMail.status.in_((SENT, FAILED)), OutboxMail.created_at < cutoff)
+    ).rowcount or 0
 
 
 def recover_stuck(now: datetime) -> int:

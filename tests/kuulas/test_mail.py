@@ -79,3 +79,26 @@ def test_only_administrators_read_the_outbox(app, make_staff, login):
     client = app.test_client()
     login(make_staff("moderator"), client)
     assert client.get("/hallinta/postilaatikko").status_code == 403
+
+
+def test_forgettable_categories_drop_the_address_once_delivered(app, smtp_server):
+    app.config.update(MAIL_SERVER=smtp_server.host, MAIL_PORT=smtp_server.port)
+    services.forget_recipient_after_sending("test-once")
+    now = utcnow()
+    services.queue("kerran@example.fi", "Tulos", "Teksti", category="test-once", now=now)
+    services.queue("pysyy@example.fi", "Muu", "Teksti", category="general", now=now)
+    db.session.commit()
+    run_job(app, "mail.send_due", now)
+    assert sorted(m["to"][0] for m in smtp_server.wait_for(2)) == ["kerran@example.fi", "pysyy@example.fi"]
+    recipients = sorted(m.recipient for m in db.session.scalars(select(OutboxMail)))
+    assert recipients == [services.FORGOTTEN, "pysyy@example.fi"]
+
+
+def test_old_delivered_mail_is_purged(app):
+    now = utcnow()
+    old = services.queue("a@example.fi", "Vanha", "x", now=now - timedelta(days=40))
+    old.status = SENT
+    services.queue("b@example.fi", "Uusi", "x", now=now)
+    db.session.commit()
+    run_job(app, "mail.send_due", now)
+    assert [m.subject for m in db.session.scalars(select(OutboxMail))] == ["Uusi"]
