@@ -121,12 +121,14 @@ def build_scheduler(app, blocking: bool):
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    # APScheduler logs every run at INFO; our run_job logs what matters (skips, failures).
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
                                                   "misfire_grace_time": 300})
     for spec in JOBS.values():
         scheduler.add_job(_safe_run, "interval", args=(app, spec.name), seconds=spec.seconds,
-                          id=spec.name, replace_existing=True, next_run_time=datetime.now(UTC))
+                          id=spec.name, name=spec.name, replace_existing=True, next_run_time=datetime.now(UTC))
     return scheduler
 
 

@@ -103,8 +103,10 @@ def _round_page(round_, *, idea_form=None, status=200):
     page = min(page, pages)
     shown = services.ideas_by_id([r[0] for r in index[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]])
     accepting = round_.accepting(now)
+    # A first-time visitor has no token yet (it is made at their first write): deal from
+    # every visible idea, so nobody is told they have voted on everything before starting.
     dealt = services.next_idea(round_.id, participant, counts=counts, voted=voted, index=index) \
-        if accepting and participant else None
+        if accepting else None
     locale = _locale()
     if idea_form is None:
         idea_form = forms.IdeaForm()

@@ -265,3 +265,15 @@ def test_draft_round_is_not_public(app, make_round, client):
     round_ = make_round(publish=False)
     assert client.get(f"/ideariihi/{round_.id}").status_code == 404
     assert all(c.title != "Tulevaisuuden kotihoito" for c in [])
+
+
+def test_first_visit_is_dealt_an_idea_at_once(app, open_round, participant_client):
+    """A newcomer's very first page load deals an idea; they are never told they have
+    voted on everything before they have started."""
+    writer = participant_client(open_round.id)
+    writer.post(f"/ideariihi/{open_round.id}/ideat", data={"text": "Iltakäyntejä lisää kotihoitoon"})
+    idea = ideas_of(open_round.id)[0]
+    newcomer = app.test_client()
+    page = newcomer.get(f"/ideariihi/{open_round.id}").get_data(as_text=True)
+    assert f'name="idea_id" value="{idea.id}"' in page
+    assert "data-dealt-empty" not in page
