@@ -41,6 +41,8 @@ def _mapping(area: str) -> str:
                 lines += [f"[jinja2: templates/{sub}/**.html]", f"[jinja2: templates/{sub}/**.txt]"]
     else:
         lines += [f"[jinja2: templates/{templates}/**.html]", f"[jinja2: templates/{templates}/**.txt]"]
+    # Our templates use {% do %}; without the extension Babel's extractor silently skips them.
+    lines = [line + ("\nextensions = jinja2.ext.do" if line.startswith("[jinja2") else "") for line in lines]
     return "\n".join(lines) + "\n"
 
 
