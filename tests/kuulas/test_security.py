@@ -141,3 +141,21 @@ def test_user_text_on_legal_pages_is_sanitised(client, make_staff, login):
     assert not [a for _t, a in found if any(k.startswith("on") for k in a)]
     assert not [a for _t, a in found if (a.get("href") or "").startswith("javascript")]
     assert "&lt;script&gt;x" in html or "<script>x" not in html
+
+
+def test_unexpected_error_gives_a_translated_500_and_rolls_back(app):
+    from kuulas.accounts.models import Account
+    from kuulas.extensions import db
+
+    @app.get("/_boom")
+    def _boom():
+        db.session.add(Account(email="half@example.fi"))
+        db.session.flush()
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/_boom", headers={"Accept-Language": "sv"})
+    assert response.status_code == 500
+    assert "Något gick fel hos oss" in response.get_data(as_text=True)
+    assert "RuntimeError" not in response.get_data(as_text=True)
+    assert db.session.query(Account).filter_by(email="half@example.fi").count() == 0
