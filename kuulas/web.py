@@ -45,3 +45,26 @@ def init_app(app) -> None:
             "role_label": lambda r: ROLE_LABELS[Role(r)],
             "mail_status": lambda s: mail_states.get(s, s),
         }
+
+
+def attempt(action, success_message=None):
+    """Run one service call for a view, as one transaction.
+
+    On a domain error: roll back, flash the translated reason, return ``(False, exc)``.
+    Otherwise: commit, flash ``success_message`` (if any), return ``(True, result)``.
+    """
+    from flask import flash
+
+    from .errors import KuulasError
+    from .extensions import db
+
+    try:
+        result = action()
+    except KuulasError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False, exc
+    db.session.commit()
+    if success_message:
+        flash(success_message, "success")
+    return True, result

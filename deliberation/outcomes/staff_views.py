@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
-from kuulas.web import staff_required
+from kuulas.web import attempt, staff_required
 
 from . import metrics, present, services
 from .forms import AttachmentForm, DraftForm, FollowUpForm, PublishForm, decision_form_class
@@ -50,13 +50,12 @@ def create():
     if not source_id.isdigit():
         flash(_("Choose a finished process."), "error")
         return redirect(url_for(".index")), 303
-    try:
-        outcome = services.create_draft(kind, int(source_id), actor=current_user, now=utcnow(),
-                                        locale=current_app.config["BABEL_DEFAULT_LOCALE"])
-    except KuulasError as exc:
-        flash(str(exc), "error")
+    ok, outcome = attempt(
+        lambda: services.create_draft(kind, int(source_id), actor=current_user, now=utcnow(),
+                                      locale=current_app.config["BABEL_DEFAULT_LOCALE"]),
+        _("A draft outcome was created. Check the summary and publish when ready."))
+    if not ok:
         return redirect(url_for(".index")), 303
-    flash(_("A draft outcome was created. Check the summary and publish when ready."), "success")
     return redirect(url_for(".edit", outcome_id=outcome.id)), 303
 
 
@@ -120,25 +119,16 @@ def publish(outcome_id: int):
 @bp.post("/<int:outcome_id>/peru")
 @staff_required(MANAGE)
 def withdraw(outcome_id: int):
-    try:
-        services.withdraw(outcome_id, actor=current_user, now=utcnow())
-    except KuulasError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("The outcome is a draft again and not shown to the public."), "success")
+    attempt(lambda: services.withdraw(outcome_id, actor=current_user, now=utcnow()),
+            _("The outcome is a draft again and not shown to the public."))
     return redirect(url_for(".edit", outcome_id=outcome_id)), 303
 
 
 @bp.post("/<int:outcome_id>/ei-paatosta")
 @staff_required(MANAGE)
 def close_without_decision(outcome_id: int):
-    try:
-        services.close_without_decision(outcome_id, actor=current_user, now=utcnow())
-    except KuulasError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("The outcome is closed without a decision. The addresses left for notification were deleted."),
-              "success")
+    attempt(lambda: services.close_without_decision(outcome_id, actor=current_user, now=utcnow()),
+            _("The outcome is closed without a decision. The addresses left for notification were deleted."))
     return redirect(url_for(".edit", outcome_id=outcome_id) + "#decisions"), 303
 
 
