@@ -80,6 +80,9 @@ def read_quotas(source: str | TextIO) -> list[Quota]:
                 values[col] = None
                 continue
             raw = row[pos[col]]
+            if not raw:
+                issues.append(Issue("csv_empty_value", {"file": QUOTAS, "row": line, "column": col}))
+                continue
             try:
                 values[col] = int(raw)
             except ValueError:
