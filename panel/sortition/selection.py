@@ -71,6 +71,7 @@ class Plan:
 
     @property
     def min_probability(self) -> float:
+        """Over every input person, so 0.0 as soon as anyone is excluded."""
         return min(self.probabilities.values())
 
 
