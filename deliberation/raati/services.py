@@ -212,6 +212,55 @@ def save_phase(raati_id: int, phase_id: int | None, kind: str, planned_start, mi
     return phase
 
 
+def agenda_event(raati: Raati, actor, now) -> Event:
+    """The whole agenda as one event, so open rooms redraw it after staff change it."""
+    member = membership(raati.id, actor)
+    return append(raati.id, "agenda", member.id if member else None,
+                  {"phases": [{"id": p.id, "kind": p.kind, "minutes": p.planned_minutes}
+                              for p in raati.phases]}, now)
+
+
+def edit_phase(raati_id: int, phase_id: int | None, kind: str, planned_start, minutes: int, *,
+               actor, now) -> list[Event]:
+    """Add (``phase_id`` None) or change a phase of the agenda and tell open rooms."""
+    phase = save_phase(raati_id, phase_id, kind, planned_start, minutes, actor=actor, now=now)
+    return [agenda_event(get_raati(phase.raati_id), actor, now)]
+
+
+def move_phase(raati_id: int, phase_id: int, step: int, *, actor, now) -> list[Event]:
+    """Move a phase one place earlier (``step`` -1) or later (+1) in the agenda."""
+    access.require(actor, rules.MANAGE, now=now)
+    raati = get_raati(raati_id)
+    order = list(raati.phases)
+    index = next((i for i, p in enumerate(order) if p.id == phase_id), None)
+    if index is None:
+        raise NotFound(_l("No such phase."))
+    if step not in (-1, 1) or not 0 <= index + step < len(order):
+        raise Conflict(_l("The phase cannot move further."))
+    order[index], order[index + step] = order[index + step], order[index]
+    for position, phase in enumerate(order):
+        phase.position = position
+    db.session.flush()
+    db.session.expire(raati, ["phases"])
+    return [agenda_event(raati, actor, now)]
+
+
+def delete_phase(raati_id: int, phase_id: int, *, actor, now) -> list[Event]:
+    """Remove a phase that has not been held; one that has started belongs to the record."""
+    access.require(actor, rules.MANAGE, now=now)
+    raati = get_raati(raati_id)
+    phase = db.session.get(Phase, phase_id)
+    if phase is None or phase.raati_id != raati.id:
+        raise NotFound(_l("No such phase."))
+    if phase.started_at is not None or raati.current_phase_id == phase.id:
+        raise Conflict(_l("A phase that has already started stays in the agenda."))
+    raati.phases.remove(phase)
+    for position, other in enumerate(raati.phases):
+        other.position = position
+    db.session.flush()
+    return [agenda_event(raati, actor, now)]
+
+
 def add_session(raati_id: int, title: str, starts_at: datetime, ends_at: datetime, *, actor, now,
                 invite: bool = True) -> RaatiSession:
     """Add a session and queue an invitation with an iCalendar file to every member."""

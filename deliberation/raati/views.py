@@ -290,9 +290,55 @@ def add_session(raati_id: int):
 @staff_required(rules.MANAGE)
 def add_phase(raati_id: int):
     form = forms.PhaseForm(prefix="phase")
-    return _act(raati_id, "phase_form", form, lambda now: services.save_phase(
+    return _act(raati_id, "phase_form", form, lambda now: services.edit_phase(
         raati_id, None, form.kind.data, to_utc(form.planned_start.data), form.minutes.data,
-        actor=current_user, now=now) and None)
+        actor=current_user, now=now))
+
+
+@staff.route("/<int:raati_id>/vaiheet/<int:phase_id>", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def edit_phase(raati_id: int, phase_id: int):
+    raati = services.get_raati(raati_id)
+    phase = next((p for p in raati.phases if p.id == phase_id), None)
+    if phase is None:
+        abort(404)
+    form = forms.PhaseForm(prefix="phase", data={"kind": phase.kind, "minutes": phase.planned_minutes,
+                                                 "planned_start": to_local(phase.planned_start)})
+    status = 200
+    if request.method == "POST":
+        form = forms.PhaseForm(prefix="phase")
+        status = 400
+        if form.validate_on_submit():
+            try:
+                result = services.edit_phase(raati_id, phase_id, form.kind.data, to_utc(form.planned_start.data),
+                                             form.minutes.data, actor=current_user, now=utcnow())
+                db.session.commit()
+            except KuulasError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+                status = exc.status
+            else:
+                events.broadcast(result)
+                flash(_("Saved."), "success")
+                return redirect(url_for("raati_staff.show", raati_id=raati_id) + "#agenda-h")
+    return render_template("raati/phase_form.html", raati=raati, phase=phase, form=form,
+                           locale=_locale()), status
+
+
+@staff.post("/<int:raati_id>/vaiheet/<int:phase_id>/<any(ylos, alas):step>")
+@staff_required(rules.MANAGE)
+def move_phase(raati_id: int, phase_id: int, step: str):
+    forms.FlaskForm().validate_on_submit()
+    return _act(raati_id, "x", None, lambda now: services.move_phase(
+        raati_id, phase_id, -1 if step == "ylos" else 1, actor=current_user, now=now))
+
+
+@staff.post("/<int:raati_id>/vaiheet/<int:phase_id>/poista")
+@staff_required(rules.MANAGE)
+def delete_phase(raati_id: int, phase_id: int):
+    forms.FlaskForm().validate_on_submit()
+    return _act(raati_id, "x", None, lambda now: services.delete_phase(
+        raati_id, phase_id, actor=current_user, now=now))
 
 
 @staff.post("/<int:raati_id>/tila")

@@ -40,6 +40,7 @@
   var lastSeq = 0, pending = {}, replaying = true, clockOffset = 0;
   var names = {}, roles = {}, online = {}, muted = {};
   var messages = {}, hands = [], questions = {}, polls = {}, sections = {}, sectionOrder = [];
+  var currentPhase = null;
   var timer = { endsAt: null, remaining: 0, running: false, announced: {} };
 
   var socket = io("/raati", {
@@ -117,7 +118,9 @@
       case "poll_closed": if (polls[d.id]) { polls[d.id].counts = d.counts; polls[d.id].closed = true; } break;
       case "mute": case "unmute": muted[d.target] = ev.kind === "mute"; break;
       case "removed": delete online[d.target]; hands = hands.filter(function (m) { return m !== d.target; }); break;
+      case "agenda": renderAgenda(d.phases || []); break;
       case "phase":
+        currentPhase = d.id;
         $("phase-name").textContent = T.phases[d.kind] || d.kind;
         Array.prototype.forEach.call(document.querySelectorAll("#agenda li"), function (li) {
           var cur = parseInt(li.dataset.phase, 10) === d.id;
@@ -203,6 +206,19 @@
     }
     if (append && !li.parentNode) { $("messages").appendChild(li); }
     return li;
+  }
+  function renderAgenda(list) {
+    var ol = $("agenda"), sel = $("phase-select");
+    ol.textContent = "";
+    list.forEach(function (p) {
+      var li = el("li", { "data-phase": p.id }, (T.phases[p.kind] || p.kind) + " (" + fmt(T.minutes, { n: p.minutes }) + ")");
+      if (p.id === currentPhase) { li.classList.add("current"); li.setAttribute("aria-current", "step"); }
+      ol.appendChild(li);
+    });
+    if (sel) {
+      sel.textContent = "";
+      list.forEach(function (p, i) { sel.appendChild(el("option", { value: p.id }, (i + 1) + ". " + (T.phases[p.kind] || p.kind))); });
+    }
   }
   function renderAll() {
     var list = $("messages");

@@ -130,3 +130,63 @@ def test_staff_pages_render_and_phase_added(app, client, make_staff, login):
 
 def test_residents_cannot_reach_staff_pages(room):
     assert room.person("a").client.get("/hallinta/raati/").status_code == 403
+
+
+def test_agenda_edit_move_and_remove_reach_open_rooms(room, app, client, login):
+    """Staff change the agenda; members already in the room get it as one ``agenda`` event."""
+    from deliberation.raati import services
+    from deliberation.raati.models import Raati
+    from kuulas.extensions import db
+
+    from .conftest import emit, received
+
+    def order():
+        db.session.expire_all()
+        return [p.id for p in db.session.get(Raati, room.id).phases]
+
+    login(room.staff, client)
+    base = f"/hallinta/raati/{room.id}/vaiheet"
+    default = order()  # a new raati starts with the five standard phases
+    assert client.post(base, data={"phase-kind": "discussion", "phase-minutes": "40"}).status_code == 302
+    ids = order()
+    assert len(ids) == len(default) + 1
+    added = ids[-1]
+    sc = room.socket("a")
+    sc.get_received("/raati")
+
+    page = client.get(f"{base}/{added}")
+    assert page.status_code == 200 and 'value="40"' in page.get_data(as_text=True)
+    bad = client.post(f"{base}/{added}", data={"phase-kind": "hearing", "phase-minutes": "9999"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    r = client.post(f"{base}/{added}", data={"phase-kind": "hearing", "phase-minutes": "45",
+                                              "phase-planned_start": "2030-05-02T17:30"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    phase = db.session.get(Raati, room.id).phases[-1]
+    assert phase.planned_minutes == 45 and phase.planned_start.isoformat() == "2030-05-02T14:30:00"
+    agenda = [e for e in received(sc) if e["kind"] == "agenda"]
+    assert agenda[-1]["data"]["phases"][-1] == {"id": added, "kind": "hearing", "minutes": 45}
+
+    assert client.post(f"{base}/{added}/ylos").status_code == 302
+    assert client.post(f"{base}/{ids[0]}/ylos").status_code == 409  # the first cannot move earlier
+    assert client.post(f"{base}/{added}/alas").status_code == 302
+    assert client.post(f"{base}/{added}/alas").status_code == 409  # nor the last later
+    assert client.post(f"{base}/{added}/ylos").status_code == 302
+    moved = ids[:-2] + [added, ids[-2]]
+    assert order() == moved
+    assert [p["id"] for p in received(sc)[-1]["data"]["phases"]] == moved
+
+    # A phase that has been held stays; one that has not can go.
+    assert emit(room.socket("mod"), "phase", {"id": ids[0]})["ok"]
+    assert client.post(f"{base}/{ids[0]}/poista").status_code == 409
+    assert client.post(f"{base}/{added}/poista").status_code == 302
+    db.session.expire_all()
+    phases = db.session.get(Raati, room.id).phases
+    assert [(p.id, p.position) for p in phases] == [(pid, i) for i, pid in enumerate(default)]
+    events = [e for e in received(sc) if e["kind"] == "agenda"]
+    assert [p["id"] for p in events[-1]["data"]["phases"]] == default
+    # The room still moves through the edited agenda.
+    assert emit(room.socket("mod"), "phase", {"id": default[1]})["ok"]
+    assert services.get_raati(room.id).current_phase_id == default[1]
+    # Residents cannot touch the agenda.
+    assert room.person("a").client.post(f"{base}/{default[2]}/poista").status_code == 403
