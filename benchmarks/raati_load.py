@@ -1,21 +1,33 @@
 """Digiraati load benchmark (prints figures; asserts nothing).
 
-    .venv/bin/python benchmarks/raati_load.py [--clients 300] [--senders 30] [--seconds 60] [--redis URL]
+    .venv/bin/python benchmarks/raati_load.py [--clients 300] [--senders 30] [--seconds 60]
+                                              [--workers 2] [--runs 2] [--redis URL]
+
+Each run measures, one after the other on the same machine:
 
 1. a bare asyncio ``websockets`` broadcast server (baseline, compression off);
-2. the real room (gevent, one process, SQLite file): 300 signed-in members over websockets,
+2. a bare Flask-SocketIO broadcast server on gevent (reference: the framework with nothing of ours);
+3. the real room (gevent, one process, SQLite file): 300 signed-in members over websockets,
    30 of them post 1 message/s; every message is saved with a sequence number first;
-3. the same with two processes sharing the Socket.IO queue over Redis (with --redis);
-4. a reconnect storm: every client drops and rejoins within 5 s and asks for what it missed.
+4. the same with two processes sharing the Socket.IO queue over Redis (with --redis);
+5. a reconnect storm (first run only): every client drops, the room goes on talking, and all
+   rejoin within 5 s and ask for what they missed.
 
-Clients are lean: they speak the Engine.IO/Socket.IO wire protocol over ``websockets`` in one
-asyncio process (python-socketio's AsyncClient is the bottleneck at this rate, see realtime.md).
+The clients are lean: they speak the Engine.IO/Socket.IO wire protocol over ``websockets``
+(python-socketio's AsyncClient is the bottleneck at this rate, see realtime.md), and they are
+spread over ``--workers`` processes, each with its own event loop, because one Python process
+cannot read 9,000 deliveries/s without becoming the thing that is measured.  Latency is the
+sender's wall clock (``time.time()``, shared by all processes on one machine) to the receiver's.
+Each sender posts once a second at its own offset within the second, as 30 people would, not
+all 30 in the same millisecond.  With ``--runs 2`` or more the summary gives the median of
+each figure over the runs (p99 varies a lot between identical runs, see realtime.md).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import multiprocessing as mp
 import os
 import random
 import statistics
@@ -59,7 +71,7 @@ def pct(values, p):
     return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000
 
 
-# --- baseline ---------------------------------------------------------------------------
+# --- servers ----------------------------------------------------------------------------
 
 async def baseline_server(port: int) -> None:
     import websockets
@@ -78,11 +90,57 @@ async def baseline_server(port: int) -> None:
         await asyncio.Future()
 
 
+def bare_socketio_server(port: int) -> None:
+    """Flask-SocketIO on gevent with nothing of ours: no sign-in, no database, no checks.
+    The room's figures minus these are what Kuulas itself costs."""
+    from gevent import monkey
+
+    monkey.patch_all()
+    from flask import Flask
+    from flask_socketio import SocketIO
+
+    app = Flask(__name__)
+    sio = SocketIO(app, async_mode="gevent", cors_allowed_origins="*")
+    seq = [0]
+
+    @sio.on("connect", namespace="/raati")
+    def connect(auth=None):
+        return True
+
+    @sio.on("message", namespace="/raati")
+    def message(data):
+        seq[0] += 1
+        sio.emit("event", {"seq": seq[0], "kind": "message", "data": {"body": data["body"]}}, namespace="/raati")
+        return {"ok": True, "seq": [seq[0]]}
+
+    sio.run(app, host="127.0.0.1", port=port, log_output=False)
+
+
+def start_room_server(port, env):
+    return subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "raati_server.py"), "serve", str(port)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_port(port):
+    import socket
+
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+# --- clients (run inside worker processes) ----------------------------------------------
+
 class Stats:
     def __init__(self):
         self.latencies: list[float] = []
         self.seen: dict[int, set] = {}
         self.dupes = 0
+        self.recording = False
 
     def got(self, client: int, key, sent_at: float):
         s = self.seen.setdefault(client, set())
@@ -90,71 +148,40 @@ class Stats:
             self.dupes += 1
             return
         s.add(key)
-        self.latencies.append(time.time() - sent_at)
+        if self.recording:
+            self.latencies.append(time.time() - sent_at)
 
 
-async def run_baseline(args) -> dict:
-    import websockets
+class RawClient:
+    """The baseline's client: a plain websocket; every message is ``{"k": key, "t": sent_at}``."""
 
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "_baseline", str(port)])
-    await asyncio.sleep(1.0)
-    stats, sent = Stats(), []
-    t0 = time.monotonic()
-    conns = await asyncio.gather(*[websockets.connect(f"ws://127.0.0.1:{port}", compression=None,
-                                                      max_queue=None) for _ in range(args.clients)])
-    connect_s = time.monotonic() - t0
+    def __init__(self, idx, url, stats):
+        self.idx, self.url, self.stats = idx, url, stats
+        self.ws = self.task = None
 
-    async def reader(i, ws):
+    async def connect(self):
+        import websockets
+
+        self.ws = await websockets.connect(self.url, compression=None, max_queue=None, open_timeout=30)
+        self.task = asyncio.create_task(self._read())
+
+    async def _read(self):
         try:
-            async for raw in ws:
+            async for raw in self.ws:
                 m = json.loads(raw)
-                stats.got(i, m["k"], m["t"])
+                self.stats.got(self.idx, m["k"], m["t"])
         except Exception:  # noqa: BLE001
             pass
 
-    readers = [asyncio.create_task(reader(i, ws)) for i, ws in enumerate(conns)]
-    cpu0 = cpu_seconds(proc.pid)
-    await _send_loop(args, lambda i, n: conns[i].send(json.dumps({"k": f"{i}-{n}", "t": time.time()})), sent)
-    await asyncio.sleep(2)
-    cpu = cpu_seconds(proc.pid) - cpu0
-    mem = rss_mb(proc.pid)
-    for ws in conns:
-        await ws.close()
-    for r in readers:
-        r.cancel()
-    proc.terminate()
-    return _report("baseline: raw websockets broadcast", args, stats, len(sent), connect_s, mem, cpu)
+    async def post(self, n) -> bool:
+        await self.ws.send(json.dumps({"k": f"{self.idx}-{n}", "t": time.time()}))
+        return True
 
+    async def close(self):
+        await self.ws.close()
+        if self.task:
+            self.task.cancel()
 
-async def _send_loop(args, send, sent):
-    deadline = time.monotonic() + args.seconds
-    n = 0
-    start = time.monotonic()
-    while time.monotonic() < deadline:
-        tick = start + n
-        await asyncio.sleep(max(0, tick - time.monotonic()))
-        for i in range(args.senders):
-            await send(i, n)
-            sent.append((i, n))
-        n += 1
-
-
-def _report(label, args, stats, sent, connect_s, mem, cpu, extra="") -> dict:
-    expected = sent * args.clients
-    got = len(stats.latencies)
-    secs = args.seconds
-    out = {"label": label, "connect_s": connect_s, "deliveries_per_s": got / secs, "p50": pct(stats.latencies, 50),
-           "p95": pct(stats.latencies, 95), "p99": pct(stats.latencies, 99), "lost": expected - got,
-           "dupes": stats.dupes, "mem_mb": mem, "cpu_us_per_delivery": cpu / max(got, 1) * 1e6}
-    print(f"{label}\n  connect {args.clients} clients: {connect_s:.2f} s; deliveries/s {out['deliveries_per_s']:.0f}"
-          f" (expected {expected / secs:.0f}); latency p50 {out['p50']:.1f} ms, p95 {out['p95']:.1f} ms, "
-          f"p99 {out['p99']:.1f} ms; lost {out['lost']}, duplicated {out['dupes']}; server RSS {mem:.0f} MB; "
-          f"server CPU {out['cpu_us_per_delivery']:.1f} µs/delivery {extra}", flush=True)
-    return out
-
-
-# --- the room ---------------------------------------------------------------------------
 
 class LeanClient:
     """Engine.IO v4 / Socket.IO v5 over one websocket: connect to /raati, ack'd emits, events."""
@@ -215,29 +242,200 @@ class LeanClient:
         await self.ws.send(f"42/raati,{self.next_id}" + json.dumps([event, data]))
         return await asyncio.wait_for(fut, 30)
 
+    async def post(self, n) -> bool:
+        ack = await self.call("message", {"body": f"{time.time()}|{self.idx}-{n}"})
+        if not ack.get("ok"):
+            print("  refused:", ack, flush=True)
+        return bool(ack.get("ok"))
+
     async def close(self):
         await self.ws.close()
         if self.task:
             self.task.cancel()
 
 
-def start_server(port, env):
-    return subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "raati_server.py"), "serve", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-async def wait_port(port):
-    for _ in range(150):
-        try:
-            _r, w = await asyncio.open_connection("127.0.0.1", port)
-            w.close()
+async def _worker_main(conn, spec) -> None:
+    """One client process: builds its share of the clients, then obeys the parent's commands."""
+    stats = Stats()
+    if spec["kind"] == "raw":
+        clients = [RawClient(i, spec["urls"][0], stats) for i in spec["indices"]]
+    else:
+        clients = [LeanClient(i, spec["urls"][i % len(spec["urls"])], spec["cookies"][i], spec["raati_id"], stats)
+                   for i in spec["indices"]]
+    by_idx = {c.idx: c for c in clients}
+    loop = asyncio.get_running_loop()
+    while True:
+        cmd, arg = await loop.run_in_executor(None, conn.recv)
+        if cmd == "connect":
+            for k in range(0, len(clients), 50):
+                await asyncio.gather(*[c.connect() for c in clients[k:k + 50]])
+            conn.send(True)
+        elif cmd == "run":
+            conn.send(await _run_senders(stats, [by_idx[i] for i in arg["senders"] if i in by_idx], arg))
+        elif cmd == "drop":
+            for c in clients:
+                await c.close()
+            conn.send(True)
+        elif cmd == "post_storm":
+            poster = clients[0]
+            await poster.connect()
+            for n in range(20):
+                await poster.call("message", {"body": f"{time.time()}|storm-{n}"})
+            conn.send(poster.last_seq)
+        elif cmd == "rejoin":
+            conn.send(await _rejoin_all([c for c in clients if c.ws is None or c.ws.close_code is not None], arg))
+        elif cmd == "close":
+            for c in clients:
+                try:
+                    await c.close()
+                except Exception:  # noqa: BLE001
+                    pass
+            conn.send(True)
             return
-        except OSError:
-            await asyncio.sleep(0.2)
-    raise RuntimeError("server did not start")
 
 
-async def run_room(args, label, redis_url=None, processes=1, storm=False) -> dict:
+async def _run_senders(stats, senders, arg) -> dict:
+    """Post once a second per sender, each at its own offset, from a common wall-clock start."""
+    start, seconds, total = arg["start"], arg["seconds"], arg["total_senders"]
+    sent = refused = 0
+    tasks = []
+
+    async def one(c, n):
+        nonlocal sent, refused
+        try:
+            ok = await c.post(n)
+        except Exception:  # noqa: BLE001
+            ok = False
+        sent += ok
+        refused += not ok
+
+    stats.recording = True
+    plan = sorted((start + n + c.idx / total, c, n) for c in senders for n in range(seconds))
+    for at, c, n in plan:
+        await asyncio.sleep(max(0.0, at - time.time()))
+        tasks.append(asyncio.create_task(one(c, n)))
+    await asyncio.gather(*tasks)
+    await asyncio.sleep(max(0.0, start + seconds + arg["drain"] - time.time()))
+    stats.recording = False
+    out = {"latencies": stats.latencies, "dupes": stats.dupes, "sent": sent, "refused": refused}
+    stats.latencies, stats.dupes = [], 0
+    return out
+
+
+async def _rejoin_all(clients, top) -> dict:
+    async def rejoin(c):
+        await asyncio.sleep(random.uniform(0, 5))
+        await c.connect()
+        after, got = c.last_seq, []
+        while True:
+            ack = await c.call("sync", {"after": after})
+            got += [e["seq"] for e in ack["events"]]
+            if not ack.get("more"):
+                break
+            after = got[-1]
+        return (max(got) if got else c.last_seq), got
+
+    results = await asyncio.gather(*[rejoin(c) for c in clients], return_exceptions=True)
+    ok = sum(1 for r in results if not isinstance(r, Exception) and r[0] >= top and r[1] == sorted(set(r[1])))
+    return {"clients": len(clients), "ok": ok, "failed": sum(isinstance(r, Exception) for r in results)}
+
+
+def _worker_entry(conn, spec) -> None:
+    asyncio.run(_worker_main(conn, spec))
+
+
+class Workers:
+    """The parent's handle on the client processes."""
+
+    def __init__(self, n, spec):
+        ctx = mp.get_context("spawn")
+        self.pipes, self.procs = [], []
+        for w in range(n):
+            parent, child = ctx.Pipe()
+            part = dict(spec, indices=list(range(w, spec["clients"], n)))
+            p = ctx.Process(target=_worker_entry, args=(child, part), daemon=True)
+            p.start()
+            self.pipes.append(parent)
+            self.procs.append(p)
+
+    def all(self, cmd, arg=None):
+        for p in self.pipes:
+            p.send((cmd, arg))
+        return [p.recv() for p in self.pipes]
+
+    def one(self, cmd, arg=None):
+        self.pipes[0].send((cmd, arg))
+        return self.pipes[0].recv()
+
+    def close(self):
+        self.all("close")
+        for p in self.procs:
+            p.join(10)
+
+
+# --- one measurement --------------------------------------------------------------------
+
+def measure(label, args, workers, server_pids, extra="") -> dict:
+    t0 = time.monotonic()
+    workers.all("connect")
+    connect_s = time.monotonic() - t0
+    time.sleep(1)
+    cpu0 = sum(cpu_seconds(p) for p in server_pids)
+    start = time.time() + 1.0
+    parts = workers.all("run", {"start": start, "seconds": args.seconds, "drain": 3.0,
+                                "senders": list(range(args.senders)), "total_senders": args.senders})
+    cpu = sum(cpu_seconds(p) for p in server_pids) - cpu0
+    mem = sum(rss_mb(p) for p in server_pids)
+    latencies = [x for part in parts for x in part["latencies"]]
+    sent = sum(part["sent"] for part in parts)
+    expected = sent * args.clients
+    got = len(latencies)
+    out = {"label": label, "connect_s": connect_s, "deliveries_per_s": got / args.seconds,
+           "p50": pct(latencies, 50), "p95": pct(latencies, 95), "p99": pct(latencies, 99),
+           "lost": expected - got, "dupes": sum(part["dupes"] for part in parts),
+           "refused": sum(part["refused"] for part in parts), "mem_mb": mem,
+           "cpu_us_per_delivery": cpu / max(got, 1) * 1e6}
+    print(f"{label}\n  connect {args.clients} clients: {connect_s:.2f} s; deliveries/s {out['deliveries_per_s']:.0f}"
+          f" (expected {expected / args.seconds:.0f}); latency p50 {out['p50']:.1f} ms, p95 {out['p95']:.1f} ms, "
+          f"p99 {out['p99']:.1f} ms; lost {out['lost']}, duplicated {out['dupes']}, refused {out['refused']}; "
+          f"server RSS {mem:.0f} MB; server CPU {out['cpu_us_per_delivery']:.1f} µs/delivery {extra}", flush=True)
+    return out
+
+
+def run_baseline(args) -> dict:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, __file__, "_baseline", str(port)])
+    try:
+        wait_port(port)
+        workers = Workers(args.workers, {"kind": "raw", "clients": args.clients, "urls": [f"ws://127.0.0.1:{port}"]})
+        try:
+            return measure("baseline: raw websockets broadcast", args, workers, [proc.pid])
+        finally:
+            workers.close()
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def run_bare_socketio(args) -> dict:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, __file__, "_bare", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        workers = Workers(args.workers, {"kind": "room", "clients": args.clients, "raati_id": 0,
+                                         "urls": [f"ws://127.0.0.1:{port}"], "cookies": ["-"] * args.clients})
+        try:
+            return measure("reference: bare Flask-SocketIO broadcast (gevent, no sign-in, no database)",
+                           args, workers, [proc.pid])
+        finally:
+            workers.close()
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def run_room(args, label, redis_url=None, processes=1, storm=False) -> dict:
     from raati_server import prepare
 
     tmp = Path(tempfile.mkdtemp(prefix="raati-bench-"))
@@ -250,90 +448,77 @@ async def run_room(args, label, redis_url=None, processes=1, storm=False) -> dic
     if redis_url:
         env["REDIS_URL"] = redis_url
     ports = [free_port() for _ in range(processes)]
-    procs = [start_server(p, env) for p in ports]
-    for p in ports:
-        await wait_port(p)
-    stats = Stats()
-    clients = [LeanClient(i, f"ws://127.0.0.1:{ports[i % processes]}", cookies[i + 1], raati_id, stats)
-               for i in range(args.clients)]
-    t0 = time.monotonic()
-    for k in range(0, len(clients), 50):
-        await asyncio.gather(*[c.connect() for c in clients[k:k + 50]])
-    connect_s = time.monotonic() - t0
-    await asyncio.sleep(1)
-    sent = []
-    cpu0 = sum(cpu_seconds(p.pid) for p in procs)
-
-    async def send(i, n):
-        async def one():
-            ack = await clients[i].call("message", {"body": f"{time.time()}|{i}-{n}"})
-            if ack.get("ok"):
-                sent.append(1)
-            else:
-                print("  refused:", ack, flush=True)
-        asyncio.create_task(one())
-
-    dummy = []
-    await _send_loop(args, send, dummy)
-    await asyncio.sleep(3)
-    cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
-    mem = sum(rss_mb(p.pid) for p in procs)
-    out = _report(label, args, stats, len(sent), connect_s, mem, cpu, f"({processes} process(es))")
-    if storm:
-        await reconnect_storm(clients)
-    for c in clients:
-        await c.close()
-    for p in procs:
-        p.terminate()
-    return out
+    procs = [start_room_server(p, env) for p in ports]
+    try:
+        for p in ports:
+            wait_port(p)
+        # cookies[0] is the moderator; members are 1..clients.
+        workers = Workers(args.workers, {"kind": "room", "clients": args.clients, "raati_id": raati_id,
+                                         "urls": [f"ws://127.0.0.1:{p}" for p in ports],
+                                         "cookies": cookies[1:]})
+        try:
+            out = measure(label, args, workers, [p.pid for p in procs], f"({processes} process(es))")
+            if storm:
+                reconnect_storm(args, workers)
+            return out
+        finally:
+            workers.close()
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait()
 
 
-async def reconnect_storm(clients):
+def reconnect_storm(args, workers) -> None:
     """Every client drops; the room keeps talking; all rejoin within 5 s and sync."""
-    for c in clients:
-        await c.close()
-    poster = clients[0]
-    await poster.connect()
-    for n in range(20):
-        await poster.call("message", {"body": f"{time.time()}|storm-{n}"})
-    top = poster.last_seq
+    workers.all("drop")
+    top = workers.one("post_storm")  # worker 0's first client rejoins and posts 20 messages
     t0 = time.monotonic()
-
-    async def rejoin(c):
-        await asyncio.sleep(random.uniform(0, 5))
-        await c.connect()
-        after, got = c.last_seq, []
-        while True:
-            ack = await c.call("sync", {"after": after})
-            got += [e["seq"] for e in ack["events"]]
-            if not ack.get("more"):
-                break
-            after = got[-1]
-        return c.last_seq if not got else max(got), got
-
-    results = await asyncio.gather(*[rejoin(c) for c in clients[1:]], return_exceptions=True)
-    ok = sum(1 for r in results if not isinstance(r, Exception) and r[0] >= top
-             and r[1] == sorted(set(r[1])))
-    print(f"reconnect storm: {len(clients) - 1} clients dropped and rejoined within 5 s; "
-          f"{ok} caught up to seq {top} in order without duplicates; "
-          f"{sum(isinstance(r, Exception) for r in results)} failed; all done in {time.monotonic() - t0:.1f} s", flush=True)
+    parts = workers.all("rejoin", top)
+    n = sum(p["clients"] for p in parts)
+    print(f"reconnect storm: {n} clients dropped and rejoined within 5 s; "
+          f"{sum(p['ok'] for p in parts)} caught up to seq {top} in order without duplicates; "
+          f"{sum(p['failed'] for p in parts)} failed; all done in {time.monotonic() - t0:.1f} s", flush=True)
 
 
-async def main(args):
-    print(f"{args.clients} clients, {args.senders} senders × 1 msg/s, {args.seconds} s\n", flush=True)
-    await run_baseline(args)
-    await run_room(args, "digiraati room: gevent, one process, no Redis", storm=True)
-    if args.redis:
-        await run_room(args, "digiraati room: gevent, two processes over Redis", redis_url=args.redis, processes=2)
+def main(args) -> None:
+    print(f"{args.clients} clients in {args.workers} client processes, {args.senders} senders × 1 msg/s, "
+          f"{args.seconds} s, {args.runs} run(s); {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.2f}\n", flush=True)
+    results: dict[str, list[dict]] = {}
+    for r in range(args.runs):
+        print(f"--- run {r + 1}", flush=True)
+        for out in (run_baseline(args), run_bare_socketio(args),
+                    run_room(args, "digiraati room: gevent, one process, no Redis", storm=(r == 0)),
+                    *([run_room(args, "digiraati room: gevent, two processes over Redis",
+                                redis_url=args.redis, processes=2)] if args.redis else [])):
+            results.setdefault(out["label"], []).append(out)
+    if args.runs > 1:
+        print(f"\n--- median of {args.runs} runs", flush=True)
+    base = {k: statistics.median(o[k] for o in next(iter(results.values())))
+            for k in ("p99", "cpu_us_per_delivery")}
+    for label, outs in results.items():
+        med = {k: statistics.median(o[k] for o in outs)
+               for k in ("p50", "p95", "p99", "deliveries_per_s", "mem_mb", "cpu_us_per_delivery", "connect_s")}
+        print(f"{label}\n  p50 {med['p50']:.1f} ms, p95 {med['p95']:.1f} ms, p99 {med['p99']:.1f} ms "
+              f"({med['p99'] / base['p99']:.2f}× baseline); deliveries/s {med['deliveries_per_s']:.0f}; "
+              f"lost {sum(o['lost'] for o in outs)}, duplicated {sum(o['dupes'] for o in outs)} in all runs; "
+              f"CPU {med['cpu_us_per_delivery']:.1f} µs/delivery ({med['cpu_us_per_delivery'] / base['cpu_us_per_delivery']:.1f}× "
+              f"baseline); RSS {med['mem_mb']:.0f} MB; connect {med['connect_s']:.2f} s", flush=True)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "_baseline":
         asyncio.run(baseline_server(int(sys.argv[2])))
         sys.exit(0)
+    if len(sys.argv) > 2 and sys.argv[1] == "_bare":
+        bare_socketio_server(int(sys.argv[2]))
+        sys.exit(0)
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=300)
     parser.add_argument("--senders", type=int, default=30)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2, help="client processes")
+    parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL"))
-    asyncio.run(main(parser.parse_args()))
+    main(parser.parse_args())

@@ -58,7 +58,7 @@ def test_session_through_its_phases(app, live_server, new_page, make_staff, make
     for key, name in [("chair", "Pekka"), ("secretary", "Sanna"), ("member", "Liisa")]:
         p = new_page()
         _sign_in(p, live_server, accounts[key], rid)
-        expect(p.locator("h1")).to_contain_text("display name" if False else re.compile("."))
+        expect(p.locator("h1")).to_have_text("Valitse näkyvä nimi")
         p.fill("#display_name", name)
         p.click("main button[type=submit]")
         expect(p.locator("#conn-status")).to_have_text(re.compile("Yhdistetty|Connected"))
@@ -103,6 +103,20 @@ def test_session_through_its_phases(app, live_server, new_page, make_staff, make
     member.get_by_label(re.compile("^Kyllä")).check()
     member.locator("form.poll button[type=submit]").click()
     expect(mod.locator("#polls")).to_contain_text("Kyllä: 1")
+
+    # staff change the agenda on their own page; the open room redraws it at once
+    staff = new_page()
+    _sign_in(staff, live_server, preparer, rid)
+    staff.goto(f"{live_server.url}/hallinta/raati/{rid}/vaiheet/{phases[2]}")
+    assert_accessible(staff)
+    staff.fill("#phase-minutes", "50")
+    staff.click("main button[type=submit]")
+    expect(staff.locator("main")).to_contain_text("Tallennettu.")
+    assert_accessible(staff)
+    expect(member.locator("#agenda")).to_contain_text("Keskustelu (50 min)")
+    expect(mod.locator("#agenda li.current")).to_contain_text("Asiantuntijakuuleminen")
+    expect(mod.locator("#phase-select option")).to_have_count(len(phases))
+    staff.close()
 
     # a dropped connection that catches up
     member.context.set_offline(True)
