@@ -21,6 +21,9 @@ class ProcessCard:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     sort_key: tuple = field(default=())
+    # The languages of title and summary where they may differ from the page's (WCAG 3.1.2).
+    title_lang: str | None = None
+    summary_lang: str | None = None
 
 
 _PROVIDERS: list[Callable[[datetime, str], list[ProcessCard]]] = []

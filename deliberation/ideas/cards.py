@@ -23,5 +23,7 @@ def round_cards(now, locale: str) -> list[ProcessCard]:
         cards.append(ProcessCard(kind=str(_l("Idea round")), title=r.text("title", locale),
                                  summary=r.text("question", locale)[:300],
                                  url=url_for("ideas.round_page", round_id=r.id), state=state,
-                                 state_label=str(label), starts_at=r.opens_at, ends_at=r.closes_at))
+                                 state_label=str(label), starts_at=r.opens_at, ends_at=r.closes_at,
+                                 title_lang=r.text_lang("title", locale),
+                                 summary_lang=r.text_lang("question", locale)))
     return cards

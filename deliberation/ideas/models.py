@@ -56,7 +56,13 @@ class IdeaRound(db.Model):
 
     def text(self, field: str, locale: str) -> str:
         values = getattr(self, field) or {}
-        return values.get(locale) or values.get("fi") or values.get("sv") or values.get("en") or ""
+        return values.get(self.text_lang(field, locale)) or ""
+
+    def text_lang(self, field: str, locale: str) -> str:
+        """The language ``text`` returns: the asked one, else the first of fi, sv, en that has
+        a text; templates mark the text with it (WCAG 3.1.2)."""
+        values = getattr(self, field) or {}
+        return next((code for code in (locale, "fi", "sv", "en") if values.get(code)), locale)
 
     def subtheme_labels(self, locale: str) -> list[str]:
         return [t.get(locale) or t.get("fi") or "" for t in (self.subthemes or [])]

@@ -20,5 +20,6 @@ def outcome_cards(now, locale) -> list[ProcessCard]:
                 kind=str(_("Outcome")) + " · " + str(present.KIND_LABELS.get(o.source_kind, o.source_kind)),
                 title=o.title, summary=(o.question or "")[:200], url=f"/tulokset/{o.id}", state=PAST,
                 state_label=_("Decision recorded") if o.decisions else _("Outcome published"),
-                ends_at=o.published_at))
+                ends_at=o.published_at,
+                title_lang=o.language, summary_lang=o.language))
     return cards

@@ -56,9 +56,27 @@ def pdf(o, which: str = "outcome") -> bytes:
     return HTML(string=html, base_url=current_app.root_path).write_pdf(pdf_variant="pdf/ua-1")
 
 
+DOCX_LANGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
+
+
+def _set_lang(rpr, code: str) -> None:
+    from docx.oxml.ns import qn
+
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:val"), DOCX_LANGS.get(code, "fi-FI"))
+
+
+def _in_language(paragraph, code: str | None):
+    for run in paragraph.runs:
+        _set_lang(run._r.get_or_add_rPr(), code or "fi")
+    return paragraph
+
+
 def docx(o, which: str = "outcome") -> bytes:
     from docx import Document
-    from docx.oxml.ns import qn
 
     ctx = _context(o, which)
     doc = Document()
@@ -67,24 +85,24 @@ def docx(o, which: str = "outcome") -> bytes:
     doc.core_properties.title = o.title
     doc.core_properties.author = ctx["organisation"]
     doc.core_properties.language = ctx["locale"]
-    # The document language for screen readers and spell checkers.
-    rpr = styles["Normal"].element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = rpr.makeelement(qn("w:lang"), {})
-        rpr.append(lang)
-    lang.set(qn("w:val"), {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}[ctx["locale"]])
+    # The document language for screen readers and spell checkers; the outcome's own texts
+    # carry the language they were written in.
+    _set_lang(styles["Normal"].element.get_or_add_rPr(), ctx["locale"])
+
+    def own(text: str):
+        return _in_language(doc.add_paragraph(text), o.language)
+
     doc.add_paragraph(f"{ctx['organisation']} · {format_date(ctx['today'], 'long')}")
     doc.add_heading((_("Statement") if which == "statement" else _("Outcome")) + ": " + o.title, level=0)
     if o.question:
         doc.add_heading(_("What was asked"), level=1)
-        doc.add_paragraph(o.question)
+        own(o.question)
     if which == "statement":
         _docx_statement(doc, ctx)
     else:
         if o.background:
             doc.add_heading(_("Background"), level=1)
-            doc.add_paragraph(o.background)
+            own(o.background)
         if ctx["timeline"]:
             doc.add_heading(_("Timeline"), level=1)
             for t in ctx["timeline"]:
@@ -113,7 +131,7 @@ def docx(o, which: str = "outcome") -> bytes:
                 doc.add_paragraph(f"{d.body}, {format_date(d.meeting_date, 'long')}" + (f", {d.item}" if d.item else ""),
                                   style="Heading 3")
                 if d.summary:
-                    doc.add_paragraph(d.summary)
+                    own(d.summary)
                 if d.minutes_url:
                     doc.add_paragraph(f"{_('Minutes')}: {d.minutes_url}")
         rows = [r for r in ctx["impacts"] if r["current"]]
@@ -121,7 +139,7 @@ def docx(o, which: str = "outcome") -> bytes:
             doc.add_heading(_("How participation affected the decision"), level=1)
             for r in rows:
                 doc.add_paragraph(f"{r['text']} – {present.STATUS_LABELS[r['current'].status]}", style="Heading 3")
-                doc.add_paragraph(r["current"].reasoning)
+                own(r["current"].reasoning)
         if o.follow_ups:
             doc.add_heading(_("Follow-up"), level=1)
             for f in o.follow_ups:
@@ -144,13 +162,14 @@ def _docx_statement(doc, ctx) -> None:
     doc.add_heading(_("What was said"), level=1)
     for kind, text in ctx["blocks"]:
         if kind == "heading":
-            doc.add_heading(text, level=2)
+            paragraph = doc.add_heading(text, level=2)
         elif kind == "bullet":
-            doc.add_paragraph(text, style="List Bullet")
+            paragraph = doc.add_paragraph(text, style="List Bullet")
         elif kind == "quote":
-            doc.add_paragraph(text, style="Quote")
+            paragraph = doc.add_paragraph(text, style="Quote")
         else:
-            doc.add_paragraph(text)
+            paragraph = doc.add_paragraph(text)
+        _in_language(paragraph, o.language)
     if ctx["top_ideas"] and o.source_kind == "ideas":
         doc.add_heading(_("Ideas with the most support"), level=2)
         table = doc.add_table(rows=1, cols=3)

@@ -9,7 +9,12 @@ from .history import STATUSES
 from .present import STATUS_LABELS
 
 
+# Each language in its own name, as language pickers show them.
+LANGUAGE_CHOICES = [SelectChoice("fi", "suomi"), SelectChoice("sv", "svenska"), SelectChoice("en", "English")]
+
+
 class DraftForm(FlaskForm):
+    language = SelectField(_l("Language of these texts"), choices=LANGUAGE_CHOICES)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     question = TextAreaField(_l("What was asked"), validators=[Length(max=5000)])
     background = TextAreaField(_l("Background"), validators=[Length(max=20000)])

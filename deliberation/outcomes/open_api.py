@@ -67,6 +67,10 @@ DATE = {"type": "string", "format": "date"}
 STATUS = {"type": ["string", "null"], "enum": ["adopted", "partly", "not_adopted", "pending", None]}
 
 
+# The language the outcome's own texts are written in (ISO 639-1).
+LANG = {"type": "string", "enum": ["fi", "sv", "en"]}
+
+
 def _obj(props: dict, required: list | None = None) -> dict:
     return {"type": "object", "additionalProperties": False, "properties": props,
             "required": list(props) if required is None else required}
@@ -76,7 +80,7 @@ def openapi_document(server: str) -> dict:
     license_ = _obj({"name": STR, "url": STR})
     error = _obj({"error": STR, "detail": STR})
     summary = _obj({"id": INT, "url": STR, "api_url": STR, "kind": {"type": "string", "enum": list(sources.KINDS)},
-                    "title": STR, "published_at": DATETIME, "closed_at": _nullable(DATETIME),
+                    "title": STR, "language": LANG, "published_at": DATETIME, "closed_at": _nullable(DATETIME),
                     "updated_at": DATETIME, "decision_recorded": {"type": "boolean"}})
     category = _obj({"value": STR, "label": STR, "count": _nullable(INT),
                      "share": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
@@ -84,7 +88,7 @@ def openapi_document(server: str) -> dict:
                      "suppressed": {"type": "boolean"}})
     outcome = _obj({
         "id": INT, "url": STR, "kind": {"type": "string", "enum": list(sources.KINDS)}, "title": STR,
-        "question": STR, "background": STR, "summary_markdown": STR,
+        "language": LANG, "question": STR, "background": STR, "summary_markdown": STR,
         "opened_at": _nullable(DATETIME), "closed_at": _nullable(DATETIME), "published_at": DATETIME,
         "updated_at": DATETIME,
         "timeline": {"type": "array", "items": _obj({"kind": STR, "at": DATETIME, "label": STR})},

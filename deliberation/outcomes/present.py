@@ -131,6 +131,7 @@ def as_json(o: Outcome, base_url: str | None = None) -> dict:
         "url": url,
         "kind": o.source_kind,
         "title": o.title,
+        "language": o.language or "fi",
         "question": o.question or "",
         "background": o.background or "",
         "summary_markdown": o.summary or "",
@@ -179,6 +180,7 @@ def summary_item(o: Outcome, base_url: str | None = None) -> dict:
     """The list entry of the API."""
     base = (base_url or current_app.config["SITE_URL"]).rstrip("/")
     return {"id": o.id, "url": f"{base}/tulokset/{o.id}", "api_url": f"{base}/api/v1/outcomes/{o.id}",
-            "kind": o.source_kind, "title": o.title, "published_at": _iso(o.published_at),
+            "kind": o.source_kind, "title": o.title, "language": o.language or "fi",
+            "published_at": _iso(o.published_at),
             "closed_at": _iso(o.closed_at), "updated_at": _iso(o.updated_at),
             "decision_recorded": bool(o.decisions)}

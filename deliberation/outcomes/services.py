@@ -30,6 +30,7 @@ from .rules import MANAGE
 from .safety import safe_filename, safe_http_url, sniff_type
 
 MAX_ATTACHMENTS = 20
+LANGUAGES = ("fi", "sv", "en")
 STATUS_FILTERS = ("decided", "awaiting")
 
 
@@ -152,7 +153,8 @@ def create_draft(kind: str, source_id: int, *, actor, now, locale: str = "fi") -
         raise NotFound()
     summary = data.summary or _prefill_summary(data)
     outcome = Outcome(
-        source_kind=kind, source_id=source_id, state=DRAFT, title=plain_text(data.title, 200) or "—",
+        source_kind=kind, source_id=source_id, state=DRAFT, language=locale if locale in LANGUAGES else "fi",
+        title=plain_text(data.title, 200) or "—",
         question=plain_text(data.question), background=plain_text(data.background), summary=summary,
         figures=data.figures, timeline=[_jsonable(t) for t in data.timeline],
         composition=_jsonable(data.composition), points=data.points, results=_jsonable(data.results),
@@ -193,11 +195,15 @@ def _jsonable(value):
 
 
 def update_draft(outcome_id: int, *, title: str, question: str, background: str, summary: str,
-                 actor, now) -> Outcome:
+                 actor, now, language: str | None = None) -> Outcome:
     outcome = get_for_staff(outcome_id, actor=actor, now=now)
     title = plain_text(title, 200)
     if not title:
         raise ValidationFailed(_l("The title is required."))
+    if language is not None:
+        if language not in LANGUAGES:
+            raise ValidationFailed(_l("Choose Finnish, Swedish or English."))
+        outcome.language = language
     outcome.title = title
     outcome.question = plain_text(question, 5000)
     outcome.background = plain_text(background, 20000)

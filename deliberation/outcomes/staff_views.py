@@ -80,7 +80,7 @@ def edit(outcome_id: int):
         try:
             services.update_draft(outcome_id, title=form.title.data, question=form.question.data or "",
                                   background=form.background.data or "", summary=form.summary.data or "",
-                                  actor=current_user, now=now)
+                                  language=form.language.data, actor=current_user, now=now)
         except KuulasError as exc:
             flash(str(exc), "error")
             return _edit_page(outcome, form=form, status=exc.status)

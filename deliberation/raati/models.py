@@ -49,6 +49,11 @@ class Raati(db.Model):
     def text(self, field: str, locale: str) -> str:
         return getattr(self, f"{field}_{locale}", "") or getattr(self, f"{field}_fi")
 
+    def text_lang(self, field: str, locale: str) -> str:
+        """The language ``text`` actually returns (Finnish when there is no translation),
+        for the ``lang`` attribute that screen readers need (WCAG 3.1.2)."""
+        return locale if getattr(self, f"{field}_{locale}", "") else "fi"
+
 
 class Member(db.Model):
     __tablename__ = "raati_member"

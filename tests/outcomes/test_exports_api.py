@@ -157,3 +157,40 @@ def test_metrics_dashboard(client, login, published, preparer):
     assert rec["impact_recorded"] and rec["tvd"] == pytest.approx(0.225) and rec["participants"] == 40
     assert client.get("/hallinta").status_code == 200
     assert "/hallinta/tulokset/mittarit" in client.get("/hallinta").get_data(as_text=True)
+
+
+def test_outcome_texts_carry_their_language_on_every_channel(client, login, published, preparer):
+    """A Swedish text on a Finnish page is marked lang="sv" (WCAG 3.1.2), in HTML, the feed,
+    the API and the DOCX; an unknown language is refused and changes nothing."""
+    from xml.etree import ElementTree
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    login(preparer)
+    form = {"title": "Hemvårdens framtid", "question": "Hur borde hemvården utvecklas?", "background": "Bakgrund.",
+            "summary": "Rådet föreslog fler kvällsbesök."}
+    bad = client.post(f"/hallinta/tulokset/{published.id}", data=form | {"language": "de"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Outcome, published.id).language == "fi"
+    assert db.session.get(Outcome, published.id).title == "Kotihoidon tulevaisuus"
+
+    assert client.post(f"/hallinta/tulokset/{published.id}", data=form | {"language": "sv"}).status_code == 303
+    page = client.get(f"/tulokset/{published.id}").get_data(as_text=True)
+    assert '<html lang="fi">' in page
+    assert '<h1 lang="sv">Hemvårdens framtid</h1>' in page
+    assert '<div class="prose summary" lang="sv">' in page
+    assert 'lang="sv">Hemvårdens framtid</a>' in client.get("/tulokset").get_data(as_text=True)
+    feed = ElementTree.fromstring(client.get("/tulokset/syote.atom").data)
+    entry = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title")
+    assert entry.text == "Hemvårdens framtid" and entry.get("{http://www.w3.org/XML/1998/namespace}lang") == "sv"
+    assert client.get(f"/api/v1/outcomes/{published.id}").get_json()["language"] == "sv"
+    assert client.get("/api/v1/outcomes").get_json()["items"][0]["language"] == "sv"
+    doc = Document(io.BytesIO(client.get(f"/tulokset/{published.id}/lataa/outcome.docx").data))
+    langs = {p.text: {r._r.rPr.find(qn("w:lang")).get(qn("w:val")) for r in p.runs}
+             for p in doc.paragraphs if p.runs and p.runs[0]._r.rPr is not None
+             and p.runs[0]._r.rPr.find(qn("w:lang")) is not None}
+    assert langs["Hur borde hemvården utvecklas?"] == {"sv-FI"}
+    assert langs["Rådet föreslog fler kvällsbesök."] == {"sv-FI"}
+    assert langs["Lisätään syksyllä."] == {"sv-FI"}  # the impact reasoning is the preparer's text too

@@ -190,3 +190,23 @@ def test_agenda_edit_move_and_remove_reach_open_rooms(room, app, client, login):
     assert services.get_raati(room.id).current_phase_id == default[1]
     # Residents cannot touch the agenda.
     assert room.person("a").client.post(f"{base}/{default[2]}/poista").status_code == 403
+
+
+def test_untranslated_texts_are_marked_finnish(room, app):
+    """A Swedish page showing the Finnish fallback marks it lang="fi" (WCAG 3.1.2), on the room
+    page and the front-page card; a text that has a translation carries that language."""
+    from deliberation.raati.models import Raati
+    from kuulas.extensions import db
+
+    raati = db.session.get(Raati, room.id)
+    raati.title_sv, raati.state = "Egen läkare", "live"
+    db.session.commit()
+    p = room.person("a")
+    p.client.get("/kieli/sv")
+    html = p.client.get(f"/raati/{room.id}").get_data(as_text=True)
+    assert '<html lang="sv">' in html
+    assert '<h1 lang="sv">Egen läkare</h1>' in html
+    assert '<p class="lead" lang="fi">Miten?</p>' in html
+    front = p.client.get("/").get_data(as_text=True)
+    assert f'href="/raati/{room.id}" lang="sv">Egen läkare</a>' in front
+    assert '<p lang="fi">Miten?</p>' in front
