@@ -200,6 +200,7 @@ class RaatiNamespace(Namespace):
             return False
         with _LOCK:
             _CONNS[request.sid] = Conn(current_user.id, current_user.session_version, raati_id, member.id)
+        _ensure_heartbeat()
         join_room(room(raati_id))
         join_room(member_room(member.id))
         presence(raati_id, member, True)
@@ -259,7 +260,7 @@ class RaatiNamespace(Namespace):
         def act(account, conn, d, now):
             events = services.events_after(conn.raati_id, d["after"], actor=account, now=now)
             return {"events": [e.wire() for e in events], "more": len(events) >= 500,
-                    "online": services.online(conn.raati_id), "me": conn.member_id}
+                    "online": services.online(conn.raati_id, now), "me": conn.member_id}
         return self._run("sync", data, act)
 
     def on_message(self, data=None):
@@ -330,6 +331,40 @@ class RaatiNamespace(Namespace):
     def on_lock(self, data=None):
         return self._run("lock", data, lambda a, c, d, now: services.close_drafting(
             c.raati_id, actor=a, now=now))
+
+
+_HEARTBEATS: set[int] = set()
+
+
+def _ensure_heartbeat() -> None:
+    """One background task per Socket.IO server (per process) refreshes ``seen_at`` of the
+    sockets this process holds; it ends when its server is replaced (tests build many)."""
+    server = socketio.server
+    with _LOCK:
+        if id(server) in _HEARTBEATS:
+            return
+        _HEARTBEATS.add(id(server))
+    socketio.start_background_task(_heartbeat, current_app._get_current_object(), server)
+
+
+def _heartbeat(app, server) -> None:
+    while True:
+        socketio.sleep(services.HEARTBEAT.total_seconds())
+        if socketio.server is not server:
+            with _LOCK:
+                _HEARTBEATS.discard(id(server))
+            return
+        with _LOCK:
+            sids = list(_CONNS)
+        if not sids:
+            continue
+        with app.app_context():
+            try:
+                services.touch_connections(sids, utcnow())
+                db.session.commit()
+            except Exception:  # noqa: BLE001 - try again next minute; the room keeps working
+                db.session.rollback()
+                log.warning("raati: presence heartbeat failed", exc_info=True)
 
 
 def register(app) -> None:

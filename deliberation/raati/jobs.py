@@ -12,7 +12,16 @@ def session_reminders(now):
     return services.send_reminders(now)
 
 
-@job("raati.prune_connections", seconds=3600)
+@job("raati.prune_connections", seconds=120)
 def prune_connections(now):
-    """Presence rows left behind by a process that died without a disconnect."""
-    return services.prune_connections(now)
+    """Presence rows left behind by a process that died without a disconnect: delete them
+    and tell the rooms that those members are no longer online."""
+    from kuulas.extensions import db
+
+    from . import events
+
+    gone = services.prune_connections(now)
+    db.session.commit()
+    for member in gone:
+        events.presence(member.raati_id, member, False)
+    return len(gone)

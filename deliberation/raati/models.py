@@ -246,7 +246,9 @@ class ExpertInvite(db.Model):
 
 
 class Connection(db.Model):
-    """An open socket (presence).  Rows are removed on disconnect and pruned by a job."""
+    """An open socket (presence).  Rows are removed on disconnect; the process holding the
+    socket refreshes ``seen_at`` every minute, so the row of a process that died without
+    a disconnect stops counting as online within minutes and a job then deletes it."""
 
     __tablename__ = "raati_connection"
 
@@ -254,3 +256,4 @@ class Connection(db.Model):
     raati_id: Mapped[int] = mapped_column(ForeignKey("raati.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("raati_member.id", ondelete="CASCADE"))
     connected_at: Mapped[datetime]
+    seen_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from kuulas import access
 from kuulas.accounts import services as accounts
@@ -759,10 +759,26 @@ def close_drafting(raati_id: int, *, actor, now) -> list[Event]:
 
 # --- presence ---------------------------------------------------------------------------
 
+# Presence: the process holding a socket refreshes its row every HEARTBEAT; a row not seen for
+# PRESENCE_TTL (its process died without a disconnect) is not online, and the prune job
+# deletes it and tells the room.
+HEARTBEAT = timedelta(seconds=60)
+PRESENCE_TTL = timedelta(minutes=3)
+
+
 def connect(raati_id: int, sid: str, *, actor, now) -> Member:
     member = _member(raati_id, actor, rules.ENTER, now)
-    db.session.merge(Connection(sid=sid, raati_id=raati_id, member_id=member.id, connected_at=now))
+    db.session.merge(Connection(sid=sid, raati_id=raati_id, member_id=member.id, connected_at=now, seen_at=now))
     return member
+
+
+def touch_connections(sids, now: datetime) -> int:
+    """The heartbeat: mark this process's open sockets as still there."""
+    sids = list(sids)
+    if not sids:
+        return 0
+    return db.session.execute(update(Connection).where(Connection.sid.in_(sids)).values(seen_at=now)
+                              .execution_options(synchronize_session=False)).rowcount or 0
 
 
 def disconnect(sid: str) -> Connection | None:
@@ -772,11 +788,15 @@ def disconnect(sid: str) -> Connection | None:
     return row
 
 
-def online(raati_id: int) -> list[dict]:
+def _fresh(now: datetime):
+    return Connection.seen_at >= now - PRESENCE_TTL
+
+
+def online(raati_id: int, now: datetime) -> list[dict]:
     rows = db.session.execute(
         select(Member.id, Member.display_name, Member.role, Member.muted).join(
             Connection, Connection.member_id == Member.id)
-        .where(Connection.raati_id == raati_id, Member.removed_at.is_(None)).distinct()).all()
+        .where(Connection.raati_id == raati_id, Member.removed_at.is_(None), _fresh(now)).distinct()).all()
     return [{"id": i, "name": n or "", "role": r, "muted": m} for i, n, r, m in rows]
 
 
@@ -784,10 +804,19 @@ def connections_of(member_id: int) -> list[str]:
     return list(db.session.scalars(select(Connection.sid).where(Connection.member_id == member_id)))
 
 
-def prune_connections(now: datetime, older_than: timedelta = timedelta(hours=12)) -> int:
+def prune_connections(now: datetime) -> list[Member]:
+    """Delete the rows nobody has refreshed for PRESENCE_TTL; return the members who thereby
+    went offline (no fresh connection left), so the caller can tell their rooms."""
     from sqlalchemy import delete
 
-    return db.session.execute(delete(Connection).where(Connection.connected_at < now - older_than)).rowcount or 0
+    stale = db.session.execute(select(Connection.member_id).where(
+        or_(Connection.seen_at.is_(None), ~_fresh(now)))).scalars().all()
+    if not stale:
+        return []
+    db.session.execute(delete(Connection).where(or_(Connection.seen_at.is_(None), ~_fresh(now)))
+                       .execution_options(synchronize_session=False))
+    still = set(db.session.scalars(select(Connection.member_id).where(Connection.member_id.in_(set(stale)))))
+    return [m for m in db.session.scalars(select(Member).where(Member.id.in_(set(stale) - still)))]
 
 
 def my_raatis(account) -> list[tuple[Raati, Member]]:

@@ -209,3 +209,43 @@ def test_namespace_registered_on_each_new_app(app_config, tmp_path, monkeypatch)
     for _ in range(2):
         create_app(app_config)
         assert "/raati" in socketio.server.namespace_handlers
+
+
+def test_presence_of_a_crashed_process_expires_and_the_room_is_told(room, app, monkeypatch):
+    """A socket whose process died leaves a row nobody refreshes: it stops counting as online
+    after PRESENCE_TTL, the prune job deletes it and the room hears the member left; the
+    heartbeat keeps live sockets online."""
+    import time
+    from datetime import timedelta
+
+    from deliberation.raati import events, jobs, services
+    from deliberation.raati.models import Connection
+    from kuulas.clock import utcnow
+    from kuulas.extensions import db
+
+    monkeypatch.setattr(services, "HEARTBEAT", timedelta(seconds=0.05))
+    events._HEARTBEATS.clear()
+    a = room.socket("a")
+    b = room.person("b")
+    now = utcnow()
+    db.session.add(Connection(sid="dead-process-sid", raati_id=room.id, member_id=b.member.id,
+                              connected_at=now - timedelta(hours=1), seen_at=now - timedelta(minutes=10)))
+    mine = db.session.scalars(db.select(Connection).where(Connection.member_id == room.person("a").member.id)).one()
+    mine.seen_at = now - timedelta(minutes=10)  # the heartbeat must bring this back
+    db.session.commit()
+
+    for _ in range(100):  # the heartbeat task refreshes the live socket's row
+        db.session.expire_all()
+        if db.session.get(Connection, mine.sid).seen_at > now:
+            break
+        time.sleep(0.05)
+    assert db.session.get(Connection, mine.sid).seen_at > now
+    online = {p["id"] for p in emit(a, "sync", {"after": 0})["online"]}
+    assert room.person("a").member.id in online and b.member.id not in online
+
+    a.get_received("/raati")
+    assert jobs.prune_connections(utcnow()) == 1
+    assert db.session.get(Connection, "dead-process-sid") is None
+    assert db.session.get(Connection, mine.sid) is not None
+    told = [p["args"][0] for p in a.get_received("/raati") if p["name"] == "presence"]
+    assert told == [{"member": b.member.id, "name": "B", "role": "member", "online": False}]
