@@ -282,8 +282,9 @@ def vote(idea_id: int, participant: Participant | None, value: int, *, now: date
                                    value=value)
     stmt = stmt.on_conflict_do_update(index_elements=["idea_id", "voter_hash"], set_={"value": value})
     db.session.execute(stmt)
+    idea_id = idea.id  # read before the commit expires it: saves a reload
     db.session.commit()
-    return idea_counts(idea.id)
+    return idea_counts(idea_id)
 
 
 def post_comment(idea_id: int, participant: Participant | None, text: str | None, *, now: datetime) -> IdeaComment:
@@ -518,7 +519,11 @@ def my_votes(participant: Participant | None) -> dict[int, int]:
 
 def next_idea(round_id: int, participant: Participant | None, *, counts=None, voted=None,
               rng: random.Random | None = None, index=None) -> Idea | None:
-    """Deal the next idea to vote on (see ``tally.deal``)."""
+    """Deal the next idea to vote on (see ``tally.deal``).  The round page passes what it has
+    already loaded; the vote request passes nothing and gets one query for the candidates."""
+    if counts is None and voted is None and index is None:
+        chosen = tally.deal(_candidates(round_id, participant), rng or random.Random())
+        return db.session.get(Idea, chosen) if chosen is not None else None
     counts = round_counts(round_id) if counts is None else counts
     voted = my_votes(participant) if voted is None else voted
     index = idea_index(round_id, participant) if index is None else index
@@ -526,6 +531,21 @@ def next_idea(round_id: int, participant: Participant | None, *, counts=None, vo
                   if status == VISIBLE and i not in voted and not mine]
     chosen = tally.deal(candidates, rng or random.Random())
     return db.session.get(Idea, chosen) if chosen is not None else None
+
+
+def _candidates(round_id: int, participant: Participant | None) -> list[tuple[int, int]]:
+    """(idea id, votes so far) of the visible ideas this participant did not write and has
+    not voted on, in one query."""
+    votes = (select(IdeaVote.idea_id, func.count().label("n")).where(IdeaVote.round_id == round_id)
+             .group_by(IdeaVote.idea_id).subquery())
+    query = (select(Idea.id, func.coalesce(votes.c.n, 0)).outerjoin(votes, votes.c.idea_id == Idea.id)
+             .where(Idea.round_id == round_id, Idea.status == VISIBLE).order_by(Idea.id.desc()))
+    if participant is not None:
+        # NOT EXISTS, not NOT IN: an anti-join on the vote's primary key in every plan,
+        # including the generic plan a prepared statement gets after a few runs.
+        voted = select(IdeaVote.idea_id).where(IdeaVote.idea_id == Idea.id, IdeaVote.voter_hash == participant.hash)
+        query = query.where(Idea.author_hash != participant.hash, ~voted.exists())
+    return [(i, n) for i, n in db.session.execute(query)]
 
 
 def comments_of(idea_id: int, participant: Participant | None) -> list[IdeaComment]:

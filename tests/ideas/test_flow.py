@@ -277,3 +277,36 @@ def test_first_visit_is_dealt_an_idea_at_once(app, open_round, participant_clien
     page = newcomer.get(f"/ideariihi/{open_round.id}").get_data(as_text=True)
     assert f'name="idea_id" value="{idea.id}"' in page
     assert "data-dealt-empty" not in page
+
+
+def test_vote_request_deals_like_the_round_page(app, open_round, moderator):
+    """The vote response's one-query deal offers exactly the candidates the page's deal does:
+    visible ideas, not the participant's own, not yet voted on, with the same vote counts."""
+    import random
+
+    from deliberation.ideas import services
+    from deliberation.ideas.services import Participant
+    from kuulas.clock import utcnow
+
+    now = utcnow()
+    people = [Participant(open_round.id, f"{i:064x}") for i in range(6)]
+    ideas = [services.post_idea(open_round.id, people[i % 3], f"Idea numero {i}", now=now) for i in range(9)]
+    services.moderate("idea", ideas[4].id, "hide", actor=moderator, now=now, reason="Asiaton")
+    rng = random.Random(7)
+    for p in people:
+        for idea in rng.sample(ideas, 4):
+            if idea.author_hash != p.hash and idea.id != ideas[4].id:
+                services.vote(idea.id, p, rng.choice((-1, 0, 1)), now=now)
+    for p in people + [None]:
+        counts = services.round_counts(open_round.id)
+        voted = services.my_votes(p)
+        index = services.idea_index(open_round.id, p)
+        expected = [(i, counts[i].total if i in counts else 0) for i, status, mine in index
+                    if status == "visible" and i not in voted and not mine]
+        assert services._candidates(open_round.id, p) == expected
+        for seed in range(5):
+            slow = services.next_idea(open_round.id, p, counts=counts, voted=voted, index=index,
+                                      rng=random.Random(seed))
+            fast = services.next_idea(open_round.id, p, rng=random.Random(seed))
+            assert (slow and slow.id) == (fast and fast.id)
+    assert any(services._candidates(open_round.id, p) for p in people)
