@@ -24,6 +24,22 @@ def staff_required(permission: str):
     return decorator
 
 
+def form_page(form, action, *, success, next_url, render, redirect_code: int = 302):
+    """A page whose form saves through one service call (post/redirect/get).
+
+    Not posted: ``render(200)``.  Posted but invalid: ``render(400)``, the input kept.  Valid:
+    ``action()`` runs through ``attempt`` (one transaction); on success the browser goes to
+    ``next_url(result)``, on a domain error the page comes back with the input kept, the
+    reason flashed and the error's status.
+    """
+    if not form.validate_on_submit():
+        return render(400 if form.is_submitted() else 200)
+    ok, result = attempt(action, success)
+    if ok:
+        return redirect(next_url(result), code=redirect_code)
+    return render(result.status)
+
+
 def form_errors(form) -> list[str]:
     return [f"{getattr(form, name).label.text}: {msg}" for name, msgs in form.errors.items()
             for msg in msgs if hasattr(form, name)]

@@ -18,7 +18,7 @@ from kuulas import access
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError, ValidationFailed, wants_json
 from kuulas.extensions import limiter
-from kuulas.web import staff_required
+from kuulas.web import form_page, staff_required
 
 from . import events, exports, forms, participation, results, rules, services
 from .models import CLOSED, HIDDEN, LOCALES, PENDING, VISIBLE, VOTE_VALUES, Idea, IdeaComment
@@ -409,17 +409,12 @@ def index():
 @staff_required(rules.MANAGE)
 def create():
     form = forms.RoundForm()
-    if form.validate_on_submit():
-        try:
-            round_ = services.create_round(_round_data(form), actor=current_user, now=utcnow(),
-                                           publish=form.publish.data)
-        except KuulasError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("The idea round was saved."), "success")
-            return redirect(url_for("ideas_staff.detail", round_id=round_.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("ideas/staff_form.html", form=form, round=None), status
+    return form_page(
+        form, lambda: services.create_round(_round_data(form), actor=current_user, now=utcnow(),
+                                            publish=form.publish.data),
+        success=_("The idea round was saved."),
+        next_url=lambda round_: url_for("ideas_staff.detail", round_id=round_.id),
+        render=lambda status: (render_template("ideas/staff_form.html", form=form, round=None), status))
 
 
 @staff.route("/<int:round_id>/muokkaa", methods=["GET", "POST"])
@@ -436,17 +431,12 @@ def edit(round_id: int):
         form = forms.RoundForm(data=data)
     else:
         form = forms.RoundForm()
-    if form.validate_on_submit():
-        try:
-            services.update_round(round_.id, _round_data(form), actor=current_user, now=utcnow(),
-                                  publish=form.publish.data)
-        except KuulasError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("The idea round was saved."), "success")
-            return redirect(url_for("ideas_staff.detail", round_id=round_.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("ideas/staff_form.html", form=form, round=round_), status
+    return form_page(
+        form, lambda: services.update_round(round_.id, _round_data(form), actor=current_user, now=utcnow(),
+                                            publish=form.publish.data),
+        success=_("The idea round was saved."),
+        next_url=lambda _result: url_for("ideas_staff.detail", round_id=round_.id),
+        render=lambda status: (render_template("ideas/staff_form.html", form=form, round=round_), status))
 
 
 @staff.get("/<int:round_id>")

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
-from kuulas.web import attempt, staff_required
+from kuulas.web import attempt, form_page, staff_required
 
 from . import metrics, present, services
 from .forms import AttachmentForm, DraftForm, FollowUpForm, PublishForm, decision_form_class
@@ -74,19 +74,13 @@ def edit(outcome_id: int):
     now = utcnow()
     outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
     form = DraftForm(obj=outcome)
-    if request.method == "POST":
-        if not form.validate():
-            return _edit_page(outcome, form=form, status=400)
-        try:
-            services.update_draft(outcome_id, title=form.title.data, question=form.question.data or "",
-                                  background=form.background.data or "", summary=form.summary.data or "",
-                                  language=form.language.data, actor=current_user, now=now)
-        except KuulasError as exc:
-            flash(str(exc), "error")
-            return _edit_page(outcome, form=form, status=exc.status)
-        flash(_("The outcome was saved."), "success")
-        return redirect(url_for(".edit", outcome_id=outcome_id)), 303
-    return _edit_page(outcome)
+    return form_page(
+        form, lambda: services.update_draft(
+            outcome_id, title=form.title.data, question=form.question.data or "",
+            background=form.background.data or "", summary=form.summary.data or "",
+            language=form.language.data, actor=current_user, now=now),
+        success=_("The outcome was saved."), next_url=lambda _result: url_for(".edit", outcome_id=outcome_id),
+        render=lambda status: _edit_page(outcome, form=form, status=status), redirect_code=303)
 
 
 @bp.post("/<int:outcome_id>/julkaise")

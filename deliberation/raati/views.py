@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db
-from kuulas.web import staff_required
+from kuulas.web import form_page, staff_required
 
 from . import events, forms, rules, services, statement
 from .models import Member, Message, Raati
@@ -155,16 +155,11 @@ def index():
 @staff_required(rules.MANAGE)
 def new():
     form = forms.RaatiForm()
-    if form.validate_on_submit():
-        try:
-            raati = services.save_raati(None, form.data, actor=current_user, now=utcnow())
-            db.session.commit()
-            flash(_("Digiraati created."), "success")
-            return redirect(url_for("raati_staff.show", raati_id=raati.id))
-        except KuulasError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-    return render_template("raati/staff_form.html", form=form, raati=None), (400 if form.errors else 200)
+    return form_page(
+        form, lambda: services.save_raati(None, form.data, actor=current_user, now=utcnow()),
+        success=_("Digiraati created."),
+        next_url=lambda raati: url_for("raati_staff.show", raati_id=raati.id),
+        render=lambda status: (render_template("raati/staff_form.html", form=form, raati=None), status))
 
 
 def _show(raati: Raati, status: int = 200, **bound):
@@ -196,21 +191,12 @@ def _show(raati: Raati, status: int = 200, **bound):
 @staff_required(rules.MANAGE)
 def show(raati_id: int):
     raati = services.get_raati(raati_id)
-    if request.method == "GET":
-        return _show(raati)
-    form = forms.RaatiForm(prefix="edit")
-    if not form.validate_on_submit():
-        return _show(raati, 400, edit_form=form)
-    data = {k[len("edit-"):] if k.startswith("edit-") else k: v for k, v in form.data.items()}
-    try:
-        services.save_raati(raati_id, data | {"panel_id": raati.panel_id}, actor=current_user, now=utcnow())
-        db.session.commit()
-        flash(_("Saved."), "success")
-    except KuulasError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _show(raati, exc.status, edit_form=form)
-    return redirect(url_for("raati_staff.show", raati_id=raati_id))
+    form = forms.RaatiForm(prefix="edit", obj=raati)
+    return form_page(
+        form, lambda: services.save_raati(raati_id, form.data | {"panel_id": raati.panel_id},
+                                          actor=current_user, now=utcnow()),
+        success=_("Saved."), next_url=lambda _result: url_for("raati_staff.show", raati_id=raati_id),
+        render=lambda status: _show(raati, status, edit_form=form))
 
 
 def _act(raati_id: int, form_name: str, form, do):
@@ -304,25 +290,16 @@ def edit_phase(raati_id: int, phase_id: int):
         abort(404)
     form = forms.PhaseForm(prefix="phase", data={"kind": phase.kind, "minutes": phase.planned_minutes,
                                                  "planned_start": to_local(phase.planned_start)})
-    status = 200
-    if request.method == "POST":
-        form = forms.PhaseForm(prefix="phase")
-        status = 400
-        if form.validate_on_submit():
-            try:
-                result = services.edit_phase(raati_id, phase_id, form.kind.data, to_utc(form.planned_start.data),
-                                             form.minutes.data, actor=current_user, now=utcnow())
-                db.session.commit()
-            except KuulasError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-                status = exc.status
-            else:
-                events.broadcast(result)
-                flash(_("Saved."), "success")
-                return redirect(url_for("raati_staff.show", raati_id=raati_id) + "#agenda-h")
-    return render_template("raati/phase_form.html", raati=raati, phase=phase, form=form,
-                           locale=_locale()), status
+
+    def saved(result):
+        events.broadcast(result)
+        return url_for("raati_staff.show", raati_id=raati_id) + "#agenda-h"
+    return form_page(
+        form, lambda: services.edit_phase(raati_id, phase_id, form.kind.data, to_utc(form.planned_start.data),
+                                          form.minutes.data, actor=current_user, now=utcnow()),
+        success=_("Saved."), next_url=saved,
+        render=lambda status: (render_template("raati/phase_form.html", raati=raati, phase=phase, form=form,
+                                               locale=_locale()), status))
 
 
 @staff.post("/<int:raati_id>/vaiheet/<int:phase_id>/<any(ylos, alas):step>")

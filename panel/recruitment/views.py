@@ -10,7 +10,7 @@ from kuulas.accounts import services as accounts
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError, NotFound
 from kuulas.extensions import db, limiter
-from kuulas.web import staff_required
+from kuulas.web import form_page, staff_required
 
 from .. import mailing, rules
 from ..forms import ActionForm, CsvForm, FeatureForm, PanelForm
@@ -39,21 +39,11 @@ def _panel_data(form: PanelForm) -> dict:
 @staff_required(rules.MANAGE)
 def staff_new():
     form = PanelForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            panel = services.create_panel(_panel_data(form), actor=current_user, now=utcnow())
-        except KuulasError as exc:
-            db.session.rollback()
-            flash_error(exc)
-            status = exc.status
-        else:
-            db.session.commit()
-            flash(_("The panel was created. Next, add its features."), "success")
-            return redirect(url_for("panel.staff_panel", panel_id=panel.id))
-    elif form.errors:
-        status = 400
-    return render_template("panel/staff_form.html", form=form, panel=None), status
+    return form_page(
+        form, lambda: services.create_panel(_panel_data(form), actor=current_user, now=utcnow()),
+        success=_("The panel was created. Next, add its features."),
+        next_url=lambda panel: url_for("panel.staff_panel", panel_id=panel.id),
+        render=lambda status: (render_template("panel/staff_form.html", form=form, panel=None), status))
 
 
 @bp.route("/hallinta/paneelit/<int:panel_id>", methods=["GET", "POST"])
@@ -61,22 +51,12 @@ def staff_new():
 def staff_panel(panel_id: int):
     panel = services.get_panel(panel_id)
     form = PanelForm(obj=panel)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_panel(panel.id, _panel_data(form), actor=current_user, now=utcnow())
-        except KuulasError as exc:
-            db.session.rollback()
-            flash_error(exc)
-            status = exc.status
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("panel.staff_panel", panel_id=panel.id))
-    elif form.errors:
-        status = 400
-    return render_template("panel/staff_panel.html", panel=panel, form=form,
-                           problems=services.check_ready(panel), action=ActionForm()), status
+    return form_page(
+        form, lambda: services.update_panel(panel.id, _panel_data(form), actor=current_user, now=utcnow()),
+        success=_("Saved."), next_url=lambda _result: url_for("panel.staff_panel", panel_id=panel.id),
+        render=lambda status: (render_template("panel/staff_panel.html", panel=panel, form=form,
+                                               problems=services.check_ready(panel), action=ActionForm()),
+                               status))
 
 
 @bp.route("/hallinta/paneelit/<int:panel_id>/taustamuuttujat", methods=["GET", "POST"])

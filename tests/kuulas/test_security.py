@@ -50,7 +50,13 @@ def csrf_app(app):
 def _dummy_args(rule):
     args = {}
     for name, converter in rule._converters.items():
-        args[name] = 1 if type(converter).__name__ in ("IntegerConverter", "NumberConverter") else "x"
+        kind = type(converter).__name__
+        if kind in ("IntegerConverter", "NumberConverter"):
+            args[name] = 1
+        elif kind == "AnyConverter":  # <any(a, b):name>: the first allowed value
+            args[name] = sorted(converter.items)[0]
+        else:
+            args[name] = "x"
     return args
 
 
