@@ -17,12 +17,15 @@ def _utc(value: datetime) -> datetime:
 
 def session_event(*, uid: str, sequence: int, starts_at: datetime, ends_at: datetime,
                   stamp: datetime, summary: str, description: str, url: str, organizer: str,
-                  attendee: str) -> bytes:
+                  attendee: str, cancelled: bool = False) -> bytes:
+    """An invitation (METHOD:REQUEST), or with ``cancelled`` the cancellation of the same UID
+    (METHOD:CANCEL, STATUS:CANCELLED).  A change or a cancellation must carry a higher
+    ``sequence`` than what the member's calendar already has."""
     cal = Calendar()
     cal.add("prodid", "-//Kuulas//Digiraati//FI")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "REQUEST")
+    cal.add("method", "CANCEL" if cancelled else "REQUEST")
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
@@ -39,6 +42,6 @@ def session_event(*, uid: str, sequence: int, starts_at: datetime, ends_at: date
     att.params["ROLE"] = "REQ-PARTICIPANT"
     att.params["RSVP"] = "FALSE"
     event.add("attendee", att)
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     cal.add_component(event)
     return cal.to_ical()

@@ -293,7 +293,9 @@ def room_url(raati_id: int) -> str:
     return f"{current_app.config['SITE_URL']}/raati/{raati_id}"
 
 
-def _mail_session(raati: Raati, session: RaatiSession, template: str, now) -> int:
+def _mail_session(raati: Raati, session: RaatiSession, template: str, now, *, cancelled: bool = False,
+                  previous: tuple[datetime, datetime] | None = None) -> int:
+    method = "CANCEL" if cancelled else "REQUEST"
     sent = 0
     for member in active_members(raati.id):
         account = member.account
@@ -304,12 +306,56 @@ def _mail_session(raati: Raati, session: RaatiSession, template: str, now) -> in
             uid=session.uid, sequence=session.ical_sequence, starts_at=session.starts_at,
             ends_at=session.ends_at, stamp=now, summary=f"{raati.text('title', locale)}: {session.title}",
             description=raati.text("question", locale), url=room_url(raati.id),
-            organizer=current_app.config["MAIL_DEFAULT_SENDER"], attendee=account.email)
+            organizer=current_app.config["MAIL_DEFAULT_SENDER"], attendee=account.email, cancelled=cancelled)
         queue_mail(account.email, template, locale=locale, now=now,
-                   attachments=[("digiraati.ics", "text/calendar; method=REQUEST", data)],
-                            raati=raati, session=session, lang=locale, link=room_url(raati.id))
+                   attachments=[("digiraati.ics", f"text/calendar; method={method}", data)],
+                   raati=raati, session=session, lang=locale, link=room_url(raati.id), previous=previous)
         sent += 1
     return sent
+
+
+def _session(raati_id: int, session_id: int, actor, now) -> tuple[Raati, RaatiSession]:
+    access.require(actor, rules.MANAGE, now=now)
+    raati = get_raati(raati_id)
+    session = db.session.get(RaatiSession, session_id)
+    if session is None or session.raati_id != raati.id:
+        raise NotFound(_l("No such session."))
+    return raati, session
+
+
+def update_session(raati_id: int, session_id: int, title: str, starts_at: datetime, ends_at: datetime, *,
+                   actor, now) -> RaatiSession:
+    """Change a session; members whose invitation went out get the change with a calendar
+    update (same UID, higher SEQUENCE), and a moved session is reminded of again."""
+    raati, session = _session(raati_id, session_id, actor, now)
+    title = plain_text(title, 200)
+    if not title:
+        raise ValidationFailed(_l("Give the session a title."))
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise ValidationFailed(_l("The session must end after it starts."))
+    previous = (session.starts_at, session.ends_at)
+    if (title, starts_at, ends_at) == (session.title, *previous):
+        return session
+    session.title, session.starts_at, session.ends_at = title, starts_at, ends_at
+    if (starts_at, ends_at) != previous:
+        session.reminder_sent_at = None
+    if session.invitations_sent_at is not None:
+        session.ical_sequence += 1
+        _mail_session(raati, session, "session_changed", now, previous=previous)
+    db.session.flush()
+    return session
+
+
+def cancel_session(raati_id: int, session_id: int, *, actor, now) -> None:
+    """Remove a session; members who were invited get a cancellation that takes it out of
+    their calendars (METHOD:CANCEL for the same UID)."""
+    raati, session = _session(raati_id, session_id, actor, now)
+    if session.invitations_sent_at is not None and session.ends_at > now:
+        session.ical_sequence += 1
+        _mail_session(raati, session, "session_cancelled", now, cancelled=True)
+    raati.sessions.remove(session)
+    db.session.delete(session)
+    db.session.flush()
 
 
 def send_reminders(now: datetime, within: timedelta = timedelta(hours=24)) -> int:

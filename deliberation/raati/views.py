@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db
-from kuulas.web import form_page, staff_required
+from kuulas.web import attempt, form_page, staff_required
 
 from . import events, forms, rules, services, statement
 from .models import Member, Message, Raati
@@ -270,6 +270,34 @@ def add_session(raati_id: int):
     return _act(raati_id, "session_form", form, lambda now: services.add_session(
         raati_id, form.title.data, to_utc(form.starts_at.data), to_utc(form.ends_at.data),
         actor=current_user, now=now) and None)
+
+
+@staff.route("/<int:raati_id>/istunnot/<int:session_id>", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def edit_session(raati_id: int, session_id: int):
+    raati = services.get_raati(raati_id)
+    session_ = next((s for s in raati.sessions if s.id == session_id), None)
+    if session_ is None:
+        abort(404)
+    form = forms.SessionForm(prefix="session", data={"title": session_.title, "starts_at": to_local(session_.starts_at),
+                                                     "ends_at": to_local(session_.ends_at)})
+    return form_page(
+        form, lambda: services.update_session(raati_id, session_id, form.title.data, to_utc(form.starts_at.data),
+                                              to_utc(form.ends_at.data), actor=current_user, now=utcnow()),
+        success=_("Saved. Members who were invited get the change by e-mail."),
+        next_url=lambda _result: url_for("raati_staff.show", raati_id=raati_id) + "#sessions-h",
+        render=lambda status: (render_template("raati/session_form.html", raati=raati, session=session_,
+                                               form=form, locale=_locale()), status))
+
+
+@staff.post("/<int:raati_id>/istunnot/<int:session_id>/peru")
+@staff_required(rules.MANAGE)
+def cancel_session(raati_id: int, session_id: int):
+    ok, result = attempt(lambda: services.cancel_session(raati_id, session_id, actor=current_user, now=utcnow()),
+                         _("The session was cancelled. Invited members get the cancellation by e-mail."))
+    if not ok:
+        return _show(services.get_raati(raati_id), result.status)
+    return redirect(url_for("raati_staff.show", raati_id=raati_id) + "#sessions-h")
 
 
 @staff.post("/<int:raati_id>/vaiheet")

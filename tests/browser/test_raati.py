@@ -48,8 +48,12 @@ def test_session_through_its_phases(app, live_server, new_page, make_staff, make
     for key, role in [("chair", "chair"), ("secretary", "secretary"), ("member", "member")]:
         accounts[key] = make_resident()
         services._ensure_member(raati, accounts[key].id, role, now)
+    from datetime import timedelta
+
+    session = services.add_session(raati.id, "Ilta", now + timedelta(days=3), now + timedelta(days=3, hours=2),
+                                   actor=preparer, now=now, invite=False)
     db.session.commit()
-    rid = raati.id
+    rid, session_id = raati.id, session.id
     phases = [p.id for p in db.session.get(Raati, rid).phases]
 
     mod = new_page()
@@ -116,6 +120,9 @@ def test_session_through_its_phases(app, live_server, new_page, make_staff, make
     expect(member.locator("#agenda")).to_contain_text("Keskustelu (50 min)")
     expect(mod.locator("#agenda li.current")).to_contain_text("Asiantuntijakuuleminen")
     expect(mod.locator("#phase-select option")).to_have_count(len(phases))
+    staff.goto(f"{live_server.url}/hallinta/raati/{rid}/istunnot/{session_id}")
+    expect(staff.locator("h1")).to_have_text("Muuta istuntoa")
+    assert_accessible(staff)
     staff.close()
 
     # a dropped connection that catches up

@@ -210,3 +210,60 @@ def test_untranslated_texts_are_marked_finnish(room, app):
     front = p.client.get("/").get_data(as_text=True)
     assert f'href="/raati/{room.id}" lang="sv">Egen läkare</a>' in front
     assert '<p lang="fi">Miten?</p>' in front
+
+
+def test_session_changed_and_cancelled_updates_members_calendars(app, client, make_staff, login):
+    """A moved session mails every invited member the same UID with a higher SEQUENCE and is
+    reminded of again; a cancelled one mails METHOD:CANCEL; bad input changes nothing."""
+    from icalendar import Calendar
+
+    from deliberation.raati.models import RaatiSession
+    from kuulas.extensions import db
+    from kuulas.mail.models import OutboxMail
+
+    login(make_staff("preparer"))
+    rid = _raati(client)
+    for email in ("a@example.fi", "b@example.fi"):
+        client.post(f"/hallinta/raati/{rid}/jasenet", data={"member-email": email, "member-role": "member"})
+    client.post(f"/hallinta/raati/{rid}/istunnot", data={
+        "session-title": "Ilta", "session-starts_at": "2030-05-02T17:00", "session-ends_at": "2030-05-02T20:00"})
+    session = db.session.scalars(db.select(RaatiSession).where(RaatiSession.raati_id == rid)).one()
+    sid, uid = session.id, session.uid
+    session.reminder_sent_at = session.invitations_sent_at
+    db.session.commit()
+
+    def mails():
+        return db.session.scalars(db.select(OutboxMail).where(OutboxMail.category == "raati")
+                                  .order_by(OutboxMail.id)).all()
+    before = len(mails())
+    page = client.get(f"/hallinta/raati/{rid}/istunnot/{sid}")
+    assert page.status_code == 200 and 'value="2030-05-02T17:00"' in page.get_data(as_text=True)
+    bad = client.post(f"/hallinta/raati/{rid}/istunnot/{sid}", data={
+        "session-title": "Ilta", "session-starts_at": "2030-05-02T18:00", "session-ends_at": "2030-05-02T17:00"})
+    assert bad.status_code == 400 and len(mails()) == before
+    db.session.expire_all()
+    assert db.session.get(RaatiSession, sid).starts_at.isoformat() == "2030-05-02T14:00:00"
+
+    r = client.post(f"/hallinta/raati/{rid}/istunnot/{sid}", data={
+        "session-title": "Ilta", "session-starts_at": "2030-05-03T18:00", "session-ends_at": "2030-05-03T21:00"})
+    assert r.status_code == 302
+    changed = mails()[before:]
+    assert sorted(m.recipient for m in changed) == ["a@example.fi", "b@example.fi"]
+    assert "3.5.2030" in changed[0].body_text and "2.5.2030" in changed[0].body_text  # new, earlier time
+    event = Calendar.from_ical(changed[0].attachments[0].data).walk("VEVENT")[0]
+    assert str(event["uid"]) == uid and int(event["sequence"]) == 1
+    assert event["dtstart"].to_ical() == b"20300503T150000Z"
+    db.session.expire_all()
+    assert db.session.get(RaatiSession, sid).reminder_sent_at is None  # moved: remind again
+
+    r = client.post(f"/hallinta/raati/{rid}/istunnot/{sid}/peru")
+    assert r.status_code == 302
+    cancelled = mails()[before + 2:]
+    assert len(cancelled) == 2 and "text/calendar; method=CANCEL" in cancelled[0].attachments[0].content_type
+    cal = Calendar.from_ical(cancelled[0].attachments[0].data)
+    event = cal.walk("VEVENT")[0]
+    assert str(cal["method"]) == "CANCEL" and str(event["status"]) == "CANCELLED"
+    assert str(event["uid"]) == uid and int(event["sequence"]) == 2
+    db.session.expire_all()
+    assert db.session.get(RaatiSession, sid) is None
+    assert client.post(f"/hallinta/raati/{rid}/istunnot/{sid}/peru").status_code == 404
