@@ -655,7 +655,20 @@ def moderate_member(raati_id: int, target_id, action: str, *, actor, now, reason
         return [append(raati.id, action, mod.id, {"target": target.id, "name": target.display_name}, now)]
     if action == "remove":
         return _remove(target, mod, plain_text(reason, MAX_REASON), now)
+    if action == "floor":
+        return _give_floor(raati, mod, target, now)
     raise ValidationFailed(_l("Unknown action."))
+
+
+def _give_floor(raati: Raati, mod: Member, target: Member, now) -> list[Event]:
+    """The moderator gives the floor to anyone present, out of the queue: an invited expert
+    in the hearing, say.  A hand the speaker had up counts as called."""
+    if target.muted:
+        raise Conflict(_l("Unmute the participant first."))
+    for hand in db.session.scalars(select(Hand).where(Hand.raati_id == raati.id, Hand.member_id == target.id,
+                                                      Hand.called_at.is_(None), Hand.lowered_at.is_(None))):
+        hand.called_at = now
+    return [append(raati.id, "called", mod.id, {"target": target.id, "name": target.display_name}, now)]
 
 
 def set_phase(raati_id: int, phase_id, *, actor, now) -> list[Event]:

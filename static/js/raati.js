@@ -236,6 +236,7 @@
     Object.keys(online).map(Number).forEach(function (id) {
       var li = el("li", {}, nameOf(id) + (id === meId ? " (" + T.you + ")" : "") + (roles[id] && roles[id] !== "member" ? " – " + (T.roles[roles[id]] || "") : "") + (muted[id] ? " – " + T.muted : ""));
       if (isMod && id !== meId) {
+        if (!muted[id]) { li.appendChild(button(T.floor, "button-secondary", function () { send("moderate", { member: id, action: "floor" }); }, T.floor + ": " + nameOf(id))); }
         li.appendChild(button(muted[id] ? T.unmute : T.mute, "button-secondary", function () { send("moderate", { member: id, action: muted[id] ? "unmute" : "mute" }); }, (muted[id] ? T.unmute : T.mute) + ": " + nameOf(id)));
         li.appendChild(button(T.remove, "button-danger", function () { send("moderate", { member: id, action: "remove" }); }, T.remove + ": " + nameOf(id)));
       }

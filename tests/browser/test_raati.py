@@ -90,6 +90,10 @@ def test_session_through_its_phases(app, live_server, new_page, make_staff, make
     mod.click("#call-next")
     expect(member.locator("#speaker")).to_have_text("Pekka")
     expect(member.locator("#hand-queue li")).to_have_count(1)
+    # the moderator gives the floor out of the queue; the queued hand counts as called
+    mod.get_by_role("button", name="Anna puheenvuoro: Liisa").click()
+    expect(chair.locator("#speaker")).to_have_text("Liisa")
+    expect(member.locator("#hand-queue li")).to_have_count(0)
 
     # expert hearing: a question upvoted
     mod.select_option("#phase-select", str(phases[1]))

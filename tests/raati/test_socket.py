@@ -133,6 +133,24 @@ def test_hand_queue_called_in_order(room):
     assert emit(mod, "call_next")["ok"] is False
 
 
+def test_moderator_gives_the_floor_out_of_the_queue(room):
+    """The floor goes to anyone present (an expert, say); their raised hand counts as called,
+    so the queue moves on to the next; a muted participant or a member cannot be given it."""
+    mod, a, b = room.socket("mod"), room.socket("a"), room.socket("b")
+    a_id, b_id = room.person("a").member.id, room.person("b").member.id
+    assert emit(a, "hand")["ok"] and emit(b, "hand")["ok"]
+    ack = emit(mod, "moderate", {"member": b_id, "action": "floor"})
+    assert ack["ok"], ack
+    assert [e["data"] for e in received(a) if e["kind"] == "called"] == [{"target": b_id, "name": "B"}]
+    emit(mod, "call_next")
+    assert [e["data"]["name"] for e in received(a) if e["kind"] == "called"] == ["A"]  # B was not called twice
+    assert emit(mod, "call_next")["code"] == "conflict"
+    assert emit(a, "moderate", {"member": b_id, "action": "floor"})["ok"] is False  # members cannot
+    assert emit(mod, "moderate", {"member": a_id, "action": "mute"})["ok"]
+    refused = emit(mod, "moderate", {"member": a_id, "action": "floor"})
+    assert refused["ok"] is False and refused["code"] == "conflict"
+
+
 def test_questions_polls_and_live_results(room):
     mod, a, b = room.socket("mod"), room.socket("a"), room.socket("b")
     qid = None
