@@ -16,10 +16,11 @@ def outcome_cards(now, locale) -> list[ProcessCard]:
     cards = []
     with force_locale(locale):
         for o in outcomes:
+            t = present.texts(o, locale)
             cards.append(ProcessCard(
                 kind=str(_("Outcome")) + " · " + str(present.KIND_LABELS.get(o.source_kind, o.source_kind)),
-                title=o.title, summary=(o.question or "")[:200], url=f"/tulokset/{o.id}", state=PAST,
+                title=t.title, summary=t.question[:200], url=f"/tulokset/{o.id}", state=PAST,
                 state_label=_("Decision recorded") if o.decisions else _("Outcome published"),
                 ends_at=o.published_at,
-                title_lang=o.language, summary_lang=o.language))
+                title_lang=t.lang, summary_lang=t.lang))
     return cards

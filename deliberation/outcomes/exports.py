@@ -45,7 +45,7 @@ def _context(o, which: str) -> dict:
     ctx = present.view(o)
     ctx.update(which=which, organisation=current_app.config["ORGANISATION_NAME"],
                site_name=current_app.config["SITE_NAME"], today=datetime.now().date(),
-               locale=str(get_locale() or "fi"), blocks=markdown_blocks(o.summary))
+               locale=str(get_locale() or "fi"), blocks=markdown_blocks(ctx["txt"].summary))
     return ctx
 
 
@@ -82,7 +82,8 @@ def docx(o, which: str = "outcome") -> bytes:
     doc = Document()
     styles = doc.styles
     styles["Normal"].font.name = "DejaVu Sans"
-    doc.core_properties.title = o.title
+    own_texts = ctx["txt"]
+    doc.core_properties.title = own_texts.title
     doc.core_properties.author = ctx["organisation"]
     doc.core_properties.language = ctx["locale"]
     # The document language for screen readers and spell checkers; the outcome's own texts
@@ -90,19 +91,19 @@ def docx(o, which: str = "outcome") -> bytes:
     _set_lang(styles["Normal"].element.get_or_add_rPr(), ctx["locale"])
 
     def own(text: str):
-        return _in_language(doc.add_paragraph(text), o.language)
+        return _in_language(doc.add_paragraph(text), own_texts.lang)
 
     doc.add_paragraph(f"{ctx['organisation']} · {format_date(ctx['today'], 'long')}")
-    doc.add_heading((_("Statement") if which == "statement" else _("Outcome")) + ": " + o.title, level=0)
-    if o.question:
+    doc.add_heading((_("Statement") if which == "statement" else _("Outcome")) + ": " + own_texts.title, level=0)
+    if own_texts.question:
         doc.add_heading(_("What was asked"), level=1)
-        own(o.question)
+        own(own_texts.question)
     if which == "statement":
         _docx_statement(doc, ctx)
     else:
-        if o.background:
+        if own_texts.background:
             doc.add_heading(_("Background"), level=1)
-            own(o.background)
+            own(own_texts.background)
         if ctx["timeline"]:
             doc.add_heading(_("Timeline"), level=1)
             for t in ctx["timeline"]:
@@ -169,7 +170,7 @@ def _docx_statement(doc, ctx) -> None:
             paragraph = doc.add_paragraph(text, style="Quote")
         else:
             paragraph = doc.add_paragraph(text)
-        _in_language(paragraph, o.language)
+        _in_language(paragraph, ctx["txt"].lang)
     if ctx["top_ideas"] and o.source_kind == "ideas":
         doc.add_heading(_("Ideas with the most support"), level=2)
         table = doc.add_table(rows=1, cols=3)

@@ -21,6 +21,30 @@ class DraftForm(FlaskForm):
     summary = TextAreaField(_l("Summary of what came out"), validators=[Length(max=50000)])
 
 
+class TranslationForm(FlaskForm):
+    """The outcome's texts in another language; leave the title empty to remove it."""
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    question = TextAreaField(_l("What was asked"), validators=[Length(max=5000)])
+    background = TextAreaField(_l("Background"), validators=[Length(max=20000)])
+    summary = TextAreaField(_l("Summary of what came out"), validators=[Length(max=50000)])
+
+
+LANGUAGE_NAMES = {c.value: c.label for c in LANGUAGE_CHOICES}
+
+
+def translation_forms(outcome, bound=None) -> dict:
+    """One form per language other than the outcome's own, filled with what is saved."""
+    forms = {}
+    for code in LANGUAGE_NAMES:
+        if code == outcome.language:
+            continue
+        if bound is not None and bound[0] == code:
+            forms[code] = bound[1]
+        else:
+            forms[code] = TranslationForm(prefix=code, formdata=None, data=(outcome.translations or {}).get(code) or {})
+    return forms
+
+
 class PublishForm(FlaskForm):
     when = RadioField(_l("When to publish"), choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))],
                       default="now", validators=[DataRequired()])

@@ -32,6 +32,8 @@ class Outcome(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     # The language the preparer wrote the texts above in; pages mark them with it (WCAG 3.1.2).
     language: Mapped[str] = mapped_column(String(2), default="fi", server_default="fi")
+    # The same texts in the other languages: {"sv": {"title", "question", "background", "summary"}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     # Snapshots taken from the source when the draft is made (aggregate only).
     figures: Mapped[dict] = mapped_column(JSON, default=dict)
     timeline: Mapped[list] = mapped_column(JSON, default=list)

@@ -88,7 +88,10 @@ def openapi_document(server: str) -> dict:
                      "suppressed": {"type": "boolean"}})
     outcome = _obj({
         "id": INT, "url": STR, "kind": {"type": "string", "enum": list(sources.KINDS)}, "title": STR,
-        "language": LANG, "question": STR, "background": STR, "summary_markdown": STR,
+        "language": LANG, "translations": {
+            "type": "object", "propertyNames": LANG,
+            "additionalProperties": _obj({"title": STR, "question": STR, "background": STR, "summary_markdown": STR})},
+        "question": STR, "background": STR, "summary_markdown": STR,
         "opened_at": _nullable(DATETIME), "closed_at": _nullable(DATETIME), "published_at": DATETIME,
         "updated_at": DATETIME,
         "timeline": {"type": "array", "items": _obj({"kind": STR, "at": DATETIME, "label": STR})},

@@ -5,9 +5,11 @@ under the suppression threshold.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from . import history
@@ -97,9 +99,33 @@ def groups(o: Outcome) -> list[dict]:
     return out
 
 
+TEXT_FIELDS = ("title", "question", "background", "summary")
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The outcome's own texts in one language, and that language (for ``lang``)."""
+    title: str
+    question: str
+    background: str
+    summary: str
+    lang: str
+
+
+def texts(o: Outcome, locale: str | None = None) -> Texts:
+    """The texts in the reader's language when the preparer translated them, else the
+    original; ``lang`` says which, so the page can mark them (WCAG 3.1.2)."""
+    locale = str(locale or get_locale() or "fi")
+    version = (o.translations or {}).get(locale) if locale != o.language else None
+    if version and version.get("title"):
+        return Texts(*(version.get(f) or "" for f in TEXT_FIELDS), lang=locale)
+    return Texts(o.title, o.question or "", o.background or "", o.summary or "", lang=o.language or "fi")
+
+
 def view(o: Outcome) -> dict:
     return {
         "o": o,
+        "txt": texts(o),
         "kind_label": KIND_LABELS.get(o.source_kind, o.source_kind),
         "timeline": timeline(o),
         "figures": figures(o),
@@ -135,6 +161,9 @@ def as_json(o: Outcome, base_url: str | None = None) -> dict:
         "question": o.question or "",
         "background": o.background or "",
         "summary_markdown": o.summary or "",
+        "translations": {lang: {"title": v["title"], "question": v.get("question") or "",
+                                "background": v.get("background") or "", "summary_markdown": v.get("summary") or ""}
+                         for lang, v in sorted((o.translations or {}).items()) if v.get("title")},
         "opened_at": _iso(o.opened_at),
         "closed_at": _iso(o.closed_at),
         "published_at": _iso(o.published_at),

@@ -25,7 +25,7 @@ from .figures import feature_tvd
 from .mailtext import TEXT
 from .models import (DRAFT, PUBLISHED, SCHEDULED, FollowUp, ImpactRevision, Outcome,
                      OutcomeAttachment, OutcomeChange, OutcomeDecision)
-from .present import STATUS_LABELS
+from .present import STATUS_LABELS, texts
 from .rules import MANAGE
 from .safety import safe_filename, safe_http_url, sniff_type
 
@@ -213,6 +213,29 @@ def update_draft(outcome_id: int, *, title: str, question: str, background: str,
     return outcome
 
 
+def save_translation(outcome_id: int, language: str, *, title: str, question: str, background: str,
+                     summary: str, actor, now) -> Outcome:
+    """The outcome's texts in another language; an empty title removes the translation."""
+    outcome = get_for_staff(outcome_id, actor=actor, now=now)
+    if language not in LANGUAGES:
+        raise NotFound()
+    if language == outcome.language:
+        raise ValidationFailed(_l("The texts above are already in this language."))
+    translations = dict(outcome.translations or {})
+    title = plain_text(title, 200)
+    if title:
+        translations[language] = {"title": title, "question": plain_text(question, 5000),
+                                  "background": plain_text(background, 20000), "summary": plain_text(summary, 50000)}
+    elif (question or "").strip() or (background or "").strip() or (summary or "").strip():
+        raise ValidationFailed(_l("The title is required."))
+    else:
+        translations.pop(language, None)
+    outcome.translations = translations
+    _log(outcome, "edited", now, actor)
+    db.session.commit()
+    return outcome
+
+
 def add_attachment(outcome_id: int, *, title: str, filename: str, data: bytes, actor, now) -> OutcomeAttachment:
     outcome = get_for_staff(outcome_id, actor=actor, now=now)
     name = safe_filename(filename)
@@ -335,7 +358,7 @@ def _notify(outcome: Outcome, template: str, *, now, include_requested: bool, **
                for p in outcome.points if p["key"] in state]
     for email, locale in recipients:
         queue_template(email, template, locale=locale, category="outcome", now=now,
-                       outcome=outcome, url=public_url(outcome), impacts=impacts,
+                       outcome=outcome, title=texts(outcome, locale).title, url=public_url(outcome), impacts=impacts,
                        decisions=list(outcome.decisions), t=TEXT, status_labels=STATUS_LABELS, **context)
     return len(recipients)
 

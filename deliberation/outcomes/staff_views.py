@@ -14,7 +14,8 @@ from kuulas.errors import KuulasError
 from kuulas.web import attempt, form_page, staff_required
 
 from . import metrics, present, services
-from .forms import AttachmentForm, DraftForm, FollowUpForm, PublishForm, decision_form_class
+from .forms import (LANGUAGE_NAMES, AttachmentForm, DraftForm, FollowUpForm, PublishForm, TranslationForm,
+                    decision_form_class, translation_forms)
 from .rules import MANAGE, METRICS
 from .views import export_response, send_attachment
 
@@ -59,9 +60,11 @@ def create():
     return redirect(url_for(".edit", outcome_id=outcome.id)), 303
 
 
-def _edit_page(outcome, form=None, publish_form=None, attachment_form=None, follow_form=None, status=200):
+def _edit_page(outcome, form=None, publish_form=None, attachment_form=None, follow_form=None, status=200,
+               translation=None):
     return render_template(
         "outcomes/staff_edit.html", o=outcome, form=form or DraftForm(obj=outcome),
+        translation_forms=translation_forms(outcome, translation), language_names=LANGUAGE_NAMES,
         publish_form=publish_form or PublishForm(), attachment_form=attachment_form or AttachmentForm(),
         follow_form=follow_form or FollowUpForm(), **{k: v for k, v in present.view(outcome).items() if k != "o"},
         change_labels=present.CHANGE_LABELS,
@@ -81,6 +84,21 @@ def edit(outcome_id: int):
             language=form.language.data, actor=current_user, now=now),
         success=_("The outcome was saved."), next_url=lambda _result: url_for(".edit", outcome_id=outcome_id),
         render=lambda status: _edit_page(outcome, form=form, status=status), redirect_code=303)
+
+
+@bp.post("/<int:outcome_id>/kaannos/<any(fi, sv, en):language>")
+@staff_required(MANAGE)
+def translation(outcome_id: int, language: str):
+    now = utcnow()
+    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    form = TranslationForm(prefix=language)
+    return form_page(
+        form, lambda: services.save_translation(
+            outcome_id, language, title=form.title.data or "", question=form.question.data or "",
+            background=form.background.data or "", summary=form.summary.data or "", actor=current_user, now=now),
+        success=_("The translation was saved."),
+        next_url=lambda _result: url_for(".edit", outcome_id=outcome_id) + f"#translation-{language}",
+        render=lambda status: _edit_page(outcome, status=status, translation=(language, form)), redirect_code=303)
 
 
 @bp.post("/<int:outcome_id>/julkaise")

@@ -8,6 +8,7 @@ import subprocess
 from xml.etree import ElementTree
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.conftest import TEST_PASSWORD
@@ -121,3 +122,17 @@ def test_preparer_closes_the_loop(app, live_server, new_page, make_staff, smtp_s
     info.value.save_as(pdf)
     text = pdf_text(pdf, tmp_path)
     assert "Raati suosittaa iltakäyntejä kaikille" in text and "Pirkanmaan hyvinvointialue" in text
+
+    # A Swedish version of the outcome's own texts, saved on the staff page (CSRF on), reaches
+    # Swedish readers marked lang="sv".
+    page.goto(outcome_url)
+    page.fill("#sv-title", "Kvällsbesök i hemvården")
+    page.fill("#sv-summary", "Rådet rekommenderar kvällsbesök för alla.")
+    page.get_by_role("button", name="Tallenna käännös").first.click()
+    expect(page.get_by_text("Käännös tallennettiin.")).to_be_visible()
+    assert_accessible(page)
+    public.goto(f"{base}/kieli/sv?next=/tulokset/{outcome_id}")
+    expect(public.locator("h1")).to_have_text("Kvällsbesök i hemvården")
+    assert public.locator("h1").get_attribute("lang") == "sv"
+    assert public.locator("html").get_attribute("lang") == "sv"
+    assert_accessible(public)

@@ -199,3 +199,48 @@ def test_outcome_texts_carry_their_language_on_every_channel(client, login, publ
     assert langs["Hur borde hemvården utvecklas?"] == {"sv-FI"}
     assert langs["Rådet föreslog fler kvällsbesök."] == {"sv-FI"}
     assert langs["Lisätään syksyllä."] == {"sv-FI"}  # the impact reasoning is the preparer's text too
+
+
+def test_translated_texts_reach_readers_of_that_language(client, login, published, preparer):
+    """A Swedish version of the outcome's own texts is shown to Swedish readers (marked
+    lang="sv"), in the page, listing, feed, front page, API and documents; Finnish readers keep
+    the original; bad input saves nothing; an empty title removes the translation."""
+    from xml.etree import ElementTree
+
+    from docx import Document
+
+    login(preparer)
+    url = f"/hallinta/tulokset/{published.id}/kaannos/sv"
+    assert 'id="translation-sv"' in client.get(f"/hallinta/tulokset/{published.id}").get_data(as_text=True)
+    bad = client.post(url, data={"sv-title": "", "sv-summary": "Bara en sammanfattning."})
+    assert bad.status_code == 400 and "Bara en sammanfattning." in bad.get_data(as_text=True)  # input kept
+    assert client.post(f"/hallinta/tulokset/{published.id}/kaannos/fi", data={"fi-title": "X"}).status_code == 400
+    assert client.post(f"/hallinta/tulokset/{published.id}/kaannos/de", data={"de-title": "X"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Outcome, published.id).translations == {}
+
+    r = client.post(url, data={"sv-title": "Hemvårdens framtid", "sv-question": "Hur borde hemvården utvecklas?",
+                               "sv-summary": "Rådet föreslog **fler** kvällsbesök."})
+    assert r.status_code == 303
+    client.get("/kieli/sv")
+    page = client.get(f"/tulokset/{published.id}").get_data(as_text=True)
+    assert '<h1 lang="sv">Hemvårdens framtid</h1>' in page and "<strong>fler</strong>" in page
+    assert 'lang="sv">Hemvårdens framtid</a>' in client.get("/tulokset").get_data(as_text=True)
+    assert 'lang="sv">Hemvårdens framtid</a>' in client.get("/").get_data(as_text=True)
+    feed = ElementTree.fromstring(client.get("/tulokset/syote.atom").data)
+    assert feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title").text == "Hemvårdens framtid"
+    doc = Document(io.BytesIO(client.get(f"/tulokset/{published.id}/lataa/outcome.docx").data))
+    assert any("Hemvårdens framtid" in p.text for p in doc.paragraphs)
+    api = client.get(f"/api/v1/outcomes/{published.id}").get_json()
+    assert api["title"] == "Kotihoidon tulevaisuus" and api["language"] == "fi"
+    assert api["translations"]["sv"]["title"] == "Hemvårdens framtid"
+
+    client.get("/kieli/fi")
+    page = client.get(f"/tulokset/{published.id}").get_data(as_text=True)
+    assert '<h1 lang="fi">Kotihoidon tulevaisuus</h1>' in page
+    client.get("/kieli/en")  # no English version: the original, marked Finnish
+    assert '<h1 lang="fi">Kotihoidon tulevaisuus</h1>' in client.get(f"/tulokset/{published.id}").get_data(as_text=True)
+
+    assert client.post(url, data={"sv-title": ""}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Outcome, published.id).translations == {}
