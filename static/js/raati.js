@@ -118,7 +118,10 @@
       case "poll_closed": if (polls[d.id]) { polls[d.id].counts = d.counts; polls[d.id].closed = true; } break;
       case "mute": case "unmute": muted[d.target] = ev.kind === "mute"; break;
       case "removed": delete online[d.target]; hands = hands.filter(function (m) { return m !== d.target; }); break;
-      case "agenda": renderAgenda(d.phases || []); break;
+      case "agenda":
+        renderAgenda(d.phases || []);
+        if (live) { announce(T.agenda_changed); }
+        break;
       case "phase":
         currentPhase = d.id;
         $("phase-name").textContent = T.phases[d.kind] || d.kind;

@@ -122,6 +122,7 @@ def test_session_through_its_phases(app, live_server, new_page, make_staff, make
     expect(staff.locator("main")).to_contain_text("Tallennettu.")
     assert_accessible(staff)
     expect(member.locator("#agenda")).to_contain_text("Keskustelu (50 min)")
+    expect(member.locator("#announcer")).to_have_text("Esityslistaa muutettiin.")
     expect(mod.locator("#agenda li.current")).to_contain_text("Asiantuntijakuuleminen")
     expect(mod.locator("#phase-select option")).to_have_count(len(phases))
     staff.goto(f"{live_server.url}/hallinta/raati/{rid}/istunnot/{session_id}")
