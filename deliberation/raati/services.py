@@ -323,6 +323,15 @@ def _session(raati_id: int, session_id: int, actor, now) -> tuple[Raati, RaatiSe
     return raati, session
 
 
+def _bump_sequence(session: RaatiSession) -> None:
+    """Raise the iCalendar SEQUENCE in one UPDATE: two staff saving at once still send two
+    different numbers, so calendars apply both changes in order."""
+    db.session.execute(update(RaatiSession).where(RaatiSession.id == session.id)
+                       .values(ical_sequence=RaatiSession.ical_sequence + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(session, ["ical_sequence"])
+
+
 def update_session(raati_id: int, session_id: int, title: str, starts_at: datetime, ends_at: datetime, *,
                    actor, now) -> RaatiSession:
     """Change a session; members whose invitation went out get the change with a calendar
@@ -340,7 +349,7 @@ def update_session(raati_id: int, session_id: int, title: str, starts_at: dateti
     if (starts_at, ends_at) != previous:
         session.reminder_sent_at = None
     if session.invitations_sent_at is not None:
-        session.ical_sequence += 1
+        _bump_sequence(session)
         _mail_session(raati, session, "session_changed", now, previous=previous)
     db.session.flush()
     return session
@@ -351,7 +360,7 @@ def cancel_session(raati_id: int, session_id: int, *, actor, now) -> None:
     their calendars (METHOD:CANCEL for the same UID)."""
     raati, session = _session(raati_id, session_id, actor, now)
     if session.invitations_sent_at is not None and session.ends_at > now:
-        session.ical_sequence += 1
+        _bump_sequence(session)
         _mail_session(raati, session, "session_cancelled", now, cancelled=True)
     raati.sessions.remove(session)
     db.session.delete(session)
