@@ -267,3 +267,21 @@ def test_session_changed_and_cancelled_updates_members_calendars(app, client, ma
     db.session.expire_all()
     assert db.session.get(RaatiSession, sid) is None
     assert client.post(f"/hallinta/raati/{rid}/istunnot/{sid}/peru").status_code == 404
+
+
+def test_staff_edit_raati_texts(app, client, make_staff, login):
+    from deliberation.raati.models import Raati
+    from kuulas.extensions import db
+
+    login(make_staff("preparer"))
+    rid = _raati(client)
+    bad = client.post(f"/hallinta/raati/{rid}", data={"edit-title_fi": "", "edit-question_fi": "Uusi kysymys?"})
+    assert bad.status_code == 400 and "Uusi kysymys?" in bad.get_data(as_text=True)  # input kept
+    db.session.expire_all()
+    assert db.session.get(Raati, rid).question_fi == "Miten?"
+    ok = client.post(f"/hallinta/raati/{rid}", data={"edit-title_fi": "Kotihoito 2027", "edit-title_sv": "Hemvård 2027",
+                                                     "edit-question_fi": "Miten nyt?"})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    raati = db.session.get(Raati, rid)
+    assert (raati.title_fi, raati.title_sv, raati.question_fi) == ("Kotihoito 2027", "Hemvård 2027", "Miten nyt?")
