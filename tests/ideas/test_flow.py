@@ -310,3 +310,21 @@ def test_vote_request_deals_like_the_round_page(app, open_round, moderator):
             fast = services.next_idea(open_round.id, p, rng=random.Random(seed))
             assert (slow and slow.id) == (fast and fast.id)
     assert any(services._candidates(open_round.id, p) for p in people)
+
+
+def test_staff_edit_round_keeps_input_on_error(app, client, login, preparer, open_round):
+    login(preparer)
+    url = f"/hallinta/ideariihi/{open_round.id}/muokkaa"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Tulevaisuuden kotihoito"' in page
+    form = {"title_fi": "Kotihoito 2027", "title_sv": "Hemvård 2027", "question_fi": "Mitä toivot?",
+            "question_sv": "Vad önskar du?", "opens_at": "2020-01-01T10:00",
+            "closes_at": (open_round.closes_at + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "moderation": "post", "comments_enabled": "y", "max_length": "300", "publish": "y"}
+    bad = client.post(url, data=dict(form, closes_at="2019-01-01T10:00"))
+    assert bad.status_code == 400 and 'value="Kotihoito 2027"' in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(open_round), open_round.id).title["fi"] == "Tulevaisuuden kotihoito"
+    assert client.post(url, data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(open_round), open_round.id).title == {"fi": "Kotihoito 2027", "sv": "Hemvård 2027"}

@@ -28,3 +28,28 @@ def test_moderator_sees_roster_only(app, client, login, make_staff):
     assert client.get(f"/hallinta/paneelit/{panel.id}/jasenet").status_code == 200
     for suffix in ("", "/pooli", "/arvonta", "/kutsut"):
         assert client.get(f"/hallinta/paneelit/{panel.id}{suffix}").status_code == 403
+
+
+def test_staff_edit_panel_keeps_input_on_error(app, client, login, make_staff):
+    from datetime import timedelta
+
+    from kuulas.clock import utcnow
+    from kuulas.extensions import db
+    from panel.recruitment.models import Panel
+
+    staff = make_staff("preparer")
+    panel = make_panel(staff, open_now=False)
+    login(staff)
+    now = utcnow()
+    form = {"name_fi": "Uusi nimi", "name_sv": "Nytt namn", "description_fi": "Kuvaus", "description_sv": "Beskrivning",
+            "kind": "resident", "target_size": "12", "controller": "Hyvinvointialue", "retention_days": "30",
+            "invitation_days": "7", "recruitment_opens_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "recruitment_closes_at": (now + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")}
+    bad = client.post(f"/hallinta/paneelit/{panel.id}", data=dict(form, target_size="1"))
+    assert bad.status_code == 400 and 'value="Uusi nimi"' in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Panel, panel.id).name_fi == "Testipaneeli"
+    assert client.post(f"/hallinta/paneelit/{panel.id}", data=form).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Panel, panel.id)
+    assert (saved.name_fi, saved.target_size) == ("Uusi nimi", 12)
