@@ -22,5 +22,5 @@ def outcome_cards(now, locale) -> list[ProcessCard]:
                 title=t.title, summary=t.question[:200], url=f"/tulokset/{o.id}", state=PAST,
                 state_label=_("Decision recorded") if o.decisions else _("Outcome published"),
                 ends_at=o.published_at,
-                title_lang=t.lang, summary_lang=t.lang))
+                title_lang=t.title_lang, summary_lang=t.question_lang))
     return cards

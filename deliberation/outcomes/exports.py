@@ -90,20 +90,20 @@ def docx(o, which: str = "outcome") -> bytes:
     # carry the language they were written in.
     _set_lang(styles["Normal"].element.get_or_add_rPr(), ctx["locale"])
 
-    def own(text: str):
-        return _in_language(doc.add_paragraph(text), own_texts.lang)
+    def own(field: str):
+        return _in_language(doc.add_paragraph(getattr(own_texts, field)), getattr(own_texts, f"{field}_lang"))
 
     doc.add_paragraph(f"{ctx['organisation']} · {format_date(ctx['today'], 'long')}")
     doc.add_heading((_("Statement") if which == "statement" else _("Outcome")) + ": " + own_texts.title, level=0)
     if own_texts.question:
         doc.add_heading(_("What was asked"), level=1)
-        own(own_texts.question)
+        own("question")
     if which == "statement":
         _docx_statement(doc, ctx)
     else:
         if own_texts.background:
             doc.add_heading(_("Background"), level=1)
-            own(own_texts.background)
+            own("background")
         if ctx["timeline"]:
             doc.add_heading(_("Timeline"), level=1)
             for t in ctx["timeline"]:
@@ -132,7 +132,7 @@ def docx(o, which: str = "outcome") -> bytes:
                 doc.add_paragraph(f"{d.body}, {format_date(d.meeting_date, 'long')}" + (f", {d.item}" if d.item else ""),
                                   style="Heading 3")
                 if d.summary:
-                    own(d.summary)
+                    _in_language(doc.add_paragraph(d.summary), o.language)
                 if d.minutes_url:
                     doc.add_paragraph(f"{_('Minutes')}: {d.minutes_url}")
         rows = [r for r in ctx["impacts"] if r["current"]]
@@ -140,7 +140,7 @@ def docx(o, which: str = "outcome") -> bytes:
             doc.add_heading(_("How participation affected the decision"), level=1)
             for r in rows:
                 doc.add_paragraph(f"{r['text']} – {present.STATUS_LABELS[r['current'].status]}", style="Heading 3")
-                own(r["current"].reasoning)
+                _in_language(doc.add_paragraph(r["current"].reasoning), o.language)
         if o.follow_ups:
             doc.add_heading(_("Follow-up"), level=1)
             for f in o.follow_ups:
@@ -170,7 +170,7 @@ def _docx_statement(doc, ctx) -> None:
             paragraph = doc.add_paragraph(text, style="Quote")
         else:
             paragraph = doc.add_paragraph(text)
-        _in_language(paragraph, ctx["txt"].lang)
+        _in_language(paragraph, ctx["txt"].summary_lang)
     if ctx["top_ideas"] and o.source_kind == "ideas":
         doc.add_heading(_("Ideas with the most support"), level=2)
         table = doc.add_table(rows=1, cols=3)

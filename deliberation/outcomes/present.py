@@ -104,22 +104,31 @@ TEXT_FIELDS = ("title", "question", "background", "summary")
 
 @dataclass(frozen=True)
 class Texts:
-    """The outcome's own texts in one language, and that language (for ``lang``)."""
+    """The outcome's own texts for one reader, each with the language it is in (for ``lang``)."""
     title: str
     question: str
     background: str
     summary: str
-    lang: str
+    title_lang: str
+    question_lang: str
+    background_lang: str
+    summary_lang: str
 
 
 def texts(o: Outcome, locale: str | None = None) -> Texts:
-    """The texts in the reader's language when the preparer translated them, else the
-    original; ``lang`` says which, so the page can mark them (WCAG 3.1.2)."""
+    """Each text in the reader's language where the preparer translated it (a translation
+    counts once it has a title), else the original: a translation of the title alone never
+    hides the original summary.  The ``*_lang`` fields say which (WCAG 3.1.2)."""
     locale = str(locale or get_locale() or "fi")
+    original = {"title": o.title, "question": o.question or "", "background": o.background or "",
+                "summary": o.summary or ""}
     version = (o.translations or {}).get(locale) if locale != o.language else None
-    if version and version.get("title"):
-        return Texts(*(version.get(f) or "" for f in TEXT_FIELDS), lang=locale)
-    return Texts(o.title, o.question or "", o.background or "", o.summary or "", lang=o.language or "fi")
+    if not (version and version.get("title")):
+        version = {}
+    own = o.language or "fi"
+    values = {f: version.get(f) or original[f] for f in TEXT_FIELDS}
+    langs = {f"{f}_lang": locale if version.get(f) else own for f in TEXT_FIELDS}
+    return Texts(**values, **langs)
 
 
 def view(o: Outcome) -> dict:

@@ -241,6 +241,13 @@ def test_translated_texts_reach_readers_of_that_language(client, login, publishe
     client.get("/kieli/en")  # no English version: the original, marked Finnish
     assert '<h1 lang="fi">Kotihoidon tulevaisuus</h1>' in client.get(f"/tulokset/{published.id}").get_data(as_text=True)
 
+    # A translation of the title alone keeps the original summary, marked as Finnish.
+    assert client.post(url, data={"sv-title": "Bara rubriken"}).status_code == 303
+    client.get("/kieli/sv")
+    page = client.get(f"/tulokset/{published.id}").get_data(as_text=True)
+    assert '<h1 lang="sv">Bara rubriken</h1>' in page
+    assert '<div class="prose summary" lang="fi"><p>Raati suositti <strong>lisää</strong>' in page
+
     assert client.post(url, data={"sv-title": ""}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Outcome, published.id).translations == {}
