@@ -199,26 +199,19 @@ def decision(outcome_id: int, decision_id: int | None):
             if current:
                 form[f"status_{n}"].data = current.status
                 form[f"reason_{n}"].data = current.reasoning
-    status = 200
-    if request.method == "POST":
-        if form.validate():
-            impacts = {p["key"]: (form[f"status_{n}"].data or "", form[f"reason_{n}"].data or "")
-                       for n, p in enumerate(points)}
-            try:
-                services.record_decision(
-                    outcome_id, body=form.body.data, meeting_date=form.meeting_date.data, item=form.item.data or "",
-                    minutes_url=form.minutes_url.data or "", summary=form.summary.data or "", impacts=impacts,
-                    decision_id=decision_id, notify=bool(form.notify.data), actor=current_user, now=now)
-            except KuulasError as exc:
-                flash(str(exc), "error")
-                status = exc.status
-            else:
-                flash(_("The decision and its impact were recorded."), "success")
-                return redirect(url_for(".edit", outcome_id=outcome_id) + "#decisions"), 303
-        else:
-            status = 400
-    return render_template("outcomes/staff_decision.html", o=outcome, form=form, points=points,
-                           existing=existing), status
+
+    def record():
+        impacts = {p["key"]: (form[f"status_{n}"].data or "", form[f"reason_{n}"].data or "")
+                   for n, p in enumerate(points)}
+        return services.record_decision(
+            outcome_id, body=form.body.data, meeting_date=form.meeting_date.data, item=form.item.data or "",
+            minutes_url=form.minutes_url.data or "", summary=form.summary.data or "", impacts=impacts,
+            decision_id=decision_id, notify=bool(form.notify.data), actor=current_user, now=now)
+    return form_page(
+        form, record, success=_("The decision and its impact were recorded."),
+        next_url=lambda _result: url_for(".edit", outcome_id=outcome_id) + "#decisions",
+        render=lambda status: (render_template("outcomes/staff_decision.html", o=outcome, form=form, points=points,
+                                               existing=existing), status), redirect_code=303)
 
 
 @bp.post("/<int:outcome_id>/seuranta")
