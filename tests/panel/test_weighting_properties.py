@@ -97,15 +97,17 @@ def test_trimming_bounds_always_held(case, low, high):
 
 @SETTINGS
 @given(surveys())
-def test_trimming_with_loose_bounds_changes_nothing(case):
+def test_trimming_with_bounds_never_reached_changes_nothing(case):
+    """Bounds no weight ever reaches give plain raking.  (Bounds that only the final
+    weights respect are not enough: a sweep can overshoot them on the way, and trimming
+    there leads to another, equally valid, solution.)"""
     rows, margins = case
     plain = rake(rows, margins, tol=1e-10, max_iter=5000)
     assume(plain.converged)
-    lo, hi = min(plain.weights), max(plain.weights)
-    trimmed = rake(rows, margins, trim=(min(lo * 0.9, 0.99), max(hi * 1.1, 1.01)), tol=1e-10,
-                   max_iter=5000)
+    trimmed = rake(rows, margins, trim=(1e-6, 1e6), tol=1e-10, max_iter=5000)
     assert trimmed.converged and trimmed.trimmed == 0
-    assert np.allclose(plain.weights, trimmed.weights, rtol=1e-6, atol=1e-8)
+    assert trimmed.iterations == plain.iterations
+    assert np.allclose(plain.weights, trimmed.weights, rtol=1e-9, atol=1e-12)
 
 
 @SETTINGS
