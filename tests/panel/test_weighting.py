@@ -350,6 +350,10 @@ def test_read_respondents_and_write_weights():
     rows = read_respondents_csv("\ufeffid;gender;age\nr1;f;young\n\nr2;m;old\n", ["gender"])
     assert rows == [{"id": "r1", "gender": "f", "age": "young"},
                     {"id": "r2", "gender": "m", "age": "old"}]
+    with_answers = read_respondents_csv("id,gender,q1\nr1,f,\nr2,m,yes\n", ["gender"])
+    assert with_answers[0] == {"id": "r1", "gender": "f", "q1": ""}
+    with pytest.raises(WeightingError):
+        read_respondents_csv("id,gender,q1\nr1,f,\n")
     assert write_weights_csv(["r1", "r2"], [0.5, 1.5]) == (
         "id,weight\nr1,0.500000000000\nr2,1.500000000000\n")
 
