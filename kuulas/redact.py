@@ -25,9 +25,10 @@ _HETU = re.compile(
     r"(?<![0-9A-Za-z])(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(\d\d)\s?[-+AaBbCcDdEeFfYyXxWwVvUu]\s?"
     r"\d{3}[0-9A-Ya-y](?![0-9A-Za-z])")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
-# A run of digits with spaces, dashes, dots, slashes or brackets between them; checked for its
-# digit count below.  Starts with +, 00 or 0 (Finnish numbers always start with 0 or +358).
-_PHONE = re.compile(r"(?<![\w+])(\+|00|0)[\d\s().\-/]{5,22}\d(?!\w)")
+# A run of digits with spaces, dashes, slashes or brackets between them; checked for its digit
+# count below.  Starts with +, 00 or 0 (Finnish numbers always start with 0 or +358).  Dots are
+# not separators: "01.02.2025" and "klo 08.30" are a date and a time, not a number to hide.
+_PHONE = re.compile(r"(?<![\w+.,])(\+|00|0)[\d\s()\-/]{5,22}\d(?![\w.,]\d)(?!\w)")
 _CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 

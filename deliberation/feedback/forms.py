@@ -77,7 +77,8 @@ class UnitForm(KuulasForm):
     manager_email = EmailField(_l("Unit manager's e-mail (monthly summary)"),
                                validators=[Optional(), Email(), Length(max=254)])
     manager_locale = SelectField(_l("Language of the monthly summary"),
-                                 choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")])
+                                 choices=[SelectChoice("fi", "suomi"), SelectChoice("sv", "svenska"),
+                                          SelectChoice("en", "English")])
     handlers = MultiCheckboxField(_l("Handlers of this unit's feedback"), coerce=int, choices=[],
                                   validate_choice=True)
 

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from kuulas.clock import utcnow
 from kuulas.web import attempt, form_page, staff_required
@@ -153,7 +154,7 @@ def _staff_choices():
 
     rows = db.session.scalars(select(Account).where(Account.id.in_(select(AccountRole.account_id)),
                                                     Account.active.is_(True)).order_by(Account.email))
-    return [(a.id, f"{a.display_name} <{a.email}>" if a.display_name else a.email) for a in rows]
+    return [SelectChoice(a.id, f"{a.display_name} <{a.email}>" if a.display_name else a.email) for a in rows]
 
 
 @bp.get("/yksikot")
@@ -259,13 +260,14 @@ def items_page():
 def _item_form(form, selected=()):
     now = utcnow()
     handled = services.handled_units(current_user)
-    form.unit_id.choices = [(0, _("Several units"))] + [(u.id, u.text("name", _locale())) for u in handled]
+    form.unit_id.choices = [SelectChoice(0, _("Several units"))] + [SelectChoice(u.id, u.text("name", _locale()))
+                                                                     for u in handled]
     rows = []
     for unit in handled:
         rows += services.queue(actor=current_user, now=now, unit_id=unit.id, state=None)
         rows += services.queue(actor=current_user, now=now, unit_id=unit.id, state=lc.ANSWERED)
         rows += services.queue(actor=current_user, now=now, unit_id=unit.id, state=lc.CLOSED)
-    form.feedback.choices = [(f.id, f"{f.unit.text('name', _locale())}: {(f.text or '–')[:80]}")
+    form.feedback.choices = [SelectChoice(f.id, f"{f.unit.text('name', _locale())}: {(f.text or '–')[:80]}")
                              for f in sorted({f.id: f for f in rows}.values(), key=lambda f: f.id)
                              if f.item_id is None or f.id in selected]
     return form

@@ -170,8 +170,10 @@ def kiosk_setup(code: str):
 
 
 def _kiosk_page(kiosk, form=None, status=200, done=False, masked=None):
-    nonce = services.issue_nonce(kiosk, utcnow())
-    db.session.commit()
+    nonce = None
+    if not done:                      # the thanks screen takes no answer, so it gets no nonce
+        nonce = services.issue_nonce(kiosk, utcnow())
+        db.session.commit()
     form = form or GiveForm(formdata=None, meta={"csrf": False})
     page = render_template("feedback/kiosk.html", kiosk=kiosk, unit=kiosk.unit, nonce=nonce, done=done,
                            masked=masked, unlock=UnlockForm(formdata=None, meta={"csrf": False}),

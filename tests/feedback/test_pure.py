@@ -34,6 +34,8 @@ def test_identifying_things_are_masked(text, kind):
     "Odotin 40 minuuttia klo 14.30-15.10 vuonna 2024.",
     "Kävin 3 kertaa, huone 12, hinta 0,50 €.",
     "Asiakasnumero 12345678 ja päivä 1.2.2025",
+    "Kävin 01.02.2025 klo 08.30-16.00, jonotin 0,5 tuntia (0.5 h).",
+    "Ajanvaraus 02/2026, huone 0105",
     "",
 ])
 def test_ordinary_numbers_stay(text):
