@@ -21,6 +21,11 @@ def init_app(app) -> None:
         if blueprint.name not in app.blueprints:
             app.register_blueprint(blueprint)
     install_log_filter(app)
+    # The kiosk keeps no session cookie between people, so its two forms carry no CSRF token:
+    # the answer form is bound to the device cookie (SameSite=Strict) and a one-time nonce,
+    # the unlock form to the device cookie and the staff unlock code.
+    app.config.setdefault("KUULAS_CSRF_EXEMPT_ENDPOINTS", set()).update(
+        {"feedback.kiosk_post", "feedback.kiosk_unlock"})
     staff_menu.register(_l("Service feedback"), "feedback_staff.queue_page", rules.QUEUE, order=35)
     staff_menu.register(_l("Service units and kiosks"), "feedback_staff.units_page", rules.MANAGE, order=36)
     staff_menu.register(_l("Feedback summary"), "feedback_staff.summary_page", rules.SUMMARY, order=37)
