@@ -52,7 +52,7 @@ def test_scripted_participation_leaves_no_identifying_data(app, make_round, capl
         a.open(base).read()
         b.open(base).read()
         assert _post(a, f"{base}/ideat", {"text": "Kotihoitoon lisää aikaa asiakkaalle"}).status == 200
-        idea_id = int(re.search(r'id="idea-(\d+)"', a.open(base).read().decode()).group(1))
+        idea_id = re.search(r'id="idea-([A-Za-z0-9]{12})"', a.open(base).read().decode()).group(1)
         _post(b, f"{base}/aani", {"idea_id": idea_id, "value": "agree"})
         _post(a, f"{base}/aani", {"idea_id": idea_id, "value": "pass"})
         _post(b, f"{base}/ideat/{idea_id}/kommentit", {"text": "Samaa mieltä, hyvä idea"})
@@ -89,7 +89,8 @@ def test_json_and_exports_have_no_participant_identifiers(app, client, login, pr
     from deliberation.ideas.models import Idea
     a = participant_client(open_round.id)
     a.post(f"/ideariihi/{open_round.id}/ideat", data={"text": "Idea viennin tarkistukseen"})
-    a.post(f"/ideariihi/{open_round.id}/aani", data={"idea_id": 1, "value": "agree"})
+    idea = db.session.scalar(select(Idea))
+    a.post(f"/ideariihi/{open_round.id}/aani", data={"idea_id": idea.public_id, "value": "agree"})
     data = client.get(f"/ideariihi/{open_round.id}/ideat.json").json
     assert set(data["ideas"][0]) == {"id", "text", "removed_reason", "status", "written", "agree", "disagree", "pass"}
     hashes = {i.author_hash for i in db.session.scalars(select(Idea))}
