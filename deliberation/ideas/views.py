@@ -95,6 +95,13 @@ def _order_seed(participant) -> str:
     return session.setdefault("ideas_order", secrets.token_hex(8))
 
 
+def _ensure_submitter() -> None:
+    """Give the browser its anonymous submitter nonce (``kuulas.submissions``) with the page
+    that holds the forms, so that even the very first double click on a form is sent with
+    the same session and is saved once."""
+    session.setdefault("_submitter", secrets.token_urlsafe(16))
+
+
 def _shuffle_key(seed: str, public_id: str) -> str:
     return hmac.new(seed.encode(), public_id.encode(), hashlib.sha256).hexdigest()
 
@@ -134,6 +141,7 @@ def _round_page(round_, *, idea_form=None, status=200):
         idea_form = forms.IdeaForm()
     idea_form.subtheme.choices = [SelectChoice("", _("No sub-theme"))] + [
         SelectChoice(str(n), label) for n, label in enumerate(round_.subtheme_labels(locale))]
+    _ensure_submitter()
     response = current_app.make_response((render_template(
         "ideas/round.html", round=round_, locale=locale, ideas=page_ideas, counts=shown, voted=voted,
         mine={r[0] for r in index if r[2]},
@@ -236,7 +244,9 @@ def post_idea(round_id: int):
         flash(_("Thank you! Your idea is now public."), "success")
     else:
         flash(_("Thank you! Your idea will be public once a moderator has approved it."), "success")
-    return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_ref=idea.public_id))
+    # To the round page, the idea named only in the fragment: browsers do not send it, so no
+    # access log line ties the new idea's address to the exact moment it was written.
+    return redirect(url_for("ideas.round_page", round_id=round_.id, _anchor=f"idea-{idea.public_id}"))
 
 
 def _idea_or_404(round_, idea_ref, participant) -> Idea:
@@ -269,6 +279,7 @@ def _comment_or_404(round_, comment_ref, participant, *, own=False) -> IdeaComme
 def _idea_view(round_, idea, participant, *, comment_form=None, status=200):
     now = utcnow()
     comments = services.comments_of(idea.id, participant)
+    _ensure_submitter()
     response = current_app.make_response((render_template(
         "ideas/idea.html", round=round_, locale=_locale(), idea=idea, counts=services.shown_idea_counts(idea),
         my_vote=services.my_votes(participant).get(idea.id), comments=comments,
@@ -370,7 +381,7 @@ def post_comment(round_id: int, idea_ref: str):
         flash(_("Thank you! Your comment is now public."), "success")
     else:
         flash(_("Thank you! Your comment will be public once a moderator has approved it."), "success")
-    return redirect(back)
+    return redirect(f"{back}#comment-{result.public_id}")
 
 
 @bp.route("/<int:round_id>/kommentit/<comment_ref>/muokkaa", methods=["GET", "POST"])
