@@ -368,7 +368,7 @@ def post_comment(round_id: int, idea_ref: str):
     _honeypot(form)
     writer = _participant_for_write(round_)
     ok, result = attempt(lambda: services.post_comment(idea.public_id, writer, form.text.data, now=now),
-                         once=True, next_url=lambda _comment: back)
+                         once=True, next_url=_round_url(round_))
     if not ok:
         # The reason is flashed; the text typed stays in the form.
         if isinstance(result, ValidationFailed):
