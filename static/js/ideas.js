@@ -16,7 +16,8 @@
   };
   var validId = function (id) { return typeof id === "string" && /^[A-Za-z0-9]{12}$/.test(id); };
   // Plural forms come from the server (fi, sv and en: one for 1, other for the rest).
-  var template = list && list.querySelector("[data-counts]");
+  var holder = root.querySelector("template[data-counts-template]");
+  var template = holder && holder.content ? holder.content.querySelector("[data-counts]") : null;
 
   function drawCount(el, n) {
     var form = n === 1 ? el.getAttribute("data-one") : el.getAttribute("data-other");
