@@ -449,7 +449,7 @@ def flag(round_id: int, idea_ref: str):
         flagger = _participant_for_write(round_)
         ok, result = attempt(lambda: services.flag(idea.public_id, flagger, form.reason.data, form.detail.data,
                                                    now=now, comment_ref=comment.public_id if comment else None),
-                             once=True, next_url=lambda _added: back)
+                             once=True, next_url=_round_url(round_))
         if ok:
             if not isinstance(result, Repeated):
                 flash(_("Thank you. A moderator will look at it.") if result

@@ -70,6 +70,15 @@ def test_scripted_participation_leaves_no_identifying_data(app, make_round, capl
     forbidden = ["127.0.0.1", FORWARDED, UA, "secret-device-model", *tokens]
     for needle in forbidden:
         assert needle not in tables, needle
+    # The random public ids of ideas and comments sit only in their own rows: no other
+    # table (votes, flags, submission keys, notify requests) links one to anything.
+    from deliberation.ideas.models import Idea, IdeaComment
+    public_ids = [(i.public_id, "idea:") for i in db.session.scalars(select(Idea))] + \
+        [(c.public_id, "idea_comment:") for c in db.session.scalars(select(IdeaComment))]
+    assert len(public_ids) == 2
+    for pid, own in public_ids:
+        lines = [line for line in tables.splitlines() if pid in line]
+        assert len(lines) == 1 and lines[0].startswith(own), lines
     # The address for the outcome notice is only in its own unlinked table.
     lines_with_email = [line for line in tables.splitlines() if EMAIL in line]
     assert lines_with_email and all(line.startswith("idea_notify_request:") for line in lines_with_email)
