@@ -13,11 +13,17 @@ def init_app(app) -> None:
     from kuulas import staff_menu
 
     from . import cli, demo, models, services  # noqa: F401  (register on import)
+    from . import views
     from .views import bp, staff
 
     for blueprint in (bp, staff):
         if blueprint.name not in app.blueprints:
             app.register_blueprint(blueprint)
     cli.init_app(app)
+
+    @app.context_processor
+    def _experience_link():
+        return {"experience_link": views.experience_link}
+
     staff_menu.register(_l("Participation indicators and annual report"), "participation_staff.dashboard",
                         services.READ, order=56)

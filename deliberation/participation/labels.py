@@ -2,7 +2,8 @@
 ``indicators`` module)."""
 from flask_babel import lazy_gettext as _l
 
-LEVELS = {"input": _l("Input"), "output": _l("Output"), "outcome": _l("Outcome"), "impact": _l("Impact")}
+LEVELS = {"input": _l("IOOI input"), "output": _l("IOOI output"), "outcome": _l("IOOI outcome"),
+          "impact": _l("IOOI impact")}
 INDICATORS = {
     "invitations_sent": _l("Invitations sent"),
     "people_reached": _l("People reached"),

@@ -52,6 +52,13 @@ def _year() -> int:
     return int(value) if value.isdigit() and int(value) in services.YEARS else utcnow().year
 
 
+def experience_link(kind: str, process_id: int) -> Markup:
+    """A link to the experience questionnaire that any area's page can show after a process."""
+    return Markup('<p class="experience-link"><a href="{}">{}</a></p>').format(
+        url_for("participation.experience", kind=kind, process_id=process_id),
+        _("Tell us how it was to take part (4 questions, anonymous)"))
+
+
 @bp.get("/osallisuus")
 def public_page():
     data = services.dashboard(_year(), public=True, now=utcnow())
@@ -151,7 +158,7 @@ def inputs(kind: str, process_id: int):
             kind, process_id, staff_hours=form.staff_hours.data, costs_eur=form.costs_eur.data,
             channels=form.channels.data, invited=form.invited.data, reached=form.reached.data,
             area=form.area.data or "", actor=current_user, now=utcnow()),
-        success=_("The inputs were saved."), next_url=lambda _r: url_for(".dashboard"),
+        success=_("The inputs were saved."), next_url=lambda _r: url_for(".dashboard"), redirect_code=303,
         render=lambda status: (render_template("participation/inputs.html", form=form, kind=kind,
                                                process_id=process_id, labels=labels), status))
 
