@@ -1,7 +1,7 @@
 """participation: experience answers, unique participants, inputs, targets
 
 Revision ID: b7c8d9e0f1a2
-Revises: f1e2d3c4b5a6
+Revises: ide4a7c91b2e0
 Create Date: 2026-12-02 07:17:42.082671
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7c8d9e0f1a2'
-down_revision = 'f1e2d3c4b5a6'
+down_revision = 'ide4a7c91b2e0'
 branch_labels = None
 depends_on = None
 
