@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from kuulas.forms import KuulasForm
@@ -38,9 +38,22 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _number(places):
+    def check(form, field):
+        from kuulas.errors import ValidationFailed
+
+        from .services import parse_number
+        if (field.data or "").strip():
+            try:
+                parse_number(field.data, field.name, places=places)
+            except ValidationFailed as exc:
+                raise ValidationError(str(exc)) from None
+    return check
+
+
 class InputForm(KuulasForm):
-    staff_hours = StringField(_l("Staff hours"), validators=[Optional(), Length(max=20)])
-    costs_eur = StringField(_l("Costs in euros"), validators=[Optional(), Length(max=20)])
+    staff_hours = StringField(_l("Staff hours"), validators=[Optional(), Length(max=20), _number(1)])
+    costs_eur = StringField(_l("Costs in euros"), validators=[Optional(), Length(max=20), _number(2)])
     invited = IntegerField(_l("Invitations sent"), validators=[Optional(), NumberRange(min=0)])
     reached = IntegerField(_l("People reached"), validators=[Optional(), NumberRange(min=0)])
     channels = MultiCheckboxField(_l("Channels used"), choices=[SelectChoice(k, v) for k, v in CHANNEL_LABELS.items()])
