@@ -21,6 +21,9 @@ def init_app(app) -> None:
             app.register_blueprint(blueprint)
     cli.init_app(app)
 
+    if views.count_browser not in app.after_request_funcs.setdefault(None, []):
+        app.after_request(views.count_browser)
+
     @app.context_processor
     def _experience_link():
         return {"experience_link": views.experience_link}

@@ -52,6 +52,29 @@ def _year() -> int:
     return int(value) if value.isdigit() and int(value) in services.YEARS else utcnow().year
 
 
+YEAR_COOKIE = "kuulas_osallistunut"
+# Anonymous participation that adds a browser to the year's set of participants.
+COUNTED_ENDPOINTS = {"ideas.vote", "ideas.post_idea", "ideas.post_comment", "feedback.give"}
+
+
+def count_browser(response):
+    """After a successful anonymous contribution, add this browser once to the year's set of
+    participants: a fresh random key, hashed, with no process, time or contribution beside it.
+    The cookie only remembers the year, so the browser is counted once a year and the key
+    itself is never kept anywhere."""
+    if (request.method != "POST" or request.endpoint not in COUNTED_ENDPOINTS
+            or response.status_code >= 400):
+        return response
+    year = utcnow().year
+    if request.cookies.get(YEAR_COOKIE) == str(year):
+        return response
+    services.mark_participant(year, f"browser:{secrets.token_urlsafe(18)}")
+    db.session.commit()
+    response.set_cookie(YEAR_COOKIE, str(year), max_age=366 * 24 * 3600, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
 def experience_link(kind: str, process_id: int) -> Markup:
     """A link to the experience questionnaire that any area's page can show after a process."""
     return Markup('<p class="experience-link"><a href="{}">{}</a></p>').format(

@@ -145,3 +145,32 @@ def test_report_for_a_year_without_data_is_refused_and_the_cli_writes_three_file
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"Osallisuusraportti {NOW.year}" in text
     assert doc.inline_shapes and doc.element.body.findall(".//{*}docPr")[0].get("descr")
+
+
+def test_anonymous_participation_counts_a_browser_once_a_year(app, client, make_round_for_counting):
+    from deliberation.participation import collect
+
+    round_ = make_round_for_counting
+    page = client.get(f"/ideariihi/{round_.id}")
+    assert page.status_code == 200
+    for n in range(3):
+        r = client.post(f"/ideariihi/{round_.id}/ideat", data={"text": f"Idea numero {n} kotihoitoon"})
+        assert r.status_code in (302, 303)
+    assert collect.unique_participants(utcnow().year) == 1
+    other = app.test_client()
+    other.get(f"/ideariihi/{round_.id}")
+    other.post(f"/ideariihi/{round_.id}/ideat", data={"text": "Toisen selaimen idea"})
+    assert collect.unique_participants(utcnow().year) == 2
+
+
+@pytest.fixture
+def make_round_for_counting(app, preparer):
+    from datetime import timedelta
+
+    from deliberation.ideas import services as ideas
+    from tests.ideas.conftest import round_data
+
+    round_ = ideas.create_round(round_data(opens_at=utcnow() - timedelta(hours=1)), actor=preparer, now=utcnow(),
+                                publish=True)
+    db.session.commit()
+    return round_
