@@ -96,6 +96,7 @@ def delete_expired(now: datetime) -> int:
 
 
 def _extend(volunteer: Volunteer, now: datetime) -> Volunteer:
+    db.session.refresh(volunteer)      # the renewal job may have changed the row meanwhile
     panel = get_panel(volunteer.panel_id)
     if volunteer.consent_expires_at is not None and volunteer.consent_expires_at <= now:
         raise Conflict(_l("Your membership has already ended. You are welcome to join again."))
@@ -146,6 +147,12 @@ def create_draw_group(panel_id: int, *, name_fi: str, name_sv: str, name_en: str
         check_keys([client_group])
     eligible = pool.members(parent.id, now=now,
                             service_keys=[client_group] if client_group else None)
+    from deliberation.outcomes.figures import MIN_CELL
+
+    if client_group and len(eligible) < MIN_CELL:
+        # The group's public pool file would tell how many use the service.
+        raise ValidationFailed(_l("Fewer than %(n)s members use this service: no group can be "
+                                  "drawn from it."), n=MIN_CELL)
     if len(eligible) < target_size:
         raise ValidationFailed(_l("Only %(n)s members are eligible, fewer than the group size "
                                   "%(k)s."), n=len(eligible), k=target_size)
