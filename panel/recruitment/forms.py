@@ -48,7 +48,7 @@ def signup_form(panel, locale: str, *, with_email: bool = True, with_consent: bo
         from ..standing.forms import MultiCheckboxField
 
         attrs["services"] = MultiCheckboxField(
-            _l("Services I use"), choices=[(s.key, s.name(locale)) for s in services])
+            _l("Services I use"), choices=[SelectChoice(s.key, s.name(locale)) for s in services])
     if with_consent:
         attrs["consent"] = BooleanField(_l("I have read the notice above and consent to the "
                                            "processing of my data for the panel."),

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,7 +28,8 @@ def area_labels() -> dict:
 
 
 def client_group_choices(services, locale) -> list[tuple[str, str]]:
-    return [("", _l("The whole pool"))] + [(s.key, s.name(locale)) for s in services]
+    return [SelectChoice("", _l("The whole pool"))] + [SelectChoice(s.key, s.name(locale))
+                                                       for s in services]
 
 
 class DrawGroupForm(FlaskForm):
@@ -64,7 +66,8 @@ class ServiceForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         labels = area_labels()
-        self.area.choices = [("", _l("(no area)"))] + [(a, labels[a]) for a in AREAS]
+        self.area.choices = [SelectChoice("", _l("(no area)"))] + [SelectChoice(a, labels[a])
+                                                                  for a in AREAS]
 
 
 class OwnServicesForm(FlaskForm):

@@ -6,6 +6,8 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from wtforms.fields.choices import SelectChoice
+
 from kuulas.accounts import services as accounts
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError, NotFound
@@ -32,8 +34,9 @@ def _pool_forms(group_form=None, invite_form=None):
     invite_form.client_group.choices = choices
     rounds = services.open_idea_rounds(utcnow())
     lang = locale()
-    invite_form.round_id.choices = [(r["id"], r["titles"].get(lang) or r["titles"].get("fi") or str(r["id"]))
-                                    for r in rounds]
+    invite_form.round_id.choices = [
+        SelectChoice(r["id"], r["titles"].get(lang) or r["titles"].get("fi") or str(r["id"]))
+        for r in rounds]
     return group_form, invite_form
 
 
@@ -132,7 +135,7 @@ def staff_service_state(service_id: int, action: str):
 
 def _own_services_form(view, formdata=None):
     form = OwnServicesForm(prefix="services")
-    form.services.choices = [(s.key, s.name(locale())) for s in view["catalogue"]]
+    form.services.choices = [SelectChoice(s.key, s.name(locale())) for s in view["catalogue"]]
     if request.method == "GET":
         form.consent.data = view["volunteer"].sensitive_consent_at is not None
         form.services.data = view["services"]
