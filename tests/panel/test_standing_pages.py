@@ -212,7 +212,8 @@ def test_staff_service_catalogue_pages(app, client, login, make_staff, lang):
         in bad.get_data(as_text=True)
     assert client.post("/hallinta/paneelit/palvelut/uusi", data=dict(form, key="home_care")).status_code == 302
     service = clients.catalogue()[0]
-    dup = client.post("/hallinta/paneelit/palvelut/uusi", data=dict(form, key="home_care"))
+    dup = client.post("/hallinta/paneelit/palvelut/uusi", data=dict(form, key="home_care",
+                                                                   name_fi="Toinen"))
     assert dup.status_code == 409
     assert client.post(f"/hallinta/paneelit/palvelut/{service.id}",
                        data=dict(form, key="home_care", name_fi="Kotihoito ja kotisairaala")).status_code == 302
