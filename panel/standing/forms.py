@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, ValidationError, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from kuulas.forms import KuulasForm
@@ -20,6 +20,16 @@ class MultiCheckboxField(SelectMultipleField):
 
     def pre_validate(self, form):   # unknown keys are refused by the service, with a reason
         pass
+
+
+SERVICES_NEED_CONSENT = _l("To tell which services you use, give the separate consent for "
+                           "service-use data first.")
+
+
+def services_need_consent(field, consent: bool) -> None:
+    """Field-level check (the service checks again): services only with the consent."""
+    if field.data and not consent:
+        raise ValidationError(str(SERVICES_NEED_CONSENT))
 
 
 def area_labels() -> dict:
@@ -76,3 +86,6 @@ class OwnServicesForm(KuulasForm):
                               "and social services I use. I can withdraw this consent at any "
                               "time."))
     services = MultiCheckboxField(_l("Services I use"), choices=[])
+
+    def validate_services(self, field):
+        services_need_consent(field, self.consent.data)
