@@ -198,7 +198,7 @@ def seed_standing_panel(now, rng, out):
                                  .order_by(Volunteer.id)).all()
     declared = 0
     for i, member in enumerate(members):
-        joined = now - timedelta(days=rng.randrange(0, 700))
+        joined = now - timedelta(days=rng.randrange(0, 725))   # some in the renewal window
         member.consent_at = member.confirmed_at = member.created_at = joined
         member.consent_expires_at = add_months(joined, panel.consent_months)
         member.locale = "sv" if i % 20 == 0 else ("en" if i % 33 == 0 else "fi")
