@@ -242,6 +242,20 @@ def test_withdraw_or_remove_service_consent_deletes_service_use(app, make_staff)
     assert pool.members(panel.id, now=NOW, service_keys=["home_care"]) == []
 
 
+def test_withdrawing_consent_on_the_answers_page_deletes_service_use(app, make_staff):
+    from panel.clients.models import ServiceUse
+
+    staff = make_staff("preparer")
+    panel = standing_panel(staff)
+    catalogue(staff)
+    member = join(panel, 1, services_used=["home_care"])
+    account = db.session.get(Account, member.account_id)
+    services.update_registration(panel.id, display_name="J", answers={"gender": "male"},
+                                 sensitive_consent=False, actor=account, now=NOW)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(ServiceUse)) == 0
+
+
 def test_service_aggregates_are_suppressed(app, make_staff):
     staff = make_staff("preparer")
     panel = standing_panel(staff)
