@@ -130,11 +130,20 @@ def seed_panels(now, rng, out):
     selection.run_draw(done.id, seed_value="3 7 12 19 24 31 38", actor=preparer, now=now)
     # One invitee declines; the replacement draw (the same engine, keeping the others)
     # fills the seat, and everyone then accepts.
-    first = db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)
-                               .order_by(Invitation.pseudonym)).first()
-    first.state, first.answered_at = "declined", now
-    db.session.flush()
-    selection.replacement_draw(done.id, now=now)
+    # Pseudonyms are random, so with an unlucky pool one invitee's seat cannot be refilled
+    # within the quotas: then the next invitee declines instead (the demo must always work).
+    from .errors import DetailedValidation
+
+    for candidate in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)
+                                        .order_by(Invitation.pseudonym)).all():
+        try:
+            with db.session.begin_nested():
+                candidate.state, candidate.answered_at = "declined", now
+                db.session.flush()
+                selection.replacement_draw(done.id, now=now)
+            break
+        except DetailedValidation:
+            continue
     for inv in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id,
                                                            Invitation.state == "pending")):
         inv.state, inv.answered_at = "accepted", now
