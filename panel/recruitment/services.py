@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from kuulas import access
 from kuulas.accounts import services as accounts
@@ -22,6 +22,7 @@ from kuulas.errors import Conflict, NotFound, ValidationFailed
 from kuulas.extensions import db
 
 from .. import rules
+from ..pool import consent_until
 from ..errors import DetailedValidation, Msg
 from .models import (CLIENT, CONFIRMED, DRAFT, PAPER, PENDING, PHONE, RECRUITING,
                      RECRUITMENT_CLOSED, RESIDENT, UNDISCLOSED, WEB, Answer, Category, Feature,
@@ -46,7 +47,7 @@ def get_panel(panel_id: int) -> Panel:
 PANEL_FIELDS = ("name_fi", "name_sv", "name_en", "description_fi", "description_sv",
                 "description_en", "kind", "target_size", "recruitment_opens_at",
                 "recruitment_closes_at", "controller", "retention_days", "asks_address",
-                "one_per_household", "invitation_days")
+                "one_per_household", "invitation_days", "standing", "consent_months")
 
 
 def _check_panel_data(data: dict) -> None:
@@ -54,8 +55,16 @@ def _check_panel_data(data: dict) -> None:
         raise ValidationFailed(_l("Choose a resident panel or a client panel."))
     if not 2 <= int(data["target_size"]) <= 1000:
         raise ValidationFailed(_l("The panel size must be between 2 and 1,000."))
-    if data["recruitment_closes_at"] <= data["recruitment_opens_at"]:
+    if data.get("recruitment_closes_at") is None:
+        if not data.get("standing"):
+            raise ValidationFailed(_l("Set the date when recruitment closes (only a standing "
+                                      "panel may stay open without one)."))
+    elif data["recruitment_closes_at"] <= data["recruitment_opens_at"]:
         raise ValidationFailed(_l("Recruitment must close after it opens."))
+    if "consent_months" in data and data["consent_months"] is None:
+        data["consent_months"] = 24
+    if data.get("standing") and not 1 <= int(data.get("consent_months") or 0) <= 60:
+        raise ValidationFailed(_l("The membership period must be between 1 and 60 months."))
     if data.get("one_per_household") and not data.get("asks_address"):
         raise ValidationFailed(_l("The one-per-household rule needs the address question."))
 
@@ -268,7 +277,8 @@ def publish(panel_id: int, *, actor, now: datetime) -> Panel:
 def open_due_recruitments(now: datetime) -> int:
     opened = db.session.execute(
         update(Panel).where(Panel.state == "scheduled", Panel.recruitment_opens_at <= now,
-                            Panel.recruitment_closes_at > now)
+                            or_(Panel.recruitment_closes_at.is_(None),
+                                Panel.recruitment_closes_at > now))
         .values(state=RECRUITING).execution_options(synchronize_session="fetch")).rowcount or 0
     return opened
 
@@ -298,7 +308,7 @@ def close_recruitment_now(panel_id: int, *, actor, now: datetime) -> Panel:
     if panel.state not in ("scheduled", RECRUITING):
         raise Conflict(_l("Recruitment is not open."))
     panel.state = RECRUITMENT_CLOSED
-    panel.recruitment_closes_at = min(panel.recruitment_closes_at, now)
+    panel.recruitment_closes_at = min(panel.recruitment_closes_at or now, now)
     return panel
 
 
@@ -359,8 +369,12 @@ class AlreadyRegistered(Conflict):
 def register(panel_id: int, *, email: str, display_name: str, answers: dict,
              consent: bool, sensitive_consent: bool = False, postal_code: str = "",
              address: str = "", locale: str = "fi", now: datetime,
-             channel: str = WEB, confirmed: bool = False) -> tuple[Volunteer, str | None]:
-    """Register a volunteer; returns the row and a one-time confirmation token (web)."""
+             channel: str = WEB, confirmed: bool = False,
+             services: tuple | list = ()) -> tuple[Volunteer, str | None]:
+    """Register a volunteer; returns the row and a one-time confirmation token (web).
+    ``services``: keys of catalogue services the volunteer uses (standing panels; kept only
+    with ``sensitive_consent``)."""
+    from ..clients import services as clients
     panel = get_panel(panel_id)
     if channel == WEB and not panel.recruiting(now):
         raise Conflict(_l("Recruitment for this panel is not open."))
@@ -370,6 +384,11 @@ def register(panel_id: int, *, email: str, display_name: str, answers: dict,
     if "@" not in normalised:
         raise ValidationFailed(_l("Enter a valid e-mail address."))
     values = check_answers(panel, answers, sensitive_consent)
+    services = [k for k in services or () if k]
+    if services and not sensitive_consent:
+        raise ValidationFailed(_l("To tell which services you use, give the separate consent "
+                                  "for service-use data first."))
+    clients.check_keys(services)
     if db.session.scalar(select(Volunteer.id).where(Volunteer.panel_id == panel.id,
                                                      Volunteer.email == normalised)):
         raise AlreadyRegistered(_l("This e-mail address is already registered for this panel "
@@ -396,6 +415,8 @@ def register(panel_id: int, *, email: str, display_name: str, answers: dict,
                           state=CONFIRMED if confirmed else PENDING, consent_at=now,
                           sensitive_consent_at=now if sensitive_consent else None,
                           created_at=now, confirmed_at=now if confirmed else None)
+    if confirmed:
+        volunteer.consent_expires_at = consent_until(panel, now)
     volunteer.answers = [Answer(feature_key=k, value=v) for k, v in values.items()]
     # The check above is only for the message: two identical sign-ups at the same moment
     # both pass it, and the unique constraint decides.  A savepoint keeps the caller's
@@ -411,6 +432,8 @@ def register(panel_id: int, *, email: str, display_name: str, answers: dict,
                                        "this panel takes one person per household.")) from None
         raise AlreadyRegistered(_l("This e-mail address is already registered for this panel "
                                    "(capital letters make no difference).")) from None
+    if services:
+        clients.write_service_use(volunteer, services, consent=sensitive_consent, now=now)
     token = None
     if not confirmed:
         token = accounts.issue_token(account, PURPOSE_CONFIRM, now=now,
@@ -430,6 +453,7 @@ def confirm(token: str, *, now: datetime) -> Volunteer:
     if volunteer.state == PENDING:
         volunteer.state = CONFIRMED
         volunteer.confirmed_at = now
+        volunteer.consent_expires_at = consent_until(get_panel(panel_id), now)
     return volunteer
 
 
@@ -454,6 +478,10 @@ def update_registration(panel_id: int, *, display_name: str, answers: dict,
     values = check_answers(panel, answers, sensitive_consent)
     volunteer.display_name = display_name.strip()[:80]
     volunteer.sensitive_consent_at = (volunteer.sensitive_consent_at or now) if sensitive_consent else None
+    if not sensitive_consent:       # the same consent covers declared service use
+        from ..clients.services import write_service_use
+
+        write_service_use(volunteer, (), consent=False, now=now)
     current = {a.feature_key: a for a in volunteer.answers}
     for key, value in values.items():
         if key in current:
@@ -469,6 +497,11 @@ def withdraw(panel_id: int, *, actor, now: datetime) -> None:
 
     volunteer = registration_of(panel_id, actor)
     access.require(actor, rules.OWN_REGISTRATION, volunteer, now=now)
+    if get_panel(panel_id).standing:     # service use, draw-group copies, account: see pool.leave
+        from .. import pool
+
+        pool.leave(volunteer.id, actor=actor, now=now)
+        return
     invitations.release_withdrawn(volunteer, now=now)
     db.session.delete(volunteer)
 

@@ -188,7 +188,8 @@ def recruit(panel_id: int):
                                            and form.sensitive_consent.data),
                     postal_code=getattr(form, "postal_code", None) and form.postal_code.data or "",
                     address=getattr(form, "address", None) and form.address.data or "",
-                    locale=locale(), now=now)
+                    locale=locale(), now=now,
+                    services=getattr(form, "services", None) and form.services.data or ())
                 from flask import current_app
 
                 mailing.queue(
@@ -224,7 +225,8 @@ def confirm(token: str):
             login_user(account)
             session.permanent = True
             flash(_("Thank you! Your registration is confirmed."), "success")
-            return redirect(url_for("panel.own", panel_id=volunteer.panel_id))
+            own = "panel.membership" if services.get_panel(volunteer.panel_id).standing else "panel.own"
+            return redirect(url_for(own, panel_id=volunteer.panel_id))
         accounts.peek_token(token, services.PURPOSE_CONFIRM, now=now)
     except (accounts.TokenExpired, accounts.TokenUsed):
         db.session.rollback()
