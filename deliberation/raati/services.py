@@ -165,22 +165,28 @@ def add_panel_members(raati_id: int, panel_id: int, *, actor, now) -> int:
     return added
 
 
-def set_role(member_id: int, role: str, *, actor, now) -> Member:
-    access.require(actor, rules.MANAGE, now=now)
-    member = db.session.get(Member, member_id)
+def member_of(raati_id: int, member_id) -> Member:
+    """The member ``member_id`` *of this raati*: an id from another raati is not found, so a
+    URL that names raati A and a member of raati B acts on nothing."""
+    member = db.session.scalar(select(Member).where(Member.id == member_id, Member.raati_id == raati_id)) \
+        if isinstance(member_id, int) and isinstance(raati_id, int) else None
     if member is None:
         raise NotFound(_l("No such member."))
+    return member
+
+
+def set_role(raati_id: int, member_id: int, role: str, *, actor, now) -> Member:
+    access.require(actor, rules.MANAGE, now=now)
+    member = member_of(raati_id, member_id)
     if role not in ROLES:
         raise ValidationFailed(_l("Unknown role."))
     member.role = role
     return member
 
 
-def staff_remove(member_id: int, *, actor, now) -> tuple[Member, list[Event]]:
+def staff_remove(raati_id: int, member_id: int, *, actor, now) -> tuple[Member, list[Event]]:
     access.require(actor, rules.MANAGE, now=now)
-    member = db.session.get(Member, member_id)
-    if member is None:
-        raise NotFound(_l("No such member."))
+    member = member_of(raati_id, member_id)
     return member, _remove(member, None, "", now)
 
 
@@ -567,7 +573,7 @@ def call_next(raati_id: int, *, actor, now) -> list[Event]:
         raise Conflict(_l("No hands are up."))
     hand.called_at = now
     member = db.session.get(Member, hand.member_id)
-    return [append(raati.id, "called", mod.id, {"target": member.id, "name": member.display_name}, now)]
+    return [append(raati.id, "called", mod.id, {"target": member.id, "target_name": member.display_name}, now)]
 
 
 def ask_question(raati_id: int, body, *, actor, now) -> list[Event]:
@@ -661,7 +667,7 @@ def moderate_member(raati_id: int, target_id, action: str, *, actor, now, reason
         raise ValidationFailed(_l("You cannot do this to yourself."))
     if action in ("mute", "unmute"):
         target.muted = action == "mute"
-        return [append(raati.id, action, mod.id, {"target": target.id, "name": target.display_name}, now)]
+        return [append(raati.id, action, mod.id, {"target": target.id, "target_name": target.display_name}, now)]
     if action == "remove":
         return _remove(target, mod, plain_text(reason, MAX_REASON), now)
     if action == "floor":
@@ -677,7 +683,7 @@ def _give_floor(raati: Raati, mod: Member, target: Member, now) -> list[Event]:
     for hand in db.session.scalars(select(Hand).where(Hand.raati_id == raati.id, Hand.member_id == target.id,
                                                       Hand.called_at.is_(None), Hand.lowered_at.is_(None))):
         hand.called_at = now
-    return [append(raati.id, "called", mod.id, {"target": target.id, "name": target.display_name}, now)]
+    return [append(raati.id, "called", mod.id, {"target": target.id, "target_name": target.display_name}, now)]
 
 
 def set_phase(raati_id: int, phase_id, *, actor, now) -> list[Event]:
@@ -834,8 +840,22 @@ HEARTBEAT = timedelta(seconds=60)
 PRESENCE_TTL = timedelta(minutes=3)
 
 
+MAX_CONNECTIONS_PER_MEMBER = 3
+
+
 def connect(raati_id: int, sid: str, *, actor, now) -> Member:
+    """Record an open socket.  A member may hold a few (phone and laptop, a second tab) but
+    not many: each connection costs the room a delivery per event.  The count is over the
+    shared table, so it holds across processes; the member row is locked first (PostgreSQL)
+    so two connects at once cannot both take the last place."""
     member = _member(raati_id, actor, rules.ENTER, now)
+    db.session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
+    open_now = db.session.scalar(select(func.count()).select_from(Connection).where(
+        Connection.member_id == member.id, Connection.sid != sid, _fresh(now)))
+    if open_now >= MAX_CONNECTIONS_PER_MEMBER:
+        raise Conflict(_l("You already have this room open in %(n)s windows or devices. "
+                          "Close one of them and try again."), code="too_many_connections",
+                       n=MAX_CONNECTIONS_PER_MEMBER)
     db.session.merge(Connection(sid=sid, raati_id=raati_id, member_id=member.id, connected_at=now, seen_at=now))
     return member
 

@@ -252,7 +252,7 @@ def member_role(raati_id: int, member_id: int):
         flash(_("Choose a role."), "error")
         return _show(services.get_raati(raati_id), 400)
     return _act(raati_id, "role_form", None, lambda now: services.set_role(
-        member_id, form.role.data, actor=current_user, now=now) and None)
+        raati_id, member_id, form.role.data, actor=current_user, now=now) and None)
 
 
 @staff.post("/<int:raati_id>/jasen/<int:member_id>/poista")
@@ -260,7 +260,7 @@ def member_role(raati_id: int, member_id: int):
 def member_remove(raati_id: int, member_id: int):
     forms.FlaskForm().validate_on_submit()
     return _act(raati_id, "x", None, lambda now: services.staff_remove(
-        member_id, actor=current_user, now=now)[1])
+        raati_id, member_id, actor=current_user, now=now)[1])
 
 
 @staff.post("/<int:raati_id>/istunnot")

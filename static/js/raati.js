@@ -40,7 +40,7 @@
   var lastSeq = 0, pending = {}, replaying = true, clockOffset = 0;
   var names = {}, roles = {}, online = {}, muted = {};
   var messages = {}, hands = [], questions = {}, polls = {}, sections = {}, sectionOrder = [];
-  var currentPhase = null;
+  var currentPhase = null, speaker = null;
   var timer = { endsAt: null, remaining: 0, running: false, announced: {} };
 
   var socket = io("/raati", {
@@ -90,8 +90,12 @@
   function nameOf(id) { return names[id] || "?"; }
   function apply(ev) {
     var d = ev.data || {}, live = !replaying;
+    // In every payload "name"/"role" belong to the event's author (ev.member); a member the
+    // event is about comes as "target"/"target_name".  Never mix the two (a called member's
+    // name must not become the moderator's).
     if (ev.member && d.name) { names[ev.member] = d.name; }
     if (ev.member && d.role) { roles[ev.member] = d.role; }
+    if (d.target && d.target_name) { names[d.target] = d.target_name; }
     switch (ev.kind) {
       case "name": break;
       case "message":
@@ -104,8 +108,8 @@
       case "hand_down": hands = hands.filter(function (m) { return m !== d.target; }); break;
       case "called":
         hands = hands.filter(function (m) { return m !== d.target; });
-        $("speaker").textContent = d.name;
-        if (live) { announce(d.target === meId ? T.you_called : fmt(T.called, { name: d.name })); }
+        speaker = d.target;
+        if (live) { announce(d.target === meId ? T.you_called : fmt(T.called, { name: nameOf(d.target) })); }
         break;
       case "question": questions[d.id] = { id: d.id, body: d.body, name: d.name, votes: 0, answered: false, seq: ev.seq }; break;
       case "upvote": if (questions[d.id]) { questions[d.id].votes = d.votes; if (ev.member === meId) { questions[d.id].mine = true; } } break;
@@ -245,6 +249,7 @@
       }
       pres.appendChild(li);
     });
+    $("speaker").textContent = speaker ? nameOf(speaker) : "–";
     // hands
     var q = $("hand-queue"); q.textContent = "";
     hands.forEach(function (id) { q.appendChild(el("li", {}, nameOf(id) + (id === meId ? " (" + T.you + ")" : ""))); });
