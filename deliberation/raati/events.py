@@ -317,7 +317,7 @@ class RaatiNamespace(Namespace):
 
     def on_lock(self, data=None):
         return self._run("lock", data, lambda a, c, d, now: services.close_drafting(
-            c.raati_id, actor=a, now=now))
+            c.raati_id, actor=a, now=now, override=d.get("override")))
 
 
 _HEARTBEATS: set[int] = set()

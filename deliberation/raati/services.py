@@ -99,6 +99,10 @@ def save_raati(raati_id: int | None, data: dict, *, actor, now) -> Raati:
         for k, v in values.items():
             setattr(raati, k, v)
     raati.panel_id = data.get("panel_id") or None
+    rule = data.get("approval_rule") or statement.MAJORITY
+    if rule not in statement.RULES:
+        raise ValidationFailed(_l("Unknown approval rule."))
+    raati.approval_rule, raati.allow_override = rule, bool(data.get("allow_override"))
     db.session.flush()
     return raati
 
@@ -734,103 +738,6 @@ def timer_action(raati_id: int, action: str, seconds=None, *, actor, now) -> lis
     return [append(raati.id, "timer", mod.id, {"action": action, **_timer_wire(timer, now)}, now)]
 
 
-# --- the statement ----------------------------------------------------------------------
-
-def _statement_locked(raati: Raati) -> None:
-    if raati.drafting_closed_at is not None:
-        raise Conflict(_l("Drafting has closed and the statement is locked."))
-
-
-def save_section(raati_id: int, section_id, title, text, *, actor, now) -> list[Event]:
-    raati = get_raati(raati_id)
-    member = _member(raati_id, actor, rules.DRAFT, now)
-    _live(raati)
-    _statement_locked(raati)
-    if not isinstance(title, str) or not isinstance(text, str):
-        raise ValidationFailed(_l("The section needs a title and text."))
-    problems = statement.check_edit(False, title, text)
-    if problems:
-        raise ValidationFailed(_l("The section needs a title (at most 200 characters) and at most 20,000 characters of text."))
-    title, text = statement.normalise(plain_text(title)), statement.normalise(plain_text(text))
-    if section_id is None:
-        position = db.session.scalar(select(func.count()).select_from(Section)
-                                     .where(Section.raati_id == raati.id))
-        section = Section(raati_id=raati.id, position=position, title=title, version=1)
-        db.session.add(section)
-        db.session.flush()
-        old = ""
-    else:
-        section = db.session.get(Section, section_id) if isinstance(section_id, int) else None
-        if section is None or section.raati_id != raati.id:
-            raise NotFound(_l("No such section."))
-        previous = section.versions[-1]
-        if previous.title == title and previous.text == text:
-            raise Conflict(_l("Nothing changed."))
-        old = previous.text
-        section.version += 1
-        section.title = title
-    db.session.add(SectionVersion(section_id=section.id, number=section.version, title=title, text=text,
-                                  member_id=member.id, created_at=now))
-    db.session.flush()
-    return [append(raati.id, "section", member.id, {
-        "id": section.id, "position": section.position, "title": title, "text": text,
-        "version": section.version, "diff": statement.diff(old, text)}, now)]
-
-
-def review_section(raati_id: int, section_id, verdict, comment, *, actor, now) -> list[Event]:
-    raati = get_raati(raati_id)
-    member = _member(raati_id, actor, rules.REVIEW, now)
-    _live(raati)
-    _statement_locked(raati)
-    section = db.session.get(Section, section_id) if isinstance(section_id, int) else None
-    if section is None or section.raati_id != raati.id:
-        raise NotFound(_l("No such section."))
-    if verdict not in statement.VERDICTS:
-        raise ValidationFailed(_l("Choose approve or needs change."))
-    body = plain_text(comment, 2000) if isinstance(comment, str) else ""
-    if verdict == statement.NEEDS_CHANGE and not body:
-        raise ValidationFailed(_l("Say what needs to change."))
-    review = db.session.scalar(select(Review).where(Review.section_id == section.id,
-                                                    Review.member_id == member.id))
-    if review is None:
-        review = Review(section_id=section.id, member_id=member.id, verdict=verdict,
-                        version=section.version, updated_at=now)
-        db.session.add(review)
-    review.verdict, review.version, review.updated_at = verdict, section.version, now
-    if body:
-        db.session.add(Comment(section_id=section.id, member_id=member.id, version=section.version,
-                               body=body, created_at=now))
-    db.session.flush()
-    t = section_tally(section)
-    return [append(raati.id, "review", member.id, {
-        "id": section.id, "version": section.version, "verdict": verdict, "comment": body,
-        "name": member.display_name, "approve": t.approve, "needs_change": t.needs_change}, now)]
-
-
-def section_tally(section: Section) -> statement.Tally:
-    rows = db.session.execute(select(Review.member_id, Review.verdict, Review.version)
-                              .where(Review.section_id == section.id)).all()
-    return statement.tally({m: v for m, v, _n in rows}, section.version, {m: n for m, _v, n in rows})
-
-
-def sections(raati_id: int) -> list[Section]:
-    return list(db.session.scalars(select(Section).where(Section.raati_id == raati_id)
-                                   .order_by(Section.position)))
-
-
-def close_drafting(raati_id: int, *, actor, now) -> list[Event]:
-    raati = get_raati(raati_id)
-    member = _member(raati_id, actor, rules.LOCK, now)
-    _live(raati)
-    _statement_locked(raati)
-    parts = [(s.title, s.versions[-1].text) for s in sections(raati.id)]
-    if not parts:
-        raise Conflict(_l("The statement has no sections yet."))
-    raati.drafting_closed_at = now
-    raati.statement_sha256 = statement.sha256(parts)
-    return [append(raati.id, "locked", member.id, {"sha256": raati.statement_sha256}, now)]
-
-
 # --- presence ---------------------------------------------------------------------------
 
 # Presence: the process holding a socket refreshes its row every HEARTBEAT; a row not seen for
@@ -920,3 +827,8 @@ def assert_can_read_transcript(raati_id: int, *, actor, now) -> Member | None:
 
 
 _unused = (AccessDenied, CHAIR, SECRETARY)
+
+
+# Statement drafting lives in its own module; re-exported so callers keep one import.
+from .drafting import (approval_status, close_drafting, review_section, save_section,  # noqa: E402
+                       section_tally, sections)

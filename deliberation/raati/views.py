@@ -106,6 +106,9 @@ def statement_page(raati_id: int):
         return _need_sign_in()
     raati = services.get_raati(raati_id)
     services.assert_can_read_transcript(raati_id, actor=current_user, now=utcnow())
+    _raati, checked = services.approval_status(raati_id)
+    approvals = {c.section_id: c for c in checked}
+    member = services.membership(raati_id, current_user)
     sections = []
     for s in services.sections(raati_id):
         history = []
@@ -116,8 +119,42 @@ def statement_page(raati_id: int):
         sections.append((s, list(reversed(history)), services.section_tally(s)))
     names = dict(db.session.execute(select(Member.id, Member.display_name)
                                     .where(Member.raati_id == raati_id)).all())
+    record = {"approval": raati.lock_record, "locked_at": raati.drafting_closed_at,
+              "sha256": raati.statement_sha256} if raati.drafting_closed_at else None
     return render_template("raati/statement.html", raati=raati, sections=sections, names=names,
+                           approvals=approvals, record=record, rule_labels=forms.RULE_LABELS,
+                           is_chair=member is not None and member.role == "chair" and member.removed_at is None,
                            locale=_locale())
+
+
+@bp.route("/raati/<int:raati_id>/kannanotto/lukitse", methods=["GET", "POST"])
+def lock_statement(raati_id: int):
+    """The chair's confirmation step (works without JavaScript): which sections have the
+    approval the rule needs, and the lock itself, with an override reason where allowed."""
+    if not current_user.is_authenticated:
+        return _need_sign_in()
+    now = utcnow()
+    member = services.membership(raati_id, current_user)
+    from kuulas import access
+
+    access.require(current_user, rules.LOCK, member, now=now)
+    raati, checked = services.approval_status(raati_id)
+    form = forms.LockForm()
+    if raati.allow_override and not all(s.met for s in checked):
+        from wtforms.validators import DataRequired, Length
+
+        form.override.validators = [DataRequired(_("Give the reason for locking without the members' approval.")),
+                                    Length(max=300)]
+
+    def saved(result):
+        events.broadcast(result)
+        return url_for("raati.statement_page", raati_id=raati_id)
+    return form_page(
+        form, lambda: services.close_drafting(raati_id, actor=current_user, now=utcnow(),
+                                              override=form.override.data or None),
+        success=_("The statement is locked."), next_url=saved,
+        render=lambda status: (render_template("raati/lock.html", raati=raati, checked=checked, form=form,
+                                               rule_labels=forms.RULE_LABELS, locale=_locale()), status))
 
 
 @bp.route("/raati/asiantuntija/<token>", methods=["GET", "POST"])

@@ -208,6 +208,10 @@ def test_statement_draft_review_lock(room):
     assert versions[-1]["version"] == 2 and ["+", "Myös etänä."] in versions[-1]["diff"]
     assert emit(a, "review", {"id": sid, "verdict": "approve"})["ok"]
     assert emit(sec, "lock")["code"] == "access_denied"
+    ack = emit(chair, "lock")  # one approval of five members is not a majority
+    assert ack["ok"] is False and ack["code"] == "not_approved", ack
+    for key in ("b", "c"):
+        assert emit(room.socket(key), "review", {"id": sid, "verdict": "approve"})["ok"]
     ack = emit(chair, "lock")
     assert ack["ok"], ack
     locked = [e["data"] for e in received(a) if e["kind"] == "locked"][0]
