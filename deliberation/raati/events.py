@@ -247,7 +247,8 @@ class RaatiNamespace(Namespace):
         def act(account, conn, d, now):
             events = services.events_after(conn.raati_id, d["after"], actor=account, now=now)
             return {"events": [e.wire() for e in events], "more": len(events) >= 500,
-                    "online": services.online(conn.raati_id, now), "me": conn.member_id}
+                    "online": services.online(conn.raati_id, now), "me": conn.member_id,
+                    "can": services.abilities(conn.raati_id, actor=account, now=now)}
         return self._run("sync", data, act)
 
     def on_message(self, data=None):

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select, update
 
 from kuulas import access
 from kuulas.accounts import services as accounts
-from kuulas.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from kuulas.errors import AccessDenied, Conflict, KuulasError, NotFound, ValidationFailed
 from kuulas.extensions import db
 from kuulas.mail import services as mail
 from kuulas.sanitize import plain_text
@@ -192,6 +192,23 @@ def staff_remove(raati_id: int, member_id: int, *, actor, now) -> tuple[Member, 
     access.require(actor, rules.MANAGE, now=now)
     member = member_of(raati_id, member_id)
     return member, _remove(member, None, "", now)
+
+
+UNDO_REMOVAL = timedelta(minutes=15)
+
+
+def staff_restore(raati_id: int, member_id: int, *, actor, now) -> tuple[Member, list[Event]]:
+    """Undo a removal within ``UNDO_REMOVAL``; later, staff add the member again by e-mail
+    (a deliberate act, not an undo)."""
+    access.require(actor, rules.MANAGE, now=now)
+    member = member_of(raati_id, member_id)
+    if member.removed_at is None:
+        raise Conflict(_l("This member has not been removed."))
+    if member.removed_at < now - UNDO_REMOVAL:
+        raise Conflict(_l("The removal can no longer be undone here. Add the member again by e-mail."))
+    member.removed_at = None
+    return member, [append(raati_id, "restored", None, {"target": member.id,
+                                                         "target_name": member.display_name}, now)]
 
 
 def _remove(member: Member, by: Member | None, reason: str, now) -> list[Event]:
@@ -491,6 +508,30 @@ def _speaker(raati_id: int, actor, now, action: str) -> tuple[Raati, Member]:
     if member.role != MODERATOR and not phases.allows(_phase_kind(raati), action):
         raise Conflict(_l("The current phase does not allow this."))
     return raati, member
+
+
+ABILITIES = ("chat", "hand", "question", "poll", "review")
+
+
+def abilities(raati_id: int, *, actor, now) -> dict[str, str | None]:
+    """For each room action, ``None`` if the actor may do it now, else the reason (the very
+    check the action itself runs), so the room can disable a control and say why."""
+    out: dict[str, str | None] = {}
+    for action in ABILITIES:
+        try:
+            if action == "review":
+                raati = get_raati(raati_id)
+                _member(raati_id, actor, rules.REVIEW, now)
+                _live(raati)
+                if raati.drafting_closed_at is not None:
+                    raise Conflict(_l("Drafting has closed and the statement is locked."))
+            else:
+                _speaker(raati_id, actor, now, action)
+        except KuulasError as exc:
+            out[action] = str(exc)
+        else:
+            out[action] = None
+    return out
 
 
 def _moderator(raati_id: int, actor, now) -> tuple[Raati, Member]:

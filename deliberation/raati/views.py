@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    session, url_for)
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
@@ -220,6 +220,7 @@ def _show(raati: Raati, status: int = 200, **bound):
         members=db.session.scalars(select(Member).where(Member.raati_id == raati.id)
                                    .order_by(Member.removed_at.is_not(None), Member.role, Member.id)).all(),
         role_labels=forms.ROLE_LABELS, phase_labels=forms.PHASE_LABELS, to_local=to_local,
+        restorable_after=utcnow() - services.UNDO_REMOVAL,
     )
     return render_template("raati/staff_show.html", **ctx), status
 
@@ -292,12 +293,49 @@ def member_role(raati_id: int, member_id: int):
         raati_id, member_id, form.role.data, actor=current_user, now=now) and None)
 
 
-@staff.post("/<int:raati_id>/jasen/<int:member_id>/poista")
+def _confirm(raati, *, title: str, lines: list[str], action: str, back: str, status: int = 200):
+    """A server-rendered confirmation step for what cannot (easily) be undone; it works
+    without JavaScript: the first POST (or a GET) shows it, the POST with ``confirm`` acts."""
+    return render_template("raati/confirm.html", raati=raati, title=title, lines=lines, action=action,
+                           back=back, form=forms.FlaskForm(), locale=_locale()), status
+
+
+def _confirmed() -> bool:
+    return request.method == "POST" and forms.FlaskForm().validate_on_submit() and request.form.get("confirm") == "1"
+
+
+@staff.route("/<int:raati_id>/jasen/<int:member_id>/poista", methods=["GET", "POST"])
 @staff_required(rules.MANAGE)
 def member_remove(raati_id: int, member_id: int):
+    raati = services.get_raati(raati_id)
+    member = services.member_of(raati_id, member_id)
+    back = url_for("raati_staff.show", raati_id=raati_id) + "#members-h"
+    if not _confirmed():
+        who = member.display_name or member.account.email
+        minutes = int(services.UNDO_REMOVAL.total_seconds() // 60)
+        return _confirm(raati, title=_("Remove %(who)s?", who=who), action=_("Remove"), back=back, lines=[
+            _("%(who)s loses access to the room at once; an open room window is closed.", who=who),
+            _("What they already wrote stays in the transcript."),
+            ngettext("You can undo the removal on the digiraati page for %(num)d minute.",
+                     "You can undo the removal on the digiraati page for %(num)d minutes.", minutes)])
+    ok, result = attempt(lambda: services.staff_remove(raati_id, member_id, actor=current_user, now=utcnow()),
+                         _("Member removed. You can undo this for a while with Restore in the member list."))
+    if not ok:
+        return _show(raati, result.status)
+    events.broadcast(result[1])
+    return redirect(back)
+
+
+@staff.post("/<int:raati_id>/jasen/<int:member_id>/palauta")
+@staff_required(rules.MANAGE)
+def member_restore(raati_id: int, member_id: int):
     forms.FlaskForm().validate_on_submit()
-    return _act(raati_id, "x", None, lambda now: services.staff_remove(
-        raati_id, member_id, actor=current_user, now=now)[1])
+    ok, result = attempt(lambda: services.staff_restore(raati_id, member_id, actor=current_user, now=utcnow()),
+                         _("Member restored."))
+    if not ok:
+        return _show(services.get_raati(raati_id), result.status)
+    events.broadcast(result[1])
+    return redirect(url_for("raati_staff.show", raati_id=raati_id) + "#members-h")
 
 
 @staff.post("/<int:raati_id>/istunnot")
@@ -327,9 +365,18 @@ def edit_session(raati_id: int, session_id: int):
                                                form=form, locale=_locale()), status))
 
 
-@staff.post("/<int:raati_id>/istunnot/<int:session_id>/peru")
+@staff.route("/<int:raati_id>/istunnot/<int:session_id>/peru", methods=["GET", "POST"])
 @staff_required(rules.MANAGE)
 def cancel_session(raati_id: int, session_id: int):
+    raati = services.get_raati(raati_id)
+    session_ = next((s for s in raati.sessions if s.id == session_id), None)
+    if session_ is None:
+        abort(404)
+    if not _confirmed():
+        return _confirm(raati, title=_("Cancel the session “%(title)s”?", title=session_.title), action=_("Cancel the session"),
+                        back=url_for("raati_staff.edit_session", raati_id=raati_id, session_id=session_id), lines=[
+                            _("The session is removed from the agenda. This cannot be undone; you can add a new session."),
+                            _("Members who were invited get an e-mail whose calendar file removes it from their calendars.")])
     ok, result = attempt(lambda: services.cancel_session(raati_id, session_id, actor=current_user, now=utcnow()),
                          _("The session was cancelled. Invited members get the cancellation by e-mail."))
     if not ok:
