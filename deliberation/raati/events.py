@@ -355,9 +355,44 @@ def _heartbeat(app, server) -> None:
                 log.warning("raati: presence heartbeat failed", exc_info=True)
 
 
+# What python-socketio raises on a packet it cannot decode (JSON nested past the recursion
+# limit, a binary attachment that does not match its placeholder ...).
+_DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+
+
+def _guard_decoding(app, server) -> None:
+    """A packet that python-socketio cannot decode would otherwise end as a traceback in
+    Engine.IO's log and leave a half-read binary packet behind.  Refuse it with one log line
+    and tell the sender, in its language, with a ``room_error`` event (there is no ack: the
+    packet's id could not be read)."""
+    original = server._handle_eio_message
+    if getattr(original, "raati_guard", False):
+        return
+
+    def guarded(eio_sid, data):
+        try:
+            return original(eio_sid, data)
+        except _DECODE_ERRORS as exc:
+            server._binary_packet.pop(eio_sid, None)
+            log.warning("raati: refused a malformed socket packet (%s)", type(exc).__name__)
+            sid = server.manager.sid_from_eio_sid(eio_sid, NAMESPACE)
+            environ = server.environ.get(eio_sid)
+            if sid is None or environ is None:
+                return None
+            with app.request_context(environ):
+                payload = error("invalid", _("The request was malformed or too large."))
+            server.emit("room_error", payload, to=sid, namespace=NAMESPACE)
+            return None
+
+    guarded.raati_guard = True
+    server._handle_eio_message = guarded
+    server.eio.on("message", guarded)
+
+
 def register(app) -> None:
     """Register the namespace on the *current* Socket.IO server.  ``socketio.init_app`` builds
     a new server for every ``create_app`` (tests build many), so this runs every time."""
     ns = RaatiNamespace(NAMESPACE)
     ns._set_socketio(socketio)
     socketio.server.register_namespace(ns)
+    _guard_decoding(app, socketio.server)

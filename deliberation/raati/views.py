@@ -239,8 +239,15 @@ def show(raati_id: int):
 
 def _act(raati_id: int, form_name: str, form, do):
     raati = services.get_raati(raati_id)
-    if form is not None and not form.validate_on_submit():
-        return _show(raati, 400, **{form_name: form})
+    if form is not None:
+        # Forms that create something go through the kernel's form_page (one transaction,
+        # input kept on error, and whatever protection against double submits it gives).
+        def done(result):
+            if isinstance(result, list):
+                events.broadcast(result)
+            return url_for("raati_staff.show", raati_id=raati_id)
+        return form_page(form, lambda: do(utcnow()), success=_("Saved."), next_url=done,
+                         render=lambda status: _show(raati, status, **{form_name: form}))
     try:
         result = do(utcnow())
         db.session.commit()

@@ -518,6 +518,7 @@
     if (p.online) { online[p.member] = true; } else { delete online[p.member]; }
     if (!replaying) { renderAll(); }
   });
+  socket.on("room_error", function (p) { showError(p && p.error ? p.error : T.lost); });
   socket.on("kicked", function (p) { showError(p.reason || T.kicked); socket.io.opts.reconnection = false; });
 
   // --- controls --------------------------------------------------------------------------

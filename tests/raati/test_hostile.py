@@ -150,3 +150,57 @@ def test_fourth_connection_of_a_member_is_refused_with_a_reason(room, app, monke
     assert room.socket("b").is_connected("/raati")
     first[0].disconnect(namespace="/raati")
     assert room.socket("a").is_connected("/raati")
+
+
+@pytest.mark.parametrize("packets", [
+    # JSON nested far past Python's recursion limit
+    ['2/raati,7["message",' + "[" * 5000 + "]" * 5000 + "]"],
+    # a binary event whose placeholder points at an attachment that never comes
+    ['51-/raati,8["message",{"body":{"_placeholder":true,"num":7}}]', b"\x00\x01"],
+    # an attachment with no binary event announced
+    [b"\x00\xff\xfe"],
+    # not a packet at all
+    ["2/raati,9[{oops"], ["9"],
+], ids=["deep-json", "bad-placeholder", "stray-binary", "bad-json", "unknown-type"])
+def test_malformed_packets_are_refused_with_a_translated_event(room, caplog, packets):
+    caplog.set_level(logging.WARNING)
+    a = room.socket("a", headers={"Accept-Language": "fi"})
+    server = a.socketio.server
+    for raw in packets:
+        server._handle_eio_message(a.eio_sid, raw)
+    told = [p["args"][0] for p in a.get_received("/raati") if p["name"] == "room_error"]
+    assert told and told[-1]["code"] == "invalid"
+    assert told[-1]["error"] == "Pyyntö oli virheellinen tai liian suuri."
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert emit(a, "message", {"body": "yhteys toimii yhä"})["ok"]  # nothing half-read is left
+
+
+@pytest.mark.redis
+def test_member_rate_limit_is_shared_between_processes_over_redis(redis_url, tmp_path, monkeypatch):
+    """Two app objects (two "processes") with REDIS_URL: one member's sockets on both share
+    one allowance, so spreading a flood over processes gains nothing."""
+    import uuid
+
+    import redis
+
+    monkeypatch.setenv("KUULAS_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    from app import create_app
+    from deliberation.raati import events
+
+    prefix = f"kuulas-test-{uuid.uuid4().hex[:8]}"
+    apps = [create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+                        "RATELIMIT_KEY_PREFIX": prefix, "SCHEDULER_MODE": "off"}) for _ in range(2)]
+    conn = events.Conn(account_id=1, session_version=1, raati_id=1, member_id=42)
+    taken = []
+    for i in range(20):
+        with apps[i % 2].app_context():
+            taken.append(events.take(conn))
+    assert taken[:10] == [True] * 10 and not any(taken[10:])
+    with apps[0].app_context():
+        other = events.Conn(account_id=2, session_version=1, raati_id=1, member_id=43)
+        assert events.take(other)
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"*{prefix}*"))
+    assert keys, "the room's limiter wrote nothing to Redis"
+    client.delete(*keys)
