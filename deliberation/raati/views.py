@@ -60,7 +60,10 @@ def room(raati_id: int):
     access.require(current_user, rules.ENTER, member, now=now)
     if not member.display_name:
         return redirect(url_for("raati.choose_name", raati_id=raati_id))
-    return render_template("raati/room.html", raati=raati, me=member, locale=_locale(),
+    # What the phase and role allow now, with the reasons, so the page starts with the right
+    # controls disabled (the script keeps them current from the same service).
+    can = services.abilities(raati_id, actor=current_user, now=now)
+    return render_template("raati/room.html", raati=raati, me=member, locale=_locale(), can=can,
                            phase_labels=forms.PHASE_LABELS, role_labels=forms.ROLE_LABELS)
 
 
