@@ -95,9 +95,10 @@ def approval_lines(statement: dict | None) -> list[str]:
     lines.append(ngettext("%(num)d member could approve.", "%(num)d members could approve.",
                           int(record.get("members") or 0)))
     for s in record.get("sections") or []:
-        lines.append(_("%(title)s: approved by %(a)s of %(m)s members (%(n)s needed)",
-                       title=s.get("title", ""), a=s.get("approvals", 0), m=s.get("members", 0),
-                       n=s.get("needed", 0)) + ("" if s.get("met") else " – " + _("not approved")))
+        lines.append(ngettext("%(title)s: approved by %(a)s of %(num)d member (%(n)s needed)",
+                              "%(title)s: approved by %(a)s of %(num)d members (%(n)s needed)",
+                              int(s.get("members") or 0), title=s.get("title", ""), a=s.get("approvals", 0),
+                              n=s.get("needed", 0)) + ("" if s.get("met") else " – " + _("not approved")))
     if record.get("override"):
         lines.append(_("The chair locked the statement without the approval the rule needs. Reason: %(reason)s",
                        reason=record["override"]))

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from kuulas import access
 from kuulas.accounts import services as accounts
@@ -25,9 +25,8 @@ from kuulas.sanitize import plain_text
 
 from . import ical, phases, rules, statement
 from .models import (CHAIR, DRAFT, EXPERT, FINISHED, LIVE, MEMBER, MODERATOR, ROLES, SECRETARY,
-                     Comment, Connection, Event, ExpertInvite, Hand, Member, Message, Phase, Poll,
-                     PollVote, Question, QuestionVote, Raati, RaatiSession, Review, Section,
-                     SectionVersion)
+                     Event, ExpertInvite, Hand, Member, Message, Phase, Poll, PollVote, Question,
+                     QuestionVote, Raati, RaatiSession)
 
 MAX_MESSAGE = 2000
 MAX_QUESTION = 500
@@ -779,82 +778,6 @@ def timer_action(raati_id: int, action: str, seconds=None, *, actor, now) -> lis
     return [append(raati.id, "timer", mod.id, {"action": action, **_timer_wire(timer, now)}, now)]
 
 
-# --- presence ---------------------------------------------------------------------------
-
-# Presence: the process holding a socket refreshes its row every HEARTBEAT; a row not seen for
-# PRESENCE_TTL (its process died without a disconnect) is not online, and the prune job
-# deletes it and tells the room.
-HEARTBEAT = timedelta(seconds=60)
-PRESENCE_TTL = timedelta(minutes=3)
-
-
-MAX_CONNECTIONS_PER_MEMBER = 3
-
-
-def connect(raati_id: int, sid: str, *, actor, now) -> Member:
-    """Record an open socket.  A member may hold a few (phone and laptop, a second tab) but
-    not many: each connection costs the room a delivery per event.  The count is over the
-    shared table, so it holds across processes; the member row is locked first (PostgreSQL)
-    so two connects at once cannot both take the last place."""
-    member = _member(raati_id, actor, rules.ENTER, now)
-    db.session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
-    open_now = db.session.scalar(select(func.count()).select_from(Connection).where(
-        Connection.member_id == member.id, Connection.sid != sid, _fresh(now)))
-    if open_now >= MAX_CONNECTIONS_PER_MEMBER:
-        raise Conflict(_l("You already have this room open in %(n)s windows or devices. "
-                          "Close one of them and try again."), code="too_many_connections",
-                       n=MAX_CONNECTIONS_PER_MEMBER)
-    db.session.merge(Connection(sid=sid, raati_id=raati_id, member_id=member.id, connected_at=now, seen_at=now))
-    return member
-
-
-def touch_connections(sids, now: datetime) -> int:
-    """The heartbeat: mark this process's open sockets as still there."""
-    sids = list(sids)
-    if not sids:
-        return 0
-    return db.session.execute(update(Connection).where(Connection.sid.in_(sids)).values(seen_at=now)
-                              .execution_options(synchronize_session=False)).rowcount or 0
-
-
-def disconnect(sid: str) -> Connection | None:
-    row = db.session.get(Connection, sid)
-    if row is not None:
-        db.session.delete(row)
-    return row
-
-
-def _fresh(now: datetime):
-    return Connection.seen_at >= now - PRESENCE_TTL
-
-
-def online(raati_id: int, now: datetime) -> list[dict]:
-    rows = db.session.execute(
-        select(Member.id, Member.display_name, Member.role, Member.muted).join(
-            Connection, Connection.member_id == Member.id)
-        .where(Connection.raati_id == raati_id, Member.removed_at.is_(None), _fresh(now)).distinct()).all()
-    return [{"id": i, "name": n or "", "role": r, "muted": m} for i, n, r, m in rows]
-
-
-def connections_of(member_id: int) -> list[str]:
-    return list(db.session.scalars(select(Connection.sid).where(Connection.member_id == member_id)))
-
-
-def prune_connections(now: datetime) -> list[Member]:
-    """Delete the rows nobody has refreshed for PRESENCE_TTL; return the members who thereby
-    went offline (no fresh connection left), so the caller can tell their rooms."""
-    from sqlalchemy import delete
-
-    stale = db.session.execute(select(Connection.member_id).where(
-        or_(Connection.seen_at.is_(None), ~_fresh(now)))).scalars().all()
-    if not stale:
-        return []
-    db.session.execute(delete(Connection).where(or_(Connection.seen_at.is_(None), ~_fresh(now)))
-                       .execution_options(synchronize_session=False))
-    still = set(db.session.scalars(select(Connection.member_id).where(Connection.member_id.in_(set(stale)))))
-    return [m for m in db.session.scalars(select(Member).where(Member.id.in_(set(stale) - still)))]
-
-
 def my_raatis(account) -> list[tuple[Raati, Member]]:
     return list(db.session.execute(select(Raati, Member).join(Member, Member.raati_id == Raati.id)
                                    .where(Member.account_id == account.id, Member.removed_at.is_(None))
@@ -870,6 +793,9 @@ def assert_can_read_transcript(raati_id: int, *, actor, now) -> Member | None:
 _unused = (AccessDenied, CHAIR, SECRETARY)
 
 
-# Statement drafting lives in its own module; re-exported so callers keep one import.
+# Statement drafting and presence live in their own modules; re-exported so callers keep
+# one import.
 from .drafting import (approval_status, close_drafting, review_section, save_section,  # noqa: E402
                        section_tally, sections)
+from .presence import (HEARTBEAT, MAX_CONNECTIONS_PER_MEMBER, PRESENCE_TTL, connect,  # noqa: E402
+                       connections_of, disconnect, online, prune_connections, touch_connections)

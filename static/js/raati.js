@@ -244,7 +244,7 @@
       if (s % 300 === 0) { points.push(s); }
       if (points.indexOf(s) >= 0 && !timer.announced[s]) {
         timer.announced[s] = true;
-        announce(s === 0 ? T.time_up : (s >= 60 ? fmt(T.min_left, { n: Math.round(s / 60) }) : fmt(T.sec_left, { n: s })));
+        announce(s === 0 ? T.time_up : (s >= 60 ? plural("min_left", Math.round(s / 60)) : plural("sec_left", s)));
       }
     }
   }
@@ -433,7 +433,7 @@
       art.appendChild(userEl("h3", { id: "section-h-" + id }, s.title));
       art.appendChild(userEl("p", { className: "prose" }, s.text));
       art.appendChild(el("p", { className: "meta" }, fmt(T.version, { n: s.version }) + " · " + fmt(T.tally, { a: s.approve, c: s.needs_change }) +
-        (s.members ? " · " + fmt(T.approvals_of, { a: s.approve, m: s.members }) : "")));
+        (s.members ? " · " + fmt(s.members === 1 ? T.approvals_of_one : T.approvals_of_other, { a: s.approve, m: s.members }) : "")));
       if (s.reset && !locked) { art.appendChild(el("p", { className: "notice reset-notice" }, fmt(s.reset === 1 ? T.reset_one : T.reset_other, { title: s.title, n: s.reset, v: s.version - 1 }))); }
       if (s.version > 1 && s.diff) {
         var det = el("details"); det.appendChild(el("summary", {}, T.changes));
