@@ -283,5 +283,21 @@ def test_room_at_320px_names_errors_and_keyboard(app, live_server, browser, make
     assert_accessible(mod)
     # nothing is wider than the phone
     assert liisa.evaluate("document.documentElement.scrollWidth") <= 320
+
+    # removing someone asks first: cancelling keeps them, confirming removes them
+    mod.get_by_role("button", name="Poista: أحمد").click()
+    dialog = mod.locator("#remove-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#remove-dialog-name")).to_have_text("أحمد")
+    assert_accessible(mod)
+    dialog.get_by_role("button", name="Peruuta").click()
+    expect(dialog).to_be_hidden()
+    expect(ahmad.locator("#conn-status")).to_have_text(re.compile("Yhdistetty|Connected"))
+    expect(mod.locator("#presence")).to_contain_text("أحمد")
+    mod.get_by_role("button", name="Poista: أحمد").click()
+    dialog.locator("#remove-reason").fill("Testi")
+    dialog.get_by_role("button", name="Poista", exact=True).click()
+    expect(ahmad.locator("#room-error")).to_contain_text("poistettu")
+    expect(mod.locator("#presence")).not_to_contain_text("أحمد")
     for p in (mod, liisa, ahmad):
         p.context.close()
