@@ -162,7 +162,7 @@ def lock_statement(raati_id: int):
 
 @bp.route("/raati/asiantuntija/<token>", methods=["GET", "POST"])
 def expert_link(token: str):
-    form = forms.FlaskForm()
+    form = forms.KuulasForm()
     now = utcnow()
     try:
         if request.method == "POST" and form.validate_on_submit():
@@ -307,11 +307,11 @@ def _confirm(raati, *, title: str, lines: list[str], action: str, back: str, sta
     """A server-rendered confirmation step for what cannot (easily) be undone; it works
     without JavaScript: the first POST (or a GET) shows it, the POST with ``confirm`` acts."""
     return render_template("raati/confirm.html", raati=raati, title=title, lines=lines, action=action,
-                           back=back, form=forms.FlaskForm(), locale=_locale()), status
+                           back=back, form=forms.KuulasForm(), locale=_locale()), status
 
 
 def _confirmed() -> bool:
-    return request.method == "POST" and forms.FlaskForm().validate_on_submit() and request.form.get("confirm") == "1"
+    return request.method == "POST" and forms.KuulasForm().validate_on_submit() and request.form.get("confirm") == "1"
 
 
 @staff.route("/<int:raati_id>/jasen/<int:member_id>/poista", methods=["GET", "POST"])
@@ -339,7 +339,7 @@ def member_remove(raati_id: int, member_id: int):
 @staff.post("/<int:raati_id>/jasen/<int:member_id>/palauta")
 @staff_required(rules.MANAGE)
 def member_restore(raati_id: int, member_id: int):
-    forms.FlaskForm().validate_on_submit()
+    forms.KuulasForm().validate_on_submit()
     ok, result = attempt(lambda: services.staff_restore(raati_id, member_id, actor=current_user, now=utcnow()),
                          _("Member restored."))
     if not ok:
@@ -427,7 +427,7 @@ def edit_phase(raati_id: int, phase_id: int):
 @staff.post("/<int:raati_id>/vaiheet/<int:phase_id>/<any(ylos, alas):step>")
 @staff_required(rules.MANAGE)
 def move_phase(raati_id: int, phase_id: int, step: str):
-    forms.FlaskForm().validate_on_submit()
+    forms.KuulasForm().validate_on_submit()
     return _act(raati_id, "x", None, lambda now: services.move_phase(
         raati_id, phase_id, -1 if step == "ylos" else 1, actor=current_user, now=now))
 
@@ -435,7 +435,7 @@ def move_phase(raati_id: int, phase_id: int, step: str):
 @staff.post("/<int:raati_id>/vaiheet/<int:phase_id>/poista")
 @staff_required(rules.MANAGE)
 def delete_phase(raati_id: int, phase_id: int):
-    forms.FlaskForm().validate_on_submit()
+    forms.KuulasForm().validate_on_submit()
     return _act(raati_id, "x", None, lambda now: services.delete_phase(
         raati_id, phase_id, actor=current_user, now=now))
 
