@@ -40,3 +40,35 @@ def test_member_removal_asks_first_and_can_be_undone(room, app, login):
     assert staff.post(restore).status_code == 409
     show = staff.get(f"/hallinta/raati/{room.id}").get_data(as_text=True)
     assert f'action="{restore}"' not in show
+
+
+def test_double_submits_of_create_forms_create_once(app, client, make_staff, login):
+    """A double click or a reloaded POST on a staff create form saves once (the forms go
+    through kuulas.web.form_page and its idempotent submissions)."""
+    from sqlalchemy import func, select
+
+    from deliberation.raati.models import ExpertInvite, Member, Phase, Raati, RaatiSession
+    from kuulas.extensions import db
+
+    login(make_staff("preparer"))
+    new = {"title_fi": "Kotihoito", "question_fi": "Miten?"}
+    first, second = client.post("/hallinta/raati/uusi", data=new), client.post("/hallinta/raati/uusi", data=new)
+    assert first.status_code == second.status_code == 302 and first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Raati)) == 1
+    rid = db.session.scalar(select(Raati.id))
+    posts = [
+        (f"/hallinta/raati/{rid}/istunnot", {"session-title": "Ilta", "session-starts_at": "2031-05-02T17:00",
+                                             "session-ends_at": "2031-05-02T19:00"}),
+        (f"/hallinta/raati/{rid}/vaiheet", {"phase-kind": "discussion", "phase-minutes": "20"}),
+        (f"/hallinta/raati/{rid}/asiantuntija", {"expert-email": "asiantuntija@example.fi"}),
+        (f"/hallinta/raati/{rid}/jasenet", {"member-email": "jasen@example.fi", "member-role": "member"}),
+    ]
+    for url, data in posts:
+        for _ in range(2):
+            r = client.post(url, data=data)
+            assert r.status_code == 302, (url, r.status_code)
+    count = lambda model, *where: db.session.scalar(select(func.count()).select_from(model).where(*where))  # noqa: E731
+    assert count(RaatiSession, RaatiSession.raati_id == rid) == 1
+    assert count(Phase, Phase.raati_id == rid) == 6  # the default five and one added
+    assert count(ExpertInvite) == 1
+    assert count(Member, Member.raati_id == rid) == 2
