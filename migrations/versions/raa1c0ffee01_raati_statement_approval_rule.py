@@ -5,7 +5,7 @@ Raati.allow_override (the chair may lock without it, recording a reason), Raati.
 (per section approvals / members, rule, override and reason, as they were at the lock).
 
 Revision ID: raa1c0ffee01
-Revises: f1e2d3c4b5a6
+Revises: b7c8d9e0f1a2
 Create Date: 2026-12-02 06:40:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'raa1c0ffee01'
-down_revision = 'f1e2d3c4b5a6'
+down_revision = 'b7c8d9e0f1a2'
 branch_labels = None
 depends_on = None
 
