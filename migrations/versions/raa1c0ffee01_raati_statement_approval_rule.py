@@ -5,7 +5,7 @@ Raati.allow_override (the chair may lock without it, recording a reason), Raati.
 (per section approvals / members, rule, override and reason, as they were at the lock).
 
 Revision ID: raa1c0ffee01
-Revises: b7c8d9e0f1a2
+Revises: standing0a1b
 Create Date: 2026-12-02 06:40:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'raa1c0ffee01'
-down_revision = 'b7c8d9e0f1a2'
+down_revision = 'standing0a1b'
 branch_labels = None
 depends_on = None
 
