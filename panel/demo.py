@@ -134,7 +134,12 @@ def seed_panels(now, rng, out):
                                .order_by(Invitation.pseudonym)).first()
     first.state, first.answered_at = "declined", now
     db.session.flush()
-    selection.replacement_draw(done.id, now=now)
+    draw = selection.replacement_draw(done.id, now=now)
+    if draw is not None and draw.state == "blocked":
+        # Some random pools cannot keep every quota without the decliner: do what staff
+        # are offered, run it with the engine's smallest relaxation of the quotas.
+        selection.replacement_draw(done.id, actor=preparer, now=now,
+                                   quotas_csv=draw.report["relaxation"]["quotas_csv"])
     for inv in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id,
                                                            Invitation.state == "pending")):
         inv.state, inv.answered_at = "accepted", now

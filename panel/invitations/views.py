@@ -65,8 +65,12 @@ def staff_invitations(panel_id: int):
     counts = {}
     for row in rows:
         counts[row.state] = counts.get(row.state, 0) + 1
+    from ..selection import report
+
     return render_template("panel/staff_invitations.html", panel=panel, rows=rows,
-                           counts=counts, gaps=selection.gaps(panel), action=ActionForm())
+                           counts=counts, gaps=selection.gaps(panel), action=ActionForm(),
+                           blocked=selection.blocked_draw(panel.id),
+                           describe_issue=report.describe_blocking)
 
 
 @bp.get("/hallinta/paneelit/<int:panel_id>/jasenet")

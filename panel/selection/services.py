@@ -21,7 +21,8 @@ from ..recruitment.models import (CLOSED, CONFIRMED, DRAWN, RECRUITING, RECRUITM
                                   UNDISCLOSED, Panel, Volunteer)
 from ..recruitment.services import get_panel
 from . import engine
-from .models import DONE, INITIAL, PREPARED, REPLACEMENT, Draw, QuotaRow
+from .models import BLOCKED, DONE, INITIAL, PREPARED, REPLACEMENT, Draw, QuotaRow
+from .commitments import new_key
 from .quotas import default_quota
 
 
@@ -145,10 +146,11 @@ def prepare_draw(panel_id: int, *, seed_source: str, actor, now: datetime) -> Dr
         engine.check(people_csv, quotas_csv, panel.target_size)
     except engine.EngineProblem as exc:
         raise DetailedValidation(exc.reason, exc.details, code=exc.code) from None
+    key = new_key()
     draw = Draw(panel_id=panel.id, number=1, kind=INITIAL, state=PREPARED,
                 size=panel.target_size, seed_source=seed_source[:300], people_csv=people_csv,
-                quotas_csv=quotas_csv, pool_hash=engine.hash_files(people_csv, quotas_csv,
-                                                                    panel.target_size),
+                quotas_csv=quotas_csv, commit_key=key,
+                pool_hash=engine.hash_files(people_csv, quotas_csv, panel.target_size, key=key),
                 prepared_at=now)
     db.session.add(draw)
     db.session.flush()
@@ -205,23 +207,34 @@ def gaps(panel: Panel) -> list:
         Invitation.replaced_by_draw_id.is_(None))))
 
 
-def replacement_draw(panel_id: int, *, actor=None, now: datetime) -> Draw | None:
+def replacement_draw(panel_id: int, *, actor=None, now: datetime,
+                     quotas_csv: str | None = None) -> Draw | None:
     """Fill the seats left by declines, missed deadlines and withdrawals: keep everyone
     who accepted or has not yet answered, exclude everyone ever invited who left, and
     still meet the quotas.  The seed is derived from the announced value and the draw
-    number, so this draw is as reproducible as the first.  ``actor=None`` is the job."""
+    number, so this draw is as reproducible as the first.  ``actor=None`` is the job.
+
+    If the remaining pool cannot meet the quotas, nothing fails: the draw is stored as
+    ``blocked`` with the engine's relaxed quotas as a proposal (which quotas, by how
+    much), and waits for staff, who run it with ``quotas_csv`` (the proposal, or quotas
+    they adjusted by hand).  The job never relaxes quotas by itself."""
     from ..invitations import services as invitations
     from ..invitations.models import OPEN_STATES, Invitation
 
     panel = get_panel(panel_id)
-    if actor is not None:
+    if actor is not None or quotas_csv is not None:
         access.require(actor, rules.DRAW_RUN, panel, now=now)
     if panel.state != DRAWN:
         raise Conflict(_l("Replacement draws are made only after the draw, while the panel "
                           "is being formed."))
     open_gaps = gaps(panel)
+    blocked = blocked_draw(panel.id)
     if not open_gaps:
+        if blocked is not None:
+            db.session.delete(blocked)   # the seats were filled otherwise (an undone decline)
         return None
+    if blocked is not None and quotas_csv is None:
+        return blocked                   # still waiting for staff to choose
     first = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id, Draw.kind == INITIAL))
     invited = db.session.scalars(select(Invitation).where(Invitation.panel_id == panel.id)).all()
     forced = sorted({i.pseudonym for i in invited if i.state in OPEN_STATES})
@@ -231,24 +244,62 @@ def replacement_draw(panel_id: int, *, actor=None, now: datetime) -> Draw | None
         Volunteer.panel_id == panel.id)))
     pool_ids = engine.ids_of(first.people_csv)
     excluded = sorted(set(excluded) | {pid for pid in pool_ids if pid not in present})
-    number = (db.session.scalar(select(func.max(Draw.number)).where(Draw.panel_id == panel.id))
-              or 1) + 1
-    draw = Draw(panel_id=panel.id, number=number, kind=REPLACEMENT, state=PREPARED,
-                size=first.size, seed_source=first.seed_source, people_csv=first.people_csv,
-                quotas_csv=first.quotas_csv, forced_csv=engine.ids_csv(forced),
-                excluded_csv=engine.ids_csv(excluded), prepared_at=now,
-                pool_hash=engine.hash_files(first.people_csv, first.quotas_csv, first.size,
-                                            forced_csv=engine.ids_csv(forced),
-                                            excluded_csv=engine.ids_csv(excluded)))
-    db.session.add(draw)
+    forced_csv, excluded_csv = engine.ids_csv(forced), engine.ids_csv(excluded)
+    quotas = first.quotas_csv if quotas_csv is None else quotas_csv.replace("\r\n", "\n")
+    try:
+        engine.check(first.people_csv, quotas, first.size, forced_csv=forced_csv,
+                     excluded_csv=excluded_csv)
+        proposal = None
+    except engine.EngineProblem as exc:
+        if quotas_csv is not None or not exc.infeasible:
+            raise DetailedValidation(exc.reason, exc.details, code=exc.code) from None
+        proposal = engine.relax(first.people_csv, quotas, first.size, forced_csv=forced_csv,
+                                excluded_csv=excluded_csv)
+    draw = blocked
+    if draw is None:
+        number = (db.session.scalar(select(func.max(Draw.number))
+                                    .where(Draw.panel_id == panel.id)) or 1) + 1
+        draw = Draw(panel_id=panel.id, number=number, kind=REPLACEMENT, size=first.size,
+                    seed_source=first.seed_source, people_csv=first.people_csv,
+                    commit_key=first.commit_key)
+        db.session.add(draw)
+    draw.quotas_csv, draw.forced_csv, draw.excluded_csv = quotas, forced_csv, excluded_csv
+    draw.prepared_at = now
+    draw.pool_hash = _hash_of(first, quotas, forced_csv, excluded_csv)
+    if proposal is not None:
+        relaxed, changes = proposal
+        draw.state = BLOCKED
+        draw.report = {"relaxation": {"quotas_csv": relaxed, "changes": changes}}
+        db.session.flush()
+        return draw
+    draw.state, draw.report = PREPARED, None
     db.session.flush()
-    _execute(draw, f"{first.seed_value}#{number}")
+    _execute(draw, f"{first.seed_value}#{draw.number}")
     draw.run_at = now
     new = sorted(set(draw.selected) - set(forced))
     for gap in open_gaps:
         gap.replaced_by_draw_id = draw.id
     invitations.invite(panel, draw, new, now=now)
     return draw
+
+
+def _hash_of(first: Draw, quotas: str, forced_csv: str, excluded_csv: str) -> str:
+    try:
+        if first.commit_key:
+            return engine.hash_files(first.people_csv, quotas, first.size, key=first.commit_key,
+                                     forced_csv=forced_csv, excluded_csv=excluded_csv)
+        from panel.sortition import pool_hash   # a draw made before public commitments
+
+        people, parsed = engine.parse(first.people_csv, quotas)
+        return pool_hash(people, parsed, first.size, engine.ids_of(forced_csv),
+                         engine.ids_of(excluded_csv))
+    except engine.EngineProblem as exc:
+        raise DetailedValidation(exc.reason, exc.details, code=exc.code) from None
+
+
+def blocked_draw(panel_id: int) -> Draw | None:
+    return db.session.scalar(select(Draw).where(Draw.panel_id == panel_id,
+                                                Draw.state == BLOCKED))
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -258,8 +309,8 @@ def draws(panel_id: int) -> list[Draw]:
                                    .order_by(Draw.number)))
 
 
-def public_draw(panel_id: int, number: int) -> Draw:
+def public_draw(panel_id: int, number: int, *, include_blocked: bool = False) -> Draw:
     draw = db.session.scalar(select(Draw).where(Draw.panel_id == panel_id, Draw.number == number))
-    if draw is None:
+    if draw is None or (draw.state == BLOCKED and not include_blocked):
         raise NotFound(_l("No such draw."))
     return draw
