@@ -61,7 +61,6 @@ def _volunteers(panel, n, rng, now, features, *, accounts_too=False, prefix="asu
     from kuulas.extensions import db
 
     from .recruitment.models import CONFIRMED, PAPER, WEB, Answer, Volunteer
-    from .recruitment.services import new_pseudonym
 
     first = ["Aino", "Eero", "Helmi", "Juha", "Kaisa", "Lauri", "Maija", "Niko", "Oona", "Pekka",
              "Ritva", "Sami", "Tuula", "Ville", "Elsa", "Anders", "Leila", "Omar"]
@@ -72,7 +71,8 @@ def _volunteers(panel, n, rng, now, features, *, accounts_too=False, prefix="asu
             account_id = accounts.resident_account(email, now=now, locale="fi").id
         v = Volunteer(panel_id=panel.id, account_id=account_id, email=email,
                       display_name=f"{rng.choice(first)} {chr(65 + i % 26)}.", locale="fi",
-                      pseudonym=new_pseudonym(), channel=WEB if i % 10 else PAPER,
+                      pseudonym=f"v{rng.getrandbits(40):010x}",   # from the demo seed: reproducible
+                      channel=WEB if i % 10 else PAPER,
                       state=CONFIRMED, consent_at=now, created_at=now, confirmed_at=now)
         for key, _fi, _sv, _en, cats, sensitive in features:
             values = [c[0] for c in cats]

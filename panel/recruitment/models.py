@@ -75,6 +75,16 @@ class Panel(db.Model):
         return (self.state == RECRUITING and self.recruitment_opens_at <= now
                 < self.recruitment_closes_at)
 
+    def phase(self, now: datetime) -> str:
+        """The state the clock implies: the scheduler flips ``state`` up to a minute late
+        (or not at all while it is down), so every time-bound check and label uses this."""
+        if self.state in ("scheduled", RECRUITING):
+            if now >= self.recruitment_closes_at:
+                return RECRUITMENT_CLOSED
+            if self.state == "scheduled" and now >= self.recruitment_opens_at:
+                return RECRUITING
+        return self.state
+
 
 class Feature(db.Model):
     __tablename__ = "panel_feature"

@@ -273,10 +273,11 @@ def open_due_recruitments(now: datetime) -> int:
     return opened
 
 
-def close_due_recruitments(now: datetime) -> int:
+def close_due_recruitments(now: datetime, panel_id: int | None = None) -> int:
+    only = (Panel.id == panel_id,) if panel_id is not None else ()
     closed = db.session.execute(
         update(Panel).where(Panel.state.in_(("scheduled", RECRUITING)),
-                            Panel.recruitment_closes_at <= now)
+                            Panel.recruitment_closes_at <= now, *only)
         .values(state=RECRUITMENT_CLOSED).execution_options(synchronize_session="fetch")).rowcount
     return closed or 0
 
@@ -356,6 +357,10 @@ class AlreadyRegistered(Conflict):
     code = "already_registered"
 
 
+class RecruitmentClosed(Conflict):
+    code = "recruitment_closed"
+
+
 def register(panel_id: int, *, email: str, display_name: str, answers: dict,
              consent: bool, sensitive_consent: bool = False, postal_code: str = "",
              address: str = "", locale: str = "fi", now: datetime,
@@ -428,6 +433,12 @@ def confirm(token: str, *, now: datetime) -> Volunteer:
     if volunteer is None:
         raise NotFound(_l("This registration no longer exists."))
     if volunteer.state == PENDING:
+        if not get_panel(panel_id).recruiting(now):
+            # The pool is what was confirmed by the closing time; a late confirmation
+            # would change it behind the staff's (and the published hash's) back.
+            raise RecruitmentClosed(_l("Recruitment closed before this registration was "
+                                       "confirmed, so it could not be included. Thank you "
+                                       "for your interest."))
         volunteer.state = CONFIRMED
         volunteer.confirmed_at = now
     return volunteer
@@ -448,8 +459,8 @@ def update_registration(panel_id: int, *, display_name: str, answers: dict,
     volunteer = registration_of(panel_id, actor)
     access.require(actor, rules.OWN_REGISTRATION, volunteer, now=now)
     panel = get_panel(panel_id)
-    if panel.state not in ("scheduled", RECRUITING):
-        raise Conflict(_l("Answers cannot change after recruitment has closed, because the "
+    if not panel.recruiting(now):
+        raise RecruitmentClosed(_l("Answers cannot change after recruitment has closed, because the "
                           "draw is based on them. You can still withdraw."))
     values = check_answers(panel, answers, sensitive_consent)
     volunteer.display_name = display_name.strip()[:80]

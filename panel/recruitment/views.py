@@ -207,7 +207,8 @@ def recruit(panel_id: int):
         else:
             status = 400
     return render_template("panel/recruit.html", panel=panel, form=form,
-                           recruiting=panel.recruiting(now), now=now), status
+                           recruiting=panel.recruiting(now), phase=panel.phase(now),
+                           now=now), status
 
 
 @bp.route("/paneelit/vahvista/<token>", methods=["GET", "POST"])
@@ -235,6 +236,9 @@ def confirm(token: str):
         db.session.rollback()
         return render_template("panel/link_problem.html", message=_(
             "This confirmation link is not valid. Check that you copied the whole link.")), 404
+    except services.RecruitmentClosed as exc:
+        db.session.rollback()
+        return render_template("panel/link_problem.html", message=str(exc)), 409
     return render_template("panel/confirm.html", form=form)
 
 
@@ -274,7 +278,7 @@ def own(panel_id: int):
             status = 400
     return render_template("panel/own.html", panel=panel, volunteer=volunteer, form=form,
                            values=values, withdraw_form=ActionForm(prefix="withdraw"),
-                           editable=panel.state in ("scheduled", "recruiting")), status
+                           editable=panel.recruiting(now), now=now), status
 
 
 @bp.post("/paneelit/<int:panel_id>/oma/peru")

@@ -119,10 +119,15 @@ def pool_people(panel: Panel) -> list[dict]:
 def prepare_draw(panel_id: int, *, seed_source: str, actor, now: datetime) -> Draw:
     """Freeze the pseudonymised pool and quotas and publish their hash.  The seed is not
     known yet: it comes later from the announced public source."""
+    from ..recruitment.services import close_due_recruitments
+
     panel = get_panel(panel_id)
     access.require(actor, rules.DRAW_RUN, panel, now=now)
-    if panel.state != RECRUITMENT_CLOSED:
+    if panel.phase(now) != RECRUITMENT_CLOSED:
         raise Conflict(_l("Close recruitment before preparing the draw."))
+    if panel.state != RECRUITMENT_CLOSED:     # the clock closed it; the job has not yet
+        close_due_recruitments(now, panel.id)
+        db.session.refresh(panel)
     seed_source = (seed_source or "").strip()
     if not seed_source:
         raise ValidationFailed(_l("Say where the seed will come from, for example a future "
