@@ -20,6 +20,8 @@ from kuulas import access
 from kuulas.accounts import services as accounts
 from kuulas.errors import Conflict, NotFound, ValidationFailed
 from kuulas.extensions import db
+from kuulas.text import ControlCharacter, normalise
+from kuulas.text import has_forbidden_control as has_control
 
 from .. import rules
 from ..errors import DetailedValidation, Msg
@@ -191,6 +193,9 @@ def read_csv(text: str, required: tuple[str, ...], *, file_label) -> list[dict]:
     else:
         reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     header = [h.strip() for h in (reader.fieldnames or [])]
+    if any(has_control(h) for h in header):
+        raise ValidationFailed(_l("The first line of the file %(file)s contains a control "
+                                  "character (for example a NUL byte)."), file=file_label)
     missing = [c for c in required if c not in header]
     if missing:
         raise ValidationFailed(_l("The file %(file)s has no column %(columns)s. Its first line must "
@@ -198,7 +203,24 @@ def read_csv(text: str, required: tuple[str, ...], *, file_label) -> list[dict]:
                                file=file_label, columns=", ".join(missing),
                                expected=",".join(required))
     reader.fieldnames = header
-    return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    rows, problems = [], []
+    for number, row in enumerate(reader, start=2):
+        clean = {}
+        for key, value in row.items():
+            if key is None:
+                continue
+            try:
+                # The same normalisation every form field gets (NFC, no bidi controls),
+                # with the row and column named when a cell holds a NUL or other control.
+                clean[key] = normalise(value or "").strip()
+            except ControlCharacter:
+                problems.append(Msg(_l("Row %(n)s, column “%(column)s”: the value contains a "
+                                       "control character (for example a NUL byte). Remove it "
+                                       "and try again."), {"n": number, "column": key}))
+        rows.append(clean)
+    if problems:
+        raise DetailedValidation(_l("Nothing was imported: fix these rows and try again."), problems)
+    return rows
 
 
 def import_shares(panel_id: int, text: str, *, actor, now: datetime) -> int:

@@ -57,6 +57,10 @@ def check_quotas(panel: Panel, values: dict[tuple[str, str], tuple[int, int]]) -
         elif low < 0 or high < low:
             problems.append(Msg(_l("%(feature)s = %(value)s: the minimum (%(min)s) must be at least 0 "
                                "and at most the maximum (%(max)s)."), {"feature": key, "value": value, "min": low, "max": high}))
+        elif high > k:
+            problems.append(Msg(_l("%(feature)s = %(value)s: the maximum (%(max)s) may be at most "
+                                   "the panel size %(k)s."), {"feature": key, "value": value,
+                                                              "max": high, "k": k}))
     for feature in panel.features:
         mins = sum(lo for (fk, _v), (lo, _hi) in values.items() if fk == feature.key)
         maxes = sum(hi for (fk, _v), (_lo, hi) in values.items() if fk == feature.key)
@@ -250,7 +254,15 @@ def replacement_draw(panel_id: int, *, actor=None, now: datetime,
     pool_ids = engine.ids_of(first.people_csv)
     excluded = sorted(set(excluded) | {pid for pid in pool_ids if pid not in present})
     forced_csv, excluded_csv = engine.ids_csv(forced), engine.ids_csv(excluded)
-    quotas = first.quotas_csv if quotas_csv is None else quotas_csv.replace("\r\n", "\n")
+    if quotas_csv is not None:
+        from kuulas.text import ControlCharacter, normalise
+
+        try:
+            quotas_csv = normalise(quotas_csv)
+        except ControlCharacter:
+            raise ValidationFailed(_l("The quotas contain a control character (for example a "
+                                      "NUL byte). Remove it and try again.")) from None
+    quotas = first.quotas_csv if quotas_csv is None else quotas_csv
     try:
         engine.check(first.people_csv, quotas, first.size, forced_csv=forced_csv,
                      excluded_csv=excluded_csv)
