@@ -20,6 +20,9 @@ DRAFT, RECRUITING, RECRUITMENT_CLOSED, DRAWN, CLOSED = (
     "draft", "recruiting", "recruitment_closed", "drawn", "closed")
 # Volunteer states
 PENDING, CONFIRMED = "pending", "confirmed"
+# Left out of the pool by staff as a suspected duplicate registration (reversible until
+# the pool is frozen).
+EXCLUDED = "excluded"
 WEB, PAPER, PHONE = "web", "paper", "phone"
 # The value stored for "prefer not to say" (and for sensitive features without consent).
 UNDISCLOSED = "undisclosed"

@@ -25,13 +25,15 @@ from kuulas.text import has_forbidden_control as has_control
 
 from .. import rules
 from ..errors import DetailedValidation, Msg
-from .models import (CLIENT, CONFIRMED, DRAFT, PAPER, PENDING, PHONE, RECRUITING,
+from .models import (CLIENT, CONFIRMED, DRAFT, EXCLUDED, PAPER, PENDING, PHONE, RECRUITING,
                      RECRUITMENT_CLOSED, RESIDENT, UNDISCLOSED, WEB, Answer, Category, Feature,
                      Panel, Volunteer)
 
 PURPOSE_CONFIRM = "panel_confirm"
 CONFIRM_LIFETIME = timedelta(days=3)
 SHARE_TOLERANCE = 0.5      # percentage points: shares from published tables are rounded
+POOL_MARGIN = 2            # volunteers beyond a category's seats, so the draw has a choice
+UNDER_PP = 2.0             # a pool share this many points below the population's is a shortfall
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 VALUE_RE = re.compile(r"^[A-Za-z0-9ÅÄÖåäö][A-Za-z0-9ÅÄÖåäö_+.-]{0,59}$")
 
@@ -600,14 +602,56 @@ def pool_view(panel_id: int, *, actor, now: datetime, locale: str | None = None)
         for c in feature.categories:
             n = fc.get(c.value, 0)
             share = 100.0 * n / total if total else 0.0
-            # Enough volunteers for the panel's share (with a margin of 2 for choice)?
+            # Enough volunteers for the panel's seats (with a margin of 2 for choice)?
             needed = round(c.population_share / 100 * panel.target_size)
+            missing = max(0, needed + (POOL_MARGIN if needed else 0) - n)
             gap_pp = share - c.population_share
+            # A category clearly below its population share is a shortfall even when its
+            # seats can be filled: its volunteers then get lower chances and less choice.
+            status = ("missing" if missing else
+                      "under" if total and gap_pp <= -UNDER_PP else "enough")
             cats.append({"value": c.value, "label": c.label(locale), "count": n,
                          "share": share, "population_share": c.population_share,
-                         "gap_pp": gap_pp, "needed": needed,
-                         "short": n < needed + (2 if needed else 0) or gap_pp <= -10})
+                         "gap_pp": gap_pp, "needed": needed, "missing": missing,
+                         "status": status, "short": status != "enough"})
         undisclosed = fc.get(UNDISCLOSED, 0)
         features.append({"key": feature.key, "label": feature.label(locale), "categories": cats,
                          "undisclosed": undisclosed, "sensitive": feature.sensitive})
     return {"panel": panel, "total": total, "pending": pending, "features": features}
+
+
+# --- suspected duplicates (staff review before the pool is frozen) ----------------------
+
+def suspected_duplicates(panel_id: int, *, actor, now: datetime) -> list[tuple[Volunteer, Volunteer]]:
+    """Pairs of volunteers whose e-mail addresses probably reach the same person (plus
+    addressing, case, dots at Gmail, confusable or fullwidth characters): for staff to
+    review, never shown publicly.  Excluded volunteers are listed too, so an exclusion
+    can be undone until the pool is frozen."""
+    from .duplicates import suspected_pairs
+
+    panel = get_panel(panel_id)
+    access.require(actor, rules.MANAGE, panel, now=now)
+    volunteers = {v.id: v for v in db.session.scalars(
+        select(Volunteer).where(Volunteer.panel_id == panel.id))}
+    pairs = suspected_pairs((v.id, v.email) for v in volunteers.values())
+    return [(volunteers[a], volunteers[b]) for a, b in pairs]
+
+
+def set_excluded(panel_id: int, volunteer_id: int, *, exclude: bool, actor,
+                 now: datetime) -> Volunteer:
+    """Leave a suspected duplicate out of the pool (or take it back) before the freeze."""
+    from ..selection.models import Draw
+
+    panel = get_panel(panel_id)
+    access.require(actor, rules.MANAGE, panel, now=now)
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    if volunteer is None or volunteer.panel_id != panel.id:
+        raise NotFound(_l("No such volunteer."))
+    if db.session.scalar(select(Draw.id).where(Draw.panel_id == panel.id)):
+        raise Conflict(_l("The pool has been frozen and its hash published: it can no longer "
+                          "change."))
+    if exclude and volunteer.state != EXCLUDED:
+        volunteer.state = EXCLUDED
+    elif not exclude and volunteer.state == EXCLUDED:
+        volunteer.state = CONFIRMED if volunteer.confirmed_at else PENDING
+    return volunteer

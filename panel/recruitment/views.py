@@ -158,8 +158,44 @@ def staff_pool(panel_id: int):
         else:
             status = 400
     view = services.pool_view(panel_id, actor=current_user, now=utcnow(), locale=locale())
+    try:
+        duplicates = sum(1 for pair in services.suspected_duplicates(
+            panel_id, actor=current_user, now=utcnow()) if all(v.state != "excluded" for v in pair))
+    except KuulasError:
+        duplicates = 0
     return render_template("panel/staff_pool.html", view=view, panel=view["panel"],
-                           csv_form=csv_form, details=details), status
+                           csv_form=csv_form, details=details, duplicates=duplicates), status
+
+
+@bp.route("/hallinta/paneelit/<int:panel_id>/kaksoiskirjautumiset", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def staff_duplicates(panel_id: int):
+    """Suspected duplicate registrations (staff only), with exclusion before the freeze."""
+    now = utcnow()
+    if request.method == "POST":
+        form = ActionForm()
+        if form.validate_on_submit():
+            try:
+                volunteer_id = int(request.form.get("volunteer", ""))
+                if not 0 < volunteer_id < 2**31:
+                    raise ValueError
+            except ValueError:
+                raise NotFound() from None
+            try:
+                services.set_excluded(panel_id, volunteer_id,
+                                      exclude=request.form.get("action") == "exclude",
+                                      actor=current_user, now=now)
+            except KuulasError as exc:
+                db.session.rollback()
+                flash_error(exc)
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+        return redirect(url_for("panel.staff_duplicates", panel_id=panel_id))
+    pairs = services.suspected_duplicates(panel_id, actor=current_user, now=now)
+    panel = services.get_panel(panel_id)
+    return render_template("panel/staff_duplicates.html", panel=panel, pairs=pairs,
+                           action=ActionForm())
 
 
 # --- public: sign-up ----------------------------------------------------------------------
