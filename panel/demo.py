@@ -134,7 +134,7 @@ def seed_panels(now, rng, out):
                                .order_by(Invitation.pseudonym)).first()
     first.state, first.answered_at = "declined", now
     db.session.flush()
-    draw = selection.replacement_draw(done.id, now=now)
+    draw = selection.replacement_draw(done.id, actor=preparer, now=now)
     if draw is not None and draw.state == "blocked":
         # Some random pools cannot keep every quota without the decliner: do what staff
         # are offered, run it with the engine's smallest relaxation of the quotas.

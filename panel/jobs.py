@@ -35,8 +35,10 @@ def invitations(now):
     replaced = failed = blocked = 0
     for panel_id in db.session.scalars(select(Panel.id).where(Panel.state == DRAWN)).all():
         panel = db.session.get(Panel, panel_id)
-        if not selection.gaps(panel):
-            continue
+        from .invitations.services import DECLINE_UNDO_WINDOW
+
+        if not selection.gaps(panel, settled_before=now - DECLINE_UNDO_WINDOW):
+            continue   # nothing open, or declines still inside their undo window
         try:
             draw = selection.replacement_draw(panel_id, now=now)
             if draw is not None and draw.state == "blocked":

@@ -14,7 +14,7 @@ from kuulas.web import form_page, staff_required
 
 from .. import mailing, rules
 from ..forms import ActionForm, CsvForm, FeatureForm, PanelForm
-from ..web import bp, flash_error, locale, read_upload
+from ..web import bp, confirmation_page, confirmed, flash_error, locale, read_upload
 from . import services
 from .forms import answers_from, feature_field_name, signup_form
 from .models import Panel
@@ -126,6 +126,28 @@ def staff_state(panel_id: int, action: str):
     if action not in handlers:
         raise NotFound()
     if ActionForm().validate_on_submit():
+        if not confirmed():
+            panel = services.get_panel(panel_id)
+            texts = {
+                "julkaise": (_("Publish the panel?"), [
+                    _("The panel's public page opens and recruitment starts by itself at its "
+                      "opening time."),
+                    _("Once volunteers register, the features can no longer change.")],
+                    _("Publish")),
+                "sulje-rekrytointi": (_("Close recruitment now?"), [
+                    _("Nobody can register any more, and volunteers can no longer change their "
+                      "answers. Recruitment cannot be reopened."),
+                    _("Registrations not yet confirmed by e-mail stay out of the pool.")],
+                    _("Close recruitment")),
+                "sulje": (_("Close the panel?"), [
+                    _("The panel ends: no more replacement draws or invitations."),
+                    _("Personal data is deleted after the retention period of %(days)s days; "
+                      "only aggregate counts are kept.", days=panel.retention_days)],
+                    _("Close the panel")),
+            }
+            title, lines, button = texts[action]
+            return confirmation_page(title=title, consequences=lines, button=button,
+                                     cancel_url=url_for("panel.staff_panel", panel_id=panel.id))
         try:
             handlers[action](panel_id, actor=current_user, now=utcnow())
         except KuulasError as exc:
@@ -312,9 +334,15 @@ def own(panel_id: int):
                 return redirect(url_for("panel.own", panel_id=panel.id))
         else:
             status = 400
+    from ..cards import STATUS_TEXTS
+    from ..selection import services as selection
+
+    state = selection.registration_status(volunteer, panel, now)
     return render_template("panel/own.html", panel=panel, volunteer=volunteer, form=form,
                            values=values, withdraw_form=ActionForm(prefix="withdraw"),
-                           editable=panel.recruiting(now), now=now), status
+                           editable=panel.recruiting(now), now=now,
+                           status_text=STATUS_TEXTS[state["code"]], state=state,
+                           own_row=selection.own_commitment(volunteer, panel)), status
 
 
 @bp.post("/paneelit/<int:panel_id>/oma/peru")
@@ -322,6 +350,17 @@ def withdraw(panel_id: int):
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
     if ActionForm(prefix="withdraw").validate_on_submit():
+        if not confirmed():
+            panel = services.get_panel(panel_id)
+            services.registration_of(panel.id, current_user)
+            return confirmation_page(
+                title=_("Withdraw from the panel?"),
+                consequences=[_("Your registration and answers for “%(panel)s” are deleted at "
+                                "once; they cannot be restored.", panel=panel.name(locale())),
+                              _("If you have been invited or are a member, your seat is offered "
+                                "to someone else.")],
+                button=_("Withdraw and delete my data"),
+                cancel_url=url_for("panel.own", panel_id=panel.id))
         services.withdraw(panel_id, actor=current_user, now=utcnow())
         db.session.commit()
         flash(_("Your registration was withdrawn and your data deleted."), "success")

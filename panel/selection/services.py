@@ -184,7 +184,78 @@ def run_draw(panel_id: int, *, seed_value: str, actor, now: datetime) -> Draw:
     draw.run_at = now
     panel.state = DRAWN
     invitations.invite(panel, draw, draw.selected, now=now)
+    tell_not_selected(panel, draw, now=now)
     return draw
+
+
+def tell_not_selected(panel: Panel, draw: Draw, *, now: datetime) -> int:
+    """Every volunteer of the drawn pool who was not selected hears so, in their own
+    language (their page says so too).  Part of the draw's transaction: sent once."""
+    from flask import current_app
+
+    from .. import mailing
+
+    chosen = set(draw.selected or ())
+    pool = set(engine.ids_of(draw.people_csv)) - chosen
+    base = current_app.config.get("SITE_URL", "").rstrip("/")
+    sent = 0
+    for volunteer in db.session.scalars(select(Volunteer).where(
+            Volunteer.panel_id == panel.id, Volunteer.state == CONFIRMED)
+            .order_by(Volunteer.id)):
+        if volunteer.pseudonym not in pool:
+            continue
+        mailing.queue(volunteer.email, "not_selected", locale=volunteer.locale,
+                      category="panel_not_selected", now=now,
+                      panel_name=panel.name(volunteer.locale), display_name=volunteer.display_name,
+                      link=f"{base}/paneelit/{panel.id}/oma",
+                      report_link=f"{base}/paneelit/{panel.id}/arvonta")
+        sent += 1
+    return sent
+
+
+def own_commitment(volunteer: Volunteer, panel: Panel) -> dict | None:
+    """What a volunteer needs to find their own row in the public pool file: pseudonym,
+    salt and commitment (shown to them only)."""
+    from .commitments import commitment, salt
+
+    first = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id, Draw.kind == INITIAL))
+    if first is None or not first.commit_key:
+        return None
+    import csv
+    import io
+
+    for row in csv.DictReader(io.StringIO(first.people_csv)):
+        if row.get("id") == volunteer.pseudonym:
+            values = {k: v for k, v in row.items() if k != "id"}
+            return {"pseudonym": volunteer.pseudonym, "salt": salt(first.commit_key, volunteer.pseudonym),
+                    "commitment": commitment(first.commit_key, volunteer.pseudonym, values),
+                    "number": first.number}
+    return None
+
+
+def registration_status(volunteer: Volunteer, panel: Panel, now: datetime) -> dict:
+    """Where one registration stands, as one status for the volunteer's own page and the
+    resident page: ``{"code", "invitation"}`` with code one of ``pending``, ``waiting``
+    (confirmed, no draw yet), ``excluded``, ``not_in_pool``, ``invited``, ``member``,
+    ``declined``, ``expired``, ``not_selected``."""
+    from ..invitations.models import Invitation
+
+    invitation = db.session.scalar(select(Invitation).where(
+        Invitation.volunteer_id == volunteer.id).order_by(Invitation.id.desc()))
+    if invitation is not None:
+        code = {"pending": "invited", "accepted": "member", "declined": "declined",
+                "expired": "expired"}.get(invitation.state, "declined")
+        return {"code": code, "invitation": invitation}
+    first = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id, Draw.kind == INITIAL))
+    if first is not None and first.state == DONE:
+        if volunteer.pseudonym in set(engine.ids_of(first.people_csv)):
+            return {"code": "not_selected", "invitation": None, "draw": first}
+        return {"code": "not_in_pool", "invitation": None}
+    if volunteer.state == "excluded":
+        return {"code": "excluded", "invitation": None}
+    if volunteer.state == CONFIRMED:
+        return {"code": "waiting", "invitation": None}
+    return {"code": "pending", "invitation": None}
 
 
 def _execute(draw: Draw, seed_value: str) -> None:
@@ -208,12 +279,20 @@ def _execute(draw: Draw, seed_value: str) -> None:
     draw.state = DONE
 
 
-def gaps(panel: Panel) -> list:
-    from ..invitations.models import GAP_STATES, Invitation
+def gaps(panel: Panel, *, settled_before: datetime | None = None) -> list:
+    """Seats left open.  With ``settled_before`` a decline counts only once its undo
+    window has passed (the job waits; staff may draw at once)."""
+    from sqlalchemy import or_
 
-    return list(db.session.scalars(select(Invitation).where(
+    from ..invitations.models import DECLINED, GAP_STATES, Invitation
+
+    query = select(Invitation).where(
         Invitation.panel_id == panel.id, Invitation.state.in_(GAP_STATES),
-        Invitation.replaced_by_draw_id.is_(None))))
+        Invitation.replaced_by_draw_id.is_(None))
+    if settled_before is not None:
+        query = query.where(or_(Invitation.state != DECLINED,
+                                Invitation.answered_at <= settled_before))
+    return list(db.session.scalars(query))
 
 
 def replacement_draw(panel_id: int, *, actor=None, now: datetime,
@@ -236,7 +315,10 @@ def replacement_draw(panel_id: int, *, actor=None, now: datetime,
     if panel.state != DRAWN:
         raise Conflict(_l("Replacement draws are made only after the draw, while the panel "
                           "is being formed."))
-    open_gaps = gaps(panel)
+    from ..invitations.services import DECLINE_UNDO_WINDOW
+
+    job = actor is None and quotas_csv is None
+    open_gaps = gaps(panel, settled_before=now - DECLINE_UNDO_WINDOW if job else None)
     blocked = blocked_draw(panel.id)
     if not open_gaps:
         if blocked is not None:

@@ -148,7 +148,9 @@ def test_edit_and_withdraw_deletes_at_once(app, client, login, make_staff):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Volunteer, v.id).values() == {"gender": "female", "age": "young"}
-    assert client.post(f"/paneelit/{panel.id}/oma/peru").status_code == 302
+    confirm = client.post(f"/paneelit/{panel.id}/oma/peru")
+    assert confirm.status_code == 200 and db.session.scalar(select(func.count()).select_from(Volunteer)) == 1
+    assert client.post(f"/paneelit/{panel.id}/oma/peru", data={"confirm": "yes"}).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Volunteer)) == 0
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 

@@ -175,6 +175,11 @@ def test_decline_expiry_and_replacement(app, client, make_staff, runner, tmp_pat
     accepted = db.session.scalar(select(Invitation.pseudonym).where(Invitation.state == ACCEPTED))
     declined = db.session.scalar(select(Invitation.pseudonym).where(Invitation.state == "declined"))
 
+    # Within the decline's undo window the job leaves the seat open...
+    scheduler.run_job(app, "panel.invitations", now + timedelta(minutes=1))
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 4
+    # ...and fills it once the window has passed.
+    now = now + timedelta(hours=24)
     scheduler.run_job(app, "panel.invitations", now + timedelta(minutes=1))
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 5

@@ -195,7 +195,7 @@ def test_infeasible_replacement_draw_offers_the_engines_relaxation(app, client, 
     people = {v.pseudonym: v.values() for v in db.session.scalars(select(Volunteer))}
     declined = next(i for i in db.session.scalars(select(Invitation))
                     if people[i.pseudonym]["gender"] == "female")
-    declined.state, declined.answered_at = "declined", now
+    declined.state, declined.answered_at = "declined", now - timedelta(hours=25)
     db.session.commit()
     # The job does not fail: the draw waits for staff, with the quota that cannot be kept.
     result = scheduler.run_job(app, "panel.invitations", now + timedelta(minutes=1))
@@ -235,7 +235,7 @@ def test_demo_seeder_succeeds_on_several_seeds(app):
     from panel.demo import seed_panels
     from panel.selection.models import Draw
 
-    for seed in (1, 7, 2026):
+    for seed in (1, 40, 2026):   # 40: its replacement draw cannot keep every quota
         db.drop_all()
         db.create_all()
         out = []
@@ -319,3 +319,129 @@ def test_pool_view_names_a_shortfall_even_when_seats_can_be_filled(app, make_sta
     young = next(c for f in view["features"] if f["key"] == "age" for c in f["categories"]
                  if c["value"] == "young")
     assert young["status"] == "under" and young["short"]
+
+
+# --- item 18: confirm what cannot be undone; a decline can be undone ---------------------
+
+def _drawn_panel(staff, n=12, locales=("fi",)):
+    from panel.selection import services as selection
+
+    panel = make_panel(staff)
+    now = utcnow()
+    for i in range(n):
+        services.register(panel.id, email=f"d{i}@example.fi", display_name=f"D{i}",
+                          answers={"gender": "female" if i % 2 else "male",
+                                   "age": "young" if i % 3 else "old"},
+                          consent=True, now=now, channel="paper", confirmed=True,
+                          locale=locales[i % len(locales)])
+    services.close_recruitment_now(panel.id, actor=staff, now=now)
+    selection.prepare_draw(panel.id, seed_source="x", actor=staff, now=now)
+    selection.run_draw(panel.id, seed_value="5", actor=staff, now=now)
+    db.session.commit()
+    return panel, now
+
+
+def _invitation_link(invitation):
+    """Give an invitation a known token (the real one was only e-mailed)."""
+    import secrets
+
+    from panel.invitations import services as invitations
+
+    token = secrets.token_urlsafe(16)
+    invitation.token_hash = invitations._hash(token)
+    db.session.commit()
+    return f"/paneelit/kutsu/{token}"
+
+
+def test_decline_asks_for_confirmation_and_can_be_undone_until_replaced(app, client, make_staff):
+    from kuulas import scheduler
+    from panel.invitations.models import Invitation
+    from panel.selection.models import Draw
+
+    panel, now = _drawn_panel(make_staff("preparer"))
+    invitation = db.session.scalars(select(Invitation).order_by(Invitation.id)).first()
+    link = _invitation_link(invitation)
+    client.set_cookie("kuulas_lang", "en")
+    page = client.post(link, data={"answer": "decline"})
+    assert page.status_code == 200 and "Decline the invitation?" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).state == "pending"
+    assert client.post(link, data={"answer": "decline", "confirm": "yes"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).state == "declined"
+    assert "Take my decline back" in client.get(link).get_data(as_text=True)
+    assert client.post(link, data={"answer": "undo"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).state == "pending"
+    # Declined again: the job waits out the undo window, then fills the seat; no undo after.
+    assert client.post(link, data={"answer": "decline", "confirm": "yes"}).status_code == 302
+    scheduler.run_job(app, "panel.invitations", utcnow() + timedelta(hours=1))
+    assert db.session.scalar(select(func.count()).select_from(Draw)) == 1
+    scheduler.run_job(app, "panel.invitations", utcnow() + timedelta(hours=25))
+    assert db.session.scalar(select(func.count()).select_from(Draw)) == 2
+    assert "Take my decline back" not in client.get(link).get_data(as_text=True)
+    assert client.post(link, data={"answer": "undo"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).state == "declined"
+
+
+@pytest.mark.parametrize("action", ["julkaise", "sulje-rekrytointi"])
+def test_staff_state_changes_need_a_confirmation_step(app, client, login, make_staff, action):
+    from panel.recruitment.models import Panel
+
+    staff = make_staff("preparer")
+    panel = make_panel(staff, open_now=(action != "julkaise"))
+    before = panel.state
+    login(staff)
+    client.set_cookie("kuulas_lang", "en")
+    page = client.post(f"/hallinta/paneelit/{panel.id}/tila/{action}")
+    assert page.status_code == 200 and "Please confirm" in page.get_data(as_text=True)
+    assert 'name="confirm" value="yes"' in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Panel, panel.id).state == before
+    assert client.post(f"/hallinta/paneelit/{panel.id}/tila/{action}",
+                       data={"confirm": "yes"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Panel, panel.id).state != before
+
+
+def test_run_draw_needs_confirmation(app, client, login, make_staff):
+    from panel.selection import services as selection
+    from panel.selection.models import Draw
+
+    staff = make_staff("preparer")
+    panel = make_panel(staff)
+    add_volunteers(panel, [{"gender": g, "age": a} for g in ("male", "female") for a in ("young", "old")] * 2)
+    services.close_recruitment_now(panel.id, actor=staff, now=utcnow())
+    selection.prepare_draw(panel.id, seed_source="x", actor=staff, now=utcnow())
+    db.session.commit()
+    login(staff)
+    page = client.post(f"/hallinta/paneelit/{panel.id}/arvonta", data={"run-seed_value": "9"})
+    assert page.status_code == 200
+    assert db.session.scalar(select(Draw.state)) == "prepared"
+
+
+# --- item 19: the volunteers not drawn are told, in their language ----------------------
+
+def test_not_selected_get_a_mail_in_their_language_and_their_page_says_so(app, client, login, make_staff):
+    from kuulas.accounts.models import Account
+    from kuulas.mail.models import OutboxMail
+    from panel.selection.models import Draw
+
+    panel, _now = _drawn_panel(make_staff("preparer"), locales=("fi", "sv", "en"))
+    draw = db.session.scalar(select(Draw))
+    mails = db.session.scalars(select(OutboxMail).where(OutboxMail.category == "panel_not_selected")).all()
+    assert len(mails) == 12 - len(draw.selected)
+    volunteers = {v.email: v for v in db.session.scalars(select(Volunteer))}
+    subjects = {"fi": "Arvonta on tehty", "sv": "Lottningen har gjorts", "en": "The draw has been made"}
+    for mail in mails:
+        v = volunteers[mail.recipient]
+        assert v.pseudonym not in draw.selected
+        assert mail.subject.startswith(subjects[v.locale]), (v.locale, mail.subject)
+    loser = volunteers[mails[0].recipient]
+    login(db.session.get(Account, loser.account_id))
+    client.set_cookie("kuulas_lang", "en")
+    page = client.get(f"/paneelit/{panel.id}/oma").get_data(as_text=True)
+    assert "you were not selected" in page
+    assert page.count("The draw has been made") == 1
+    assert loser.pseudonym in page    # and the data to check their own row
