@@ -445,3 +445,21 @@ def test_not_selected_get_a_mail_in_their_language_and_their_page_says_so(app, c
     assert "you were not selected" in page
     assert page.count("The draw has been made") == 1
     assert loser.pseudonym in page    # and the data to check their own row
+
+
+# --- item 14: user text isolated from the page's direction -----------------------------
+
+def test_names_and_panel_texts_are_isolated(app, client, login, make_staff):
+    from panel.invitations.models import Invitation
+
+    staff = make_staff("preparer")
+    panel, _now = _drawn_panel(staff)
+    invitation = db.session.scalars(select(Invitation).order_by(Invitation.id)).first()
+    link = _invitation_link(invitation)
+    assert client.post(link, data={"answer": "accept", "display_name": "שרה כהן"}).status_code == 302
+    login(staff)
+    roster = client.get(f"/hallinta/paneelit/{panel.id}/jasenet").get_data(as_text=True)
+    assert '<li dir="auto">שרה כהן</li>' in roster
+    assert "<bdi>Testipaneeli</bdi>" in roster or "<bdi>Test panel</bdi>" in roster
+    public = client.get(f"/paneelit/{panel.id}").get_data(as_text=True)
+    assert '<h1 dir="auto">' in public and '<div class="prose" dir="auto">' in public
