@@ -187,7 +187,7 @@ def test_volunteer_csv_import(app, client, login, make_staff):
     response = client.post(f"/hallinta/paneelit/{panel.id}/pooli", data={"volunteers-text": good})
     assert response.status_code == 302
     page = client.get(f"/hallinta/paneelit/{panel.id}/pooli").get_data(as_text=True)
-    assert "Recruit more" in page or "Rekrytoi lisää" in page
+    assert "Shortfall: recruit at least" in page or "Vajaus: rekrytoi vähintään" in page
 
 
 def test_recruitment_opens_and_closes_by_itself(app, make_staff):
