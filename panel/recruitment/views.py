@@ -3,7 +3,7 @@ confirmation and own-registration pages."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
 
 from kuulas.accounts import services as accounts
@@ -93,7 +93,8 @@ def staff_features(panel_id: int):
                 details, status = flash_error(exc), exc.status
             else:
                 db.session.commit()
-                flash(_("Population shares updated for %(n)s categories.", n=n), "success")
+                flash(ngettext("Population share updated for %(num)s category.",
+                               "Population shares updated for %(num)s categories.", n), "success")
                 return redirect(url_for("panel.staff_features", panel_id=panel.id))
         else:
             status = 400
@@ -175,7 +176,8 @@ def staff_pool(panel_id: int):
                 details, status = flash_error(exc), exc.status
             else:
                 db.session.commit()
-                flash(_("%(n)s volunteers were imported.", n=n), "success")
+                flash(ngettext("%(num)s volunteer was imported.", "%(num)s volunteers were imported.", n),
+                      "success")
                 return redirect(url_for("panel.staff_pool", panel_id=panel_id))
         else:
             status = 400
