@@ -57,11 +57,7 @@ def invitation(token: str):
             services.answer(token, accept=choice == "accept",
                             display_name=request.form.get("display_name"), now=now)
             db.session.commit()
-            message = (_("Welcome to the panel! We will send you the details of the first "
-                         "session.") if choice == "accept"
-                       else _("Thank you for letting us know. Your seat will be offered to "
-                              "someone else."))
-            flash(message, "success")
+            # No flash: the invitation page itself states the answer (one status line).
             return redirect(url_for("panel.invitation", token=token))
     except services.LinkExpired as exc:
         db.session.rollback()

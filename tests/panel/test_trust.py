@@ -369,7 +369,9 @@ def test_decline_asks_for_confirmation_and_can_be_undone_until_replaced(app, cli
     assert client.post(link, data={"answer": "decline", "confirm": "yes"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Invitation, invitation.id).state == "declined"
-    assert "Take my decline back" in client.get(link).get_data(as_text=True)
+    declined_page = client.get(link).get_data(as_text=True)
+    assert "Take my decline back" in declined_page
+    assert declined_page.count("Thank you for letting us know") == 1   # one status line
     assert client.post(link, data={"answer": "undo"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Invitation, invitation.id).state == "pending"
