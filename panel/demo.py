@@ -135,7 +135,8 @@ def seed_panels(now, rng, out):
     first.state, first.answered_at = "declined", now
     db.session.flush()
     draw = selection.replacement_draw(done.id, actor=preparer, now=now)
-    if draw is not None and draw.state == "blocked":
+    relaxed = draw is not None and draw.state == "blocked"
+    if relaxed:
         # Some random pools cannot keep every quota without the decliner: do what staff
         # are offered, run it with the engine's smallest relaxation of the quotas.
         selection.replacement_draw(done.id, actor=preparer, now=now,
@@ -144,5 +145,6 @@ def seed_panels(now, rng, out):
                                                            Invitation.state == "pending")):
         inv.state, inv.answered_at = "accepted", now
     db.session.flush()
-    out.append(f"panel: '{done.name_fi}' drawn (one decline, one replacement draw), "
+    out.append(f"panel: '{done.name_fi}' drawn (one decline, one replacement draw"
+               f"{' with quotas relaxed by the engine' if relaxed else ''}), "
                f"12 members accepted (/paneelit/{done.id}/arvonta)")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from kuulas.clock import utcnow
@@ -129,6 +129,16 @@ def staff_replacement(panel_id: int):
                    "are e-mailed to the newly selected volunteers.")]
         if quotas is not None:
             lines.append(_("It uses the quotas below, which are published with the draw."))
+        from ..invitations.services import DECLINE_UNDO_WINDOW
+
+        panel = get_panel(panel_id)
+        recent = (len(services.gaps(panel))
+                  - len(services.gaps(panel, settled_before=utcnow() - DECLINE_UNDO_WINDOW)))
+        if recent:
+            lines.append(ngettext("%(num)s decline is less than 24 hours old: that volunteer "
+                                  "could still take it back.",
+                                  "%(num)s declines are less than 24 hours old: those "
+                                  "volunteers could still take them back.", recent))
         return confirmation_page(title=_("Run the replacement draw?"), consequences=lines,
                                  button=_("Run the replacement draw"), cancel_url=back)
     try:

@@ -512,3 +512,20 @@ def test_public_report_and_composition_hide_small_cells_and_sensitive_features(a
     page = client.get(f"/paneelit/{panel.id}/arvonta").get_data(as_text=True)
     assert "Members compared with the population" in page
     assert "Palvelujen" not in page.split("Members compared with the population")[1]
+
+
+def test_staff_replacement_confirmation_warns_of_declines_still_undoable(app, client, login, make_staff):
+    from panel.invitations.models import Invitation
+    from panel.selection.models import Draw
+
+    staff = make_staff("preparer")
+    panel, _now = _drawn_panel(staff)
+    invitation = db.session.scalars(select(Invitation).order_by(Invitation.id)).first()
+    link = _invitation_link(invitation)
+    assert client.post(link, data={"answer": "decline", "confirm": "yes"}).status_code == 302
+    login(staff)
+    client.set_cookie("kuulas_lang", "en")
+    page = client.post(f"/hallinta/paneelit/{panel.id}/korvaava-arvonta")
+    assert page.status_code == 200
+    assert "1 decline is less than 24 hours old" in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Draw)) == 1
