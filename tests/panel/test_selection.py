@@ -119,6 +119,8 @@ def test_web_draw_is_reproduced_by_the_cli(app, client, runner, make_staff, tmp_
     assert str(seed_from_announcement("1 2 3 4 5 6 7")) in report
     assert draw.pool_hash in report and "leximin-types" in report
     assert "Median" in report and "panel select --people" in report
+    staff_page = client.get(f"/hallinta/paneelit/{panel.id}/arvonta").get_data(as_text=True)
+    assert "tarkastus/pooli-tarkastaja.csv" in staff_page and "tarkastus/avain.txt" in staff_page
     for v in db.session.scalars(select(Volunteer).where(Volunteer.panel_id == panel.id)):
         assert v.email not in report and v.display_name not in report
 
