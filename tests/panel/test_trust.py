@@ -529,3 +529,20 @@ def test_staff_replacement_confirmation_warns_of_declines_still_undoable(app, cl
     assert page.status_code == 200
     assert "1 decline is less than 24 hours old" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Draw)) == 1
+
+
+def test_make_demo_on_a_fresh_clone_builds_the_venv_before_the_translations(tmp_path):
+    """`make demo` on a fresh clone: the translations are compiled with the venv's Python,
+    so the venv (and the package's dependencies) must come first."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[2]
+    venv = tmp_path / "fresh-venv"
+    lines = subprocess.run(["make", "-n", "demo", f"VENV={venv}"], cwd=root, check=True,
+                           capture_output=True, text=True).stdout.splitlines()
+    step = lambda text: next(i for i, line in enumerate(lines) if text in line)
+    assert step("-m venv") < step("pip install --quiet -e .") < step("i18n_tools compile") < step("db upgrade")
