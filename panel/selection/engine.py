@@ -73,11 +73,33 @@ def parse(people_text: str, quotas_text: str):
     from panel.sortition import csvio
     from panel.sortition.errors import SortitionError
 
+    _check_text(people_text, "people")
+    _check_text(quotas_text, "quotas")
     try:
         quotas = csvio.read_quotas(quotas_text or "")
-        return csvio.read_people(people_text or "", quotas), quotas
+        people = csvio.read_people(people_text or "", quotas)
     except SortitionError as exc:
         raise _problem(exc) from None
+    for q in quotas:
+        if max(abs(int(q.min)), abs(int(q.max))) > INT_LIMIT:
+            raise EngineProblem("quota_bound_too_large", HEADLINES["CsvFormatError"], [_SafeMsg(
+                MESSAGES["quota_bound_too_large"], {"feature": q.feature, "value": q.value,
+                                                    "limit": INT_LIMIT})])
+    return people, quotas
+
+
+INT_LIMIT = 2**31 - 1
+
+
+def _check_text(text: str, file: str) -> None:
+    """A NUL or other control character in a published file is named by its line, before
+    the CSV reader sees it."""
+    from kuulas.text import has_forbidden_control
+
+    for number, line in enumerate((text or "").split("\n"), start=1):
+        if has_forbidden_control(line):
+            raise EngineProblem("csv_control_character", HEADLINES["CsvFormatError"], [_SafeMsg(
+                MESSAGES["csv_control_character"], {"row": number, "file": FILES.get(file, file)})])
 
 
 def hash_files(people_text: str, quotas_text: str, size: int, *, key: str,
@@ -288,6 +310,10 @@ MESSAGES = {
                           "“%(column)s”."),
     "csv_bad_integer": _l("Row %(row)s of the %(file)s file: “%(value)s” in column “%(column)s” "
                           "is not a whole number."),
+    "csv_control_character": _l("Row %(row)s of the %(file)s file contains a control character "
+                                "(for example a NUL byte)."),
+    "quota_bound_too_large": _l("The quota “%(feature)s” = “%(value)s” has a bound larger than "
+                                "%(limit)s."),
     "csv_unknown_category": _l("Row %(row)s of the %(file)s file: “%(value)s” in column "
                                "“%(column)s” has no quota row."),
     # diagnose: why no panel meets the quotas

@@ -546,3 +546,20 @@ def test_make_demo_on_a_fresh_clone_builds_the_venv_before_the_translations(tmp_
                            capture_output=True, text=True).stdout.splitlines()
     step = lambda text: next(i for i, line in enumerate(lines) if text in line)
     assert step("-m venv") < step("pip install --quiet -e .") < step("i18n_tools compile") < step("db upgrade")
+
+
+@pytest.mark.parametrize("people,quotas,words", [
+    ("id,g\na,x\x00y\nb,z\n", "feature,value,min,max\ng,x,0,1\ng,z,0,1\n",
+     "Row 2 of the people file contains a control character"),
+    ("id,g\na,x\nb,z\n", "feature,value,min,max\ng,x,0,99999999999999999999999\ng,z,0,2\n",
+     "has a bound larger than 2147483647"),
+])
+def test_cli_refuses_nul_and_huge_quota_cells_without_a_traceback(app, runner, tmp_path, people,
+                                                                   quotas, words):
+    (tmp_path / "p.csv").write_text(people)
+    (tmp_path / "q.csv").write_text(quotas)
+    result = runner.invoke(args=["panel", "select", "--people", str(tmp_path / "p.csv"), "--quotas",
+                                 str(tmp_path / "q.csv"), "--size", "1", "--seed", "1",
+                                 "--out", str(tmp_path / "o.csv"), "--lang", "en"])
+    assert result.exit_code == 1 and words in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, (OverflowError, ValueError))
