@@ -1,7 +1,7 @@
 """Panel trust: the secret key of a draw's public commitments
 
 Revision ID: paneltrust01
-Revises: a1b2c3d4e5f6
+Revises: f1e2d3c4b5a6
 Create Date: 2026-12-02 07:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'paneltrust01'
-down_revision = 'a1b2c3d4e5f6'
+down_revision = 'f1e2d3c4b5a6'
 branch_labels = None
 depends_on = None
 
