@@ -2,26 +2,18 @@
 
     flask --app app panel select --people P.csv --quotas Q.csv --size N --seed S \\
         --out panel.csv --probabilities probs.csv [--forced F.csv --excluded E.csv]
-<<<<<<< HEAD
     flask --app app panel hash --commitments pooli.csv --quotas Q.csv --size N [--forced F.csv --excluded E.csv]
     flask --app app panel hash --people FULL.csv --key avain.txt --quotas Q.csv --size N [...]
+    flask --app app panel weight --respondents R.csv --margins M.csv --out W.csv [--trim LOW,HIGH]
 
 The people file of ``select`` is the auditor's full file (``id`` plus one column per
 feature); the public ``pooli.csv`` carries one commitment per id instead of answers (see
 ``docs/panels.md``).  Quotas: ``feature,value,min,max``.  ``select`` goes through the same
 code as the web draw, so the same files and seed give the same panel (``--out`` holds the
-selected ids, as the public ``paneeli.csv``).
-=======
-    flask --app app panel hash --people P.csv --quotas Q.csv --size N [--forced F.csv --excluded E.csv]
-    flask --app app panel weight --respondents R.csv --margins M.csv --out W.csv [--trim LOW,HIGH]
-
-Both files use the published formats (people: ``id`` plus one column per feature;
-quotas: ``feature,value,min,max``).  ``select`` goes through the same code as the web
-draw, so the same files and seed give the same panel.  ``weight`` rakes survey respondents
+selected ids, as the public ``paneeli.csv``).  ``weight`` rakes survey respondents
 (``id`` plus one column per feature) to population shares (``feature,value,share``) with
 the pure ``panel.weighting`` module and writes ``id,weight`` (mean 1); bad input exits
 with status 2, a translated message and no output file.
->>>>>>> main
 """
 from __future__ import annotations
 
