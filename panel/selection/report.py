@@ -27,6 +27,21 @@ def composition_rows(panel: Panel, locale: str | None) -> list[dict]:
     return composition(panel.id, locale=locale, public=True)
 
 
+def public_probabilities(report: dict) -> dict:
+    """The probability summary of a draw report for the public page, its counts of people
+    (could be drawn, had no chance, would be helped by a quota change) through the one
+    suppression rule: a count of 1 to 4 people is not shown."""
+    from kuulas import disclosure
+
+    p = dict((report or {}).get("probabilities") or {})
+    for key in ("count", "zero"):
+        if key in p:
+            p[key] = disclosure.public_counts([int(p[key] or 0)])[0]
+    p["blocking"] = [{**b, "people": disclosure.public_counts([int(b.get("people") or 0)])[0]}
+                     for b in p.get("blocking") or []]
+    return p
+
+
 def public_categories(report: dict) -> list[dict]:
     """The per-category rows of a draw report for the public page: the quota, target and
     expected count as stored, the drawn count through the one suppression rule (per

@@ -196,6 +196,7 @@ def public_report(panel_id: int):
     return render_template("panel/report.html", panel=panel, draws=draws,
                            labels=report.labels(panel, locale()),
                            public_categories=report.public_categories,
+                           public_probabilities=report.public_probabilities,
                            describe_issue=report.describe_blocking,
                            composition=report.composition_rows(panel, locale()))
 

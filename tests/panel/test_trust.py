@@ -563,3 +563,14 @@ def test_cli_refuses_nul_and_huge_quota_cells_without_a_traceback(app, runner, t
                                  "--out", str(tmp_path / "o.csv"), "--lang", "en"])
     assert result.exit_code == 1 and words in result.output
     assert "Traceback" not in result.output and not isinstance(result.exception, (OverflowError, ValueError))
+
+
+def test_public_probability_counts_are_suppressed():
+    from panel.selection import report
+
+    summary = report.public_probabilities({"probabilities": {
+        "count": 40, "zero": 2, "min": 0.0, "median": 0.1, "max": 0.2, "zero_reasons": {},
+        "blocking": [{"code": "quota_min_too_high", "params": {}, "people": 1},
+                     {"code": "quota_max_too_low", "params": {}, "people": 7}]}})
+    assert summary["count"] == 40 and summary["zero"] is None
+    assert [b["people"] for b in summary["blocking"]] == [None, 7]
