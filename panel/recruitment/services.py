@@ -514,8 +514,14 @@ def import_volunteers(panel_id: int, text: str, *, actor, now: datetime) -> int:
     """Import volunteers recruited on paper or by phone: ``email,display_name,channel`` plus
     one column per feature (and ``postal_code,address`` if the panel asks).  Every row is
     checked first; any error imports nothing."""
+    from ..selection.models import Draw
+
     panel = get_panel(panel_id)
     access.require(actor, rules.MANAGE, panel, now=now)
+    if db.session.scalar(select(Draw.id).where(Draw.panel_id == panel.id)):
+        # Volunteers added after the freeze would never be in the draw nor told so.
+        raise Conflict(_l("The pool has been frozen and its hash published: it can no longer "
+                          "change."))
     required = ["email", "display_name"] + [f.key for f in panel.features]
     if panel.asks_address:
         required += ["postal_code", "address"]

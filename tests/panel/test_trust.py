@@ -574,3 +574,25 @@ def test_public_probability_counts_are_suppressed():
                      {"code": "quota_max_too_low", "params": {}, "people": 7}]}})
     assert summary["count"] == 40 and summary["zero"] is None
     assert [b["people"] for b in summary["blocking"]] == [None, 7]
+
+
+def test_panel_can_be_closed_once_the_clock_ended_recruitment(app, make_staff):
+    from panel import retention
+
+    staff = make_staff("preparer")
+    panel, _start = _late_panel(staff)
+    assert retention.close_panel(panel.id, actor=staff, now=utcnow()).state == "closed"
+
+
+def test_no_import_into_a_frozen_pool(app, make_staff):
+    from kuulas.errors import Conflict
+    from panel.selection import services as selection
+
+    staff = make_staff("preparer")
+    panel = make_panel(staff)
+    add_volunteers(panel, [{"gender": g, "age": a} for g in ("male", "female") for a in ("young", "old")])
+    services.close_recruitment_now(panel.id, actor=staff, now=utcnow())
+    selection.prepare_draw(panel.id, seed_source="x", actor=staff, now=utcnow())
+    with pytest.raises(Conflict):
+        services.import_volunteers(panel.id, "email,display_name,gender,age\nz@example.fi,Z,male,old\n",
+                                   actor=staff, now=utcnow())
