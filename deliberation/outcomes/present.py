@@ -13,7 +13,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from . import history
-from .figures import MIN_CELL, percent_step, public_composition
+from kuulas.disclosure import MIN_CELL, public_composition
+
+from .figures import percent_step
 from .models import Outcome
 
 LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
