@@ -7,11 +7,12 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+                   url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 
+from kuulas.accounts.views import sign_in_from_mail
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db
@@ -127,12 +128,7 @@ def expert_link(token: str):
     try:
         if request.method == "POST" and form.validate_on_submit():
             member = services.consume_expert_invite(token, now=now)
-            account = member.account
-            session.clear()
-            login_user(account)
-            session.permanent = True
-            db.session.commit()
-            return redirect(url_for("raati.room", raati_id=member.raati_id))
+            return sign_in_from_mail(member.account, url_for("raati.room", raati_id=member.raati_id))
         invite = services.peek_expert_invite(token, now=now)
         raati = db.session.get(Raati, db.session.get(Member, invite.member_id).raati_id)
     except KuulasError as exc:

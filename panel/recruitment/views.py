@@ -2,11 +2,12 @@
 confirmation and own-registration pages."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from kuulas.accounts import services as accounts
+from kuulas.accounts.views import sign_in_from_mail
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError, NotFound
 from kuulas.extensions import db, limiter
@@ -219,12 +220,8 @@ def confirm(token: str):
         if request.method == "POST" and form.validate_on_submit():
             volunteer = services.confirm(token, now=now)
             account = db.session.get(accounts.Account, volunteer.account_id)
-            db.session.commit()
-            session.clear()
-            login_user(account)
-            session.permanent = True
-            flash(_("Thank you! Your registration is confirmed."), "success")
-            return redirect(url_for("panel.own", panel_id=volunteer.panel_id))
+            return sign_in_from_mail(account, url_for("panel.own", panel_id=volunteer.panel_id),
+                                     done_message=_("Thank you! Your registration is confirmed."))
         accounts.peek_token(token, services.PURPOSE_CONFIRM, now=now)
     except (accounts.TokenExpired, accounts.TokenUsed):
         db.session.rollback()
