@@ -46,6 +46,26 @@ def test_language_switcher_and_skip_link(live_server, page):
     assert focused == "Hoppa till innehållet"
 
 
+def test_language_switch_keeps_what_was_typed(live_server, page):
+    """Switching fi/sv/en on a half-filled form keeps the input (issue item 15); the
+    kept values are gone from the tab's storage once they are back in the form."""
+    page.goto(live_server.url + "/kirjaudu")
+    page.locator("input[name=email]").fill("maija@example.fi")
+    page.get_by_role("link", name="På svenska").click()
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("input[name=email]").input_value() == "maija@example.fi"
+    assert page.locator("[data-lang-kept]").is_visible()
+    assert page.evaluate("window.sessionStorage.length") == 0
+    # The kept value is still the person's input, so it travels on; an emptied form does not.
+    page.get_by_role("link", name="In English").click()
+    assert page.locator("input[name=email]").input_value() == "maija@example.fi"
+    page.locator("input[name=email]").fill("")
+    page.get_by_role("link", name="Suomeksi").click()
+    assert page.locator("html").get_attribute("lang") == "fi"
+    assert page.locator("input[name=email]").input_value() == ""
+    assert not page.locator("[data-lang-kept]").is_visible()
+
+
 def test_resident_signs_in_with_a_link(live_server, page, make_resident, app):
     from kuulas.extensions import db
     from kuulas.mail.models import OutboxMail
