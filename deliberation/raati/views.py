@@ -223,8 +223,12 @@ def add_member(raati_id: int):
 @staff.post("/<int:raati_id>/paneeli")
 @staff_required(rules.MANAGE)
 def add_panel(raati_id: int):
+    from kuulas.web import INT_MAX
+
     try:
         panel_id = int(request.form.get("panel-panel_id", ""))
+        if not 0 < panel_id <= INT_MAX:
+            raise ValueError(panel_id)
     except ValueError:
         flash(_("Choose a panel."), "error")
         return _show(services.get_raati(raati_id), 400)
