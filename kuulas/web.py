@@ -44,6 +44,12 @@ def form_page(form, action, *, success, next_url, render, redirect_code: int = 3
     return render(result.status)
 
 
+def confirmed() -> bool:
+    """True when this POST comes from a confirmation step (``templates/_confirm.html``):
+    an irreversible action runs only then; otherwise the view shows the step."""
+    return request.method == "POST" and request.form.get("confirmed") == "yes"
+
+
 def form_errors(form) -> list[str]:
     return [f"{getattr(form, name).label.text}: {msg}" for name, msgs in form.errors.items()
             for msg in msgs if hasattr(form, name)]

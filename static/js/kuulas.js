@@ -13,6 +13,28 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
+  // --- Confirmation steps (templates/_confirm.html) --------------------------------------
+  // A confirm_link opens its <dialog>; without JavaScript (or <dialog>) it is a plain link
+  // to the server-rendered confirmation page, which does the same.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-confirm-dialog]");
+    if (opener) {
+      var dialog = document.getElementById(opener.getAttribute("data-confirm-dialog"));
+      if (dialog && typeof dialog.showModal === "function") {
+        event.preventDefault();
+        dialog.showModal();
+        var first = dialog.querySelector("button[type=submit]");
+        if (first) { first.focus(); }
+      }
+      return;
+    }
+    var closer = event.target.closest && event.target.closest("[data-close-dialog]");
+    if (closer) {
+      var open = closer.closest("dialog");
+      if (open) { open.close(); }
+    }
+  });
+
   // --- The language switch keeps what was typed ------------------------------------------
   // Switching language reloads the page from the server.  Before following a language
   // link, what the person has typed into the page's forms is kept in sessionStorage (this
