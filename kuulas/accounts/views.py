@@ -12,7 +12,7 @@ from ..errors import KuulasError
 from ..extensions import db, limiter, login_manager
 from ..i18n import safe_next
 from ..mail import services as mail
-from ..web import form_page, staff_required
+from ..web import confirmed, form_page, staff_required
 from . import services
 from .forms import (ConfirmForm, EmailLinkForm, SetPasswordForm, StaffEditForm, StaffForm,
                     StaffSignInForm, TotpForm)
@@ -303,8 +303,16 @@ def staff_edit(account_id: int):
                                explanation=""), 404
     form = StaffEditForm(roles=[r.value for r in account.role_set], active=account.active)
     if form.validate_on_submit():
+        roles, active = sorted(form.roles.data), bool(form.active.data)
+        old_roles = sorted(r.value for r in account.role_set)
+        if (roles != old_roles or active != account.active) and not confirmed():
+            # Both end the person's sessions at once (and deactivation locks them out):
+            # a confirmation step first, which works without JavaScript.
+            return render_template("accounts/staff_edit_confirm.html", account=account,
+                                   roles=roles, old_roles=old_roles, active=active,
+                                   hidden={"roles": roles, **({"active": "y"} if active else {})})
         try:
-            services.update_staff(account_id, roles=form.roles.data, active=form.active.data,
+            services.update_staff(account_id, roles=roles, active=active,
                                   actor=current_user, now=utcnow())
             db.session.commit()
         except KuulasError as exc:
@@ -313,7 +321,8 @@ def staff_edit(account_id: int):
         else:
             flash(_("The account was updated."), "success")
             return redirect(url_for("accounts.staff_list"))
-    return render_template("accounts/staff_edit.html", form=form, account=account)
+    status = 400 if form.errors else 200
+    return render_template("accounts/staff_edit.html", form=form, account=account), status
 
 
 def init_app(app) -> None:

@@ -142,3 +142,24 @@ def test_reminder_job_mails_administrators_near_and_after_the_deadline(app, make
     db.session.commit()
     assert run_job(app, "pages.accessibility_feedback_reminders", now + timedelta(days=1, minutes=1)) == 1
     assert len(reminders()) == 2
+
+
+def test_deleting_an_edited_page_goes_through_a_confirmation_step(client, make_staff, login):
+    """GET shows what will happen; a POST without the confirmation changes nothing; the
+    confirming POST deletes the edited text (issue item 18)."""
+    from kuulas.pages.models import SitePage
+
+    login(make_staff("administrator"))
+    client.post("/hallinta/sivut/privacy/en", data={"title": "Edited", "body": "Edited text"})
+    assert db.session.scalar(select(SitePage)) is not None
+    editor = client.get("/hallinta/sivut/privacy/en", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/hallinta/sivut/privacy/en/palauta"' in editor and "<dialog" in editor
+    page = client.get("/hallinta/sivut/privacy/en/palauta", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "deleted for good" in page.get_data(as_text=True)
+    assert client.post("/hallinta/sivut/privacy/en/palauta").status_code == 200
+    assert db.session.scalar(select(SitePage)) is not None
+    response = client.post("/hallinta/sivut/privacy/en/palauta", data={"confirmed": "yes"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(SitePage)) is None
+    assert "Edited text" not in client.get("/tietosuoja", headers={"Accept-Language": "en"}).get_data(as_text=True)
