@@ -134,3 +134,20 @@ def test_no_post_route_answers_500_to_nul_huge_numbers_or_hostile_json(app, make
                 if response.status_code >= 500:
                     failures.append(f"{who} POST {url} ({label}): {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def test_hostile_json_bodies_are_400_with_a_reason(app, client, make_staff, login):
+    """JSON is answered like a form post: a NUL or a huge number is a field error (400),
+    a body that is not an object of scalars or is nested too deep is a 400, never a 500."""
+    assert client.post("/kirjaudu", json={"email": "maija\x00@example.fi"}).status_code == 400
+    assert client.post("/kirjaudu", json=["email", "a@example.fi"]).status_code == 400
+    assert client.post("/kirjaudu", json={"email": {"nested": "x"}}).status_code == 400
+    response = client.post("/kirjaudu", data=NESTED, content_type="application/json")
+    assert response.status_code == 400
+    assert client.post("/saavutettavuus/palaute", json={"email": 10**30, "description": 10**30}).status_code == 400
+    login(make_staff("administrator"))
+    response = client.post("/hallinta/sivut/privacy/fi", json={"title": "Otsikko\x00", "body": "x"})
+    assert response.status_code == 400 and "ohjausmerkki" in response.get_data(as_text=True)
+    # A well-formed JSON object still works like the form it stands for.
+    response = client.post("/hallinta/sivut/privacy/fi", json={"title": "Otsikko", "body": "Teksti"})
+    assert response.status_code == 302
