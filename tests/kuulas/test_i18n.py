@@ -239,3 +239,12 @@ def test_templates_pass_only_literals_to_gettext_and_join_no_words_to_translatio
     assert not problems, "\n".join(problems)
     assert non_literal.search("{{ _(label) }}") and joined.search('{{ _("agree") ~ " votes" }}')
     assert not non_literal.search('{{ _("x") }}') and not joined.search('{{ _("a") ~ ": " }}')
+
+
+def test_without_javascript_the_language_switch_warns_on_form_pages(client):
+    """Switching language reloads the page; kuulas.js keeps typed text, and without it a
+    page with a form says that typed text would be lost (issue item 15)."""
+    form_page = client.get("/kirjaudu").get_data(as_text=True)
+    assert '<noscript><p class="lang-note">' in form_page and "data-lang-switch" in form_page
+    assert "data-lang-kept hidden" in form_page
+    assert '<noscript><p class="lang-note">' not in client.get("/").get_data(as_text=True)
