@@ -1,10 +1,13 @@
 """Deliberation: idea rounds (``ideas``, verkkoavoriihi), the live digiraati room
-(``raati``) and the outcomes that close the loop (``outcomes``)."""
+(``raati``), service feedback (``feedback``) and the outcomes that close the loop
+(``outcomes``)."""
 
 
 def init_app(app) -> None:
-    from . import ideas, outcomes, raati
+    from . import feedback, ideas, outcomes, participation, raati
 
     ideas.init_app(app)
     raati.init_app(app)
+    feedback.init_app(app)
     outcomes.init_app(app)
+    participation.init_app(app)

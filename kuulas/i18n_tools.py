@@ -26,6 +26,8 @@ AREAS = {
     "ideas": ("deliberation/ideas", "ideas"),
     "raati": ("deliberation/raati", "raati"),
     "outcomes": ("deliberation/outcomes", "outcomes"),
+    "feedback": ("deliberation/feedback", "feedback"),
+    "participation": ("deliberation/participation", "participation"),
 }
 LANGS = ("fi", "sv", "en")
 

@@ -49,6 +49,10 @@ class PublishForm(KuulasForm):
     when = RadioField(_l("When to publish"), choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))],
                       default="now", validators=[DataRequired()])
     publish_at = StringField(_l("Publication time (Finnish time)"), validators=[Optional(), Length(max=20)])
+    # Publication e-mails the participants and cannot be recalled: the preparer confirms it.
+    confirm = BooleanField(_l("I have checked the outcome: it becomes public and the participants "
+                              "are e-mailed, which cannot be recalled"),
+                           validators=[DataRequired(message=_l("Confirm the publication by ticking the box."))])
 
 
 class AttachmentForm(KuulasForm):

@@ -18,7 +18,7 @@ from .models import Outcome
 
 LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
-KIND_LABELS = {"ideas": _l("Idea round"), "raati": _l("Digiraati")}
+KIND_LABELS = {"ideas": _l("Idea round"), "raati": _l("Digiraati"), "feedback": _l("Service feedback")}
 STATUS_LABELS = {
     history.ADOPTED: _l("Adopted"),
     history.PARTLY: _l("Partly adopted"),
@@ -31,6 +31,9 @@ TIMELINE_LABELS = {
     "session": _l("Session"),
     "statement": _l("Statement approved"),
     "published": _l("Outcome published"),
+    "first_feedback": _l("First feedback on the theme received"),
+    "decided": _l("Decision on the development item"),
+    "changed": _l("Change made in the service"),
 }
 FIGURE_LABELS = {
     "participants": _l("Participants"),
@@ -39,6 +42,7 @@ FIGURE_LABELS = {
     "comments": _l("Comments"),
     "members": _l("Members"),
     "sessions": _l("Sessions"),
+    "feedback": _l("Feedback gathered"),
 }
 CHANGE_LABELS = {
     "created": _l("Draft created"),
@@ -91,12 +95,15 @@ def figures(o: Outcome) -> list[tuple[str, object, int]]:
 
 
 def groups(o: Outcome) -> list[dict]:
-    out = []
-    for g in (o.results or {}).get("groups") or []:
-        size = int(g.get("size") or 0)
-        out.append({"label": g.get("label", ""), "size": size if size >= MIN_CELL else None,
-                    "distinctive": g.get("distinctive") or []})
-    return out
+    """Opinion groups as every outcome output shows them (page, API, documents).  The idea
+    round already joins groups under its minimum size; a snapshot stored before that rule
+    may still hold a small group, and such a group is withheld entirely (its size and its
+    distinctive ideas would tell what those few people voted).  If that leaves fewer than
+    two groups, there are no groups to show."""
+    kept = [{"label": g.get("label", ""), "size": int(g.get("size") or 0),
+             "distinctive": g.get("distinctive") or []}
+            for g in (o.results or {}).get("groups") or [] if int(g.get("size") or 0) >= MIN_CELL]
+    return kept if len(kept) > 1 else []
 
 
 TEXT_FIELDS = ("title", "question", "background", "summary")

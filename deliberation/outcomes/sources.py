@@ -15,9 +15,10 @@ from datetime import datetime
 
 log = logging.getLogger(__name__)
 
-IDEAS, RAATI = "ideas", "raati"
-KINDS = (IDEAS, RAATI)
-_MODULES = {IDEAS: "deliberation.ideas.api", RAATI: "deliberation.raati.api", "panel": "panel.api"}
+IDEAS, RAATI, FEEDBACK = "ideas", "raati", "feedback"
+KINDS = (IDEAS, RAATI, FEEDBACK)
+_MODULES = {IDEAS: "deliberation.ideas.api", RAATI: "deliberation.raati.api", FEEDBACK: "deliberation.feedback.api",
+            "panel": "panel.api"}
 
 
 def _api(name: str):
@@ -55,7 +56,8 @@ def finished(kind: str) -> list[dict]:
     api = _api(kind)
     if api is None:
         return []
-    rows = api.finished_rounds() if kind == IDEAS else api.finished_raatis()
+    rows = {IDEAS: getattr(api, "finished_rounds", None), RAATI: getattr(api, "finished_raatis", None),
+            FEEDBACK: getattr(api, "finished_items", None)}[kind]()
     return [{"id": int(r["id"]), "title": str(r["title"])} for r in rows]
 
 
@@ -92,6 +94,8 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
             {"kind": "opened", "at": data.opens_at, "label": ""},
             {"kind": "closed", "at": data.closed_at, "label": ""}) if t["at"]]
         return data
+    if kind == FEEDBACK:
+        return _feedback(api, source_id, locale)
     d = api.raati_outcome_data(source_id, locale)
     if not d:
         return None
@@ -123,6 +127,27 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
     panel_api = _api("panel")
     if panel_id and panel_api is not None:
         data.composition = composition_snapshot(panel_api, panel_id, d.get("member_account_ids") or None, locale)
+    return data
+
+
+def _feedback(api, item_id: int, locale: str) -> SourceData | None:
+    """A decided development item: the feedback gathered into it (counts only, never the
+    writers), the decision and the change in the service."""
+    d = api.item_outcome_data(item_id, locale)
+    if not d:
+        return None
+    data = SourceData(
+        kind=FEEDBACK, source_id=item_id, title=d.get("title") or "", question=d.get("question") or "",
+        background=d.get("background") or "", opens_at=_dt(d.get("first_received")),
+        closed_at=_dt(d.get("decided_at")),
+        figures={"feedback": int(d.get("feedback_count") or 0)},
+        results={"mean_rating": d.get("mean_rating"), "kinds": dict(d.get("kinds") or {})},
+        points=[{"key": "change", "text": (d.get("change") or d.get("decision") or d.get("title") or "")[:500]}],
+        summary=d.get("summary_markdown") or "")
+    data.timeline = [t for t in (
+        {"kind": "first_feedback", "at": data.opens_at, "label": ""},
+        {"kind": "decided", "at": _dt(d.get("decided_at")), "label": ""},
+        {"kind": "changed", "at": _dt(d.get("changed_at")), "label": ""}) if t["at"]]
     return data
 
 
@@ -162,6 +187,8 @@ def recipients(kind: str, source_id: int, *, include_requested: bool) -> list[tu
     if kind == IDEAS:
         if include_requested:
             found += list(api.notify_recipients(source_id))
+    elif kind == FEEDBACK:
+        pass   # feedback is anonymous: its writers' answer addresses are gone once answered
     else:
         found += list(api.member_recipients(source_id))
         panel_api = _api("panel")
