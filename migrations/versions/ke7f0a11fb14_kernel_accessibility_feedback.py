@@ -1,7 +1,7 @@
 """kernel: accessibility feedback (306/2019 §18: replies within 14 days)
 
 Revision ID: ke7f0a11fb14
-Revises: a1b2c3d4e5f6
+Revises: b7c8d9e0f1a2
 Create Date: 2026-12-02 07:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'ke7f0a11fb14'
-down_revision = 'a1b2c3d4e5f6'
+down_revision = 'b7c8d9e0f1a2'
 branch_labels = None
 depends_on = None
 

@@ -121,7 +121,8 @@ import re  # noqa: E402
 GETTEXT_ARGS = {"_": 1, "_l": 1, "gettext": 1, "lazy_gettext": 1, "ngettext": 2,
                 "lazy_ngettext": 2, "pgettext": 2, "lazy_pgettext": 2, "npgettext": 3}
 KERNEL_ERRORS = {"KuulasError", "AccessDenied", "NotFound", "ValidationFailed", "Conflict"}
-PY_AREAS = ("kuulas", "panel", "deliberation")
+# Every area's package (kuulas, panel, deliberation/*): i18n_tools.AREAS lists them.
+PY_AREAS = tuple(sorted({package for package, _templates in AREAS.values()}))
 
 
 def _words(text: str):
