@@ -104,14 +104,14 @@ def test_idea_vote_post_and_comment_errors_log_no_values(app, logs, open_round, 
     idea = db.session.scalar(select(Idea))
     with failing_statement(r"INSERT INTO idea_vote") as seen:
         response = b.post(f"/ideariihi/{open_round.id}/aani",
-                          data={"idea_id": idea.id, "value": "agree"})
+                          data={"idea_id": idea.public_id, "value": "agree"})
         assert response.status_code == 500
     assert_logged_without(logs, seen)
 
     logs.clear()
     comment = "Hyvä ajatus, kannatan lämpimästi"
     with failing_statement(r"INSERT INTO idea_comment") as seen:
-        response = b.post(f"/ideariihi/{open_round.id}/ideat/{idea.id}/kommentit",
+        response = b.post(f"/ideariihi/{open_round.id}/ideat/{idea.public_id}/kommentit",
                           data={"text": comment})
         assert response.status_code == 500
     assert_logged_without(logs, seen, comment)
