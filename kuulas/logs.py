@@ -10,8 +10,9 @@ gunicorn's, Socket.IO's), because the redaction happens when a log record is cre
   ``DETAIL: Key (email)=(...)``, ``invalid input syntax ... "..."``); the traceback of a
   database error is written with the message withheld, keeping type, statement and frames;
 - one-time links: a request line such as ``GET /kirjaudu/linkki/<token>`` in an access
-  log would let whoever reads the log sign in; the token part of every route that takes
-  a ``<token>`` is replaced by ``[token]``.
+  log would let whoever reads the log sign in; the secret part of every route that takes
+  a ``<token>`` or a ``<code>`` (kiosk activation; not the language switch) is replaced
+  by ``[token]``.
 
 Must never drop a record: a log line that cannot be redacted is left as it was rather
 than lost.
@@ -23,6 +24,10 @@ import re
 import traceback
 
 _TOKEN_PREFIXES: set[str] = set()
+# URL arguments that carry a one-time secret (sign-in links, set-password, invitations,
+# kiosk activation codes); endpoints whose argument of that name is public are listed.
+SECRET_ARGUMENTS = ("token", "code")
+PUBLIC_ENDPOINTS = {"i18n.switch"}   # /kieli/<code>: a language code
 _TOKEN_RE: re.Pattern | None = None
 _MARK = "_kuulas_redacting_factory"
 WITHHELD = "[database message withheld: it may quote personal data]"
@@ -36,12 +41,17 @@ def engine_options(options: dict | None) -> dict:
 def _token_routes(app) -> None:
     global _TOKEN_RE
     for rule in app.url_map.iter_rules():
-        if "token" in rule.arguments:
-            prefix = rule.rule.split("<", 1)[0]
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        for name in SECRET_ARGUMENTS:
+            if name not in rule.arguments:
+                continue
+            prefix = rule.rule.split(f"<{name}>", 1)[0]
             if prefix.endswith("/") and len(prefix) > 1:
-                _TOKEN_PREFIXES.add(prefix)
+                # Earlier variable parts (<int:id>) match any one path segment.
+                _TOKEN_PREFIXES.add("[^/\\s?#]+".join(re.escape(part) for part in re.split(r"<[^>]+>", prefix)))
     if _TOKEN_PREFIXES:
-        alternatives = "|".join(re.escape(p) for p in sorted(_TOKEN_PREFIXES, key=len, reverse=True))
+        alternatives = "|".join(sorted(_TOKEN_PREFIXES, key=len, reverse=True))
         _TOKEN_RE = re.compile(rf"({alternatives})[^\s/?#\"']+")
 
 

@@ -176,12 +176,15 @@ def test_one_time_tokens_in_access_logs_are_redacted(app, logs):
     secret = "s3cr3t-Token_value"
     for path in (f"/kirjaudu/linkki/{secret}", f"/tili/salasana/{secret}",
                  f"/paneelit/vahvista/{secret}", f"/raati/asiantuntija/{secret}",
-                 f"/paneelit/kutsu/{secret}?x=1"):
+                 f"/paneelit/kutsu/{secret}?x=1", f"/palaute/kioski/aloita/{secret}"):
         _log("info", '127.0.0.1 - - [02/Dec/2026 06:00:00] "%s" %s %s', f"POST {path} HTTP/1.1", "302", "-")
     logging.getLogger("gunicorn.access").info("%(r)s %(s)s", {"r": f"GET /kirjaudu/linkki/{secret} HTTP/1.1", "s": "200"})
     assert secret not in logged_text(logs)
     messages = [r.getMessage() for r in logs.records]
-    assert sum("[token]" in m for m in messages) == 6
+    assert sum("[token]" in m for m in messages) == 7
+    # A language code is not a secret.
+    _log("info", '127.0.0.1 - - [x] "%s" %s %s', "GET /kieli/sv?next=/ HTTP/1.1", "302", "-")
+    assert "/kieli/sv" in logs.records[-1].getMessage()
     assert any("/paneelit/kutsu/[token]?x=1" in m for m in messages)
 
 
