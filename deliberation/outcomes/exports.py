@@ -53,7 +53,10 @@ def pdf(o, which: str = "outcome") -> bytes:
     from weasyprint import HTML
 
     html = render_template("outcomes/document.html", **_context(o, which))
-    return HTML(string=html, base_url=current_app.root_path).write_pdf(pdf_variant="pdf/ua-1")
+    # The site's address, not a directory: a relative Markdown link (/tulokset/3) becomes
+    # https://<site>/tulokset/3 in the PDF, never a file:/// link into the server.
+    return HTML(string=html, base_url=current_app.config["SITE_URL"] + "/").write_pdf(
+        pdf_variant="pdf/ua-1")
 
 
 DOCX_LANGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}

@@ -12,6 +12,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
+from kuulas.accounts.views import sign_in_from_mail
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db
@@ -167,12 +168,7 @@ def expert_link(token: str):
     try:
         if request.method == "POST" and form.validate_on_submit():
             member = services.consume_expert_invite(token, now=now)
-            account = member.account
-            session.clear()
-            login_user(account)
-            session.permanent = True
-            db.session.commit()
-            return redirect(url_for("raati.room", raati_id=member.raati_id))
+            return sign_in_from_mail(member.account, url_for("raati.room", raati_id=member.raati_id))
         invite = services.peek_expert_invite(token, now=now)
         raati = db.session.get(Raati, db.session.get(Member, invite.member_id).raati_id)
     except KuulasError as exc:
@@ -275,8 +271,12 @@ def add_member(raati_id: int):
 @staff.post("/<int:raati_id>/paneeli")
 @staff_required(rules.MANAGE)
 def add_panel(raati_id: int):
+    from kuulas.web import INT_MAX
+
     try:
         panel_id = int(request.form.get("panel-panel_id", ""))
+        if not 0 < panel_id <= INT_MAX:
+            raise ValueError(panel_id)
     except ValueError:
         flash(_("Choose a panel."), "error")
         return _show(services.get_raati(raati_id), 400)

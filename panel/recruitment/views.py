@@ -7,6 +7,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
 
 from kuulas.accounts import services as accounts
+from kuulas.accounts.views import sign_in_from_mail
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError, NotFound
 from kuulas.extensions import db, limiter
@@ -281,13 +282,9 @@ def confirm(token: str):
         if request.method == "POST" and form.validate_on_submit():
             volunteer = services.confirm(token, now=now)
             account = db.session.get(accounts.Account, volunteer.account_id)
-            db.session.commit()
-            session.clear()
-            login_user(account)
-            session.permanent = True
-            flash(_("Thank you! Your registration is confirmed."), "success")
             own = "panel.membership" if services.get_panel(volunteer.panel_id).standing else "panel.own"
-            return redirect(url_for(own, panel_id=volunteer.panel_id))
+            return sign_in_from_mail(account, url_for(own, panel_id=volunteer.panel_id),
+                                     done_message=_("Thank you! Your registration is confirmed."))
         accounts.peek_token(token, services.PURPOSE_CONFIRM, now=now)
     except (accounts.TokenExpired, accounts.TokenUsed):
         db.session.rollback()
