@@ -94,7 +94,8 @@ class Panel(db.Model):
         """The state the clock implies: the scheduler flips ``state`` up to a minute late
         (or not at all while it is down), so every time-bound check and label uses this."""
         if self.state in ("scheduled", RECRUITING):
-            if now >= self.recruitment_closes_at:
+            # A standing panel may have no closing time: it stays open.
+            if self.recruitment_closes_at is not None and now >= self.recruitment_closes_at:
                 return RECRUITMENT_CLOSED
             if self.state == "scheduled" and now >= self.recruitment_opens_at:
                 return RECRUITING
