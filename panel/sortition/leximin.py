@@ -55,6 +55,9 @@ _INITIAL_RANDOM_COMMITTEES = 4
 # How many more fractional types than where the walk stalled the remainders
 # fitted by column generation have, in the order tried (then p* itself).
 _FIT_RETREAT = (40, 160)
+# Master solves per fit before giving up on it (the level-by-level solution
+# is exact anyway): a count, never a time, so the result stays deterministic.
+_FIT_MAX_ROUNDS = 100
 # Fixed levels enter the master this much lower (10x its feasibility tolerance).
 _FIX_MARGIN = 1e-8
 
@@ -193,8 +196,11 @@ def coverable_types(pool: TypedPool, seeds: list[np.ndarray]) -> tuple[list[np.n
 
 
 def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
-                 rel_tol: float, alphas, start=None) -> tuple[float, np.ndarray, int]:
+                 rel_tol: float, alphas, start=None,
+                 max_rounds: int | None = None) -> tuple[float, np.ndarray, int]:
     """Column generation for one level; returns (level value, dual certificate, rounds).
+    After ``max_rounds`` master solves it stops and returns the master's value,
+    which is then only a lower bound.
 
     Besides the master's own duals we price at points smoothed towards the
     best dual found so far (Wentges smoothing).  This damps the zig-zag of
@@ -216,7 +222,7 @@ def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
         y_hat, z, y, _ = master.solve()
         rounds += 1
         tol = rel_tol * max(z, 1e-12)
-        if best <= z + tol:
+        if best <= z + tol or (max_rounds is not None and rounds >= max_rounds):
             return z, center, rounds
         scale = y_hat if y_hat > 1e-12 else 1.0
         points = [(0.0, y)] + ([(a, a * center + (1 - a) * y) for a in alphas]
@@ -261,7 +267,8 @@ def _fit_on_face(pool: TypedPool, w: Walk, i: int, mip: CommitteeMip, rel_tol: f
         master.add(c)
     mip.set_face(*w.faces[i])
     try:
-        z, _, rounds = _solve_level(master, mip, np.zeros(pool.n_types), rel_tol, alphas)
+        z, _, rounds = _solve_level(master, mip, np.zeros(pool.n_types), rel_tol, alphas,
+                                    max_rounds=_FIT_MAX_ROUNDS)
     finally:
         mip.clear_face()
     master.fit_rounds = rounds
@@ -283,14 +290,15 @@ def _fit_relaxed(pool: TypedPool, w: Walk, mip: CommitteeMip, rel_tol: float, al
     if not w.panels:
         return None, tried
     steps = len(w.panels)
+    thetas = np.array(w.thetas)
+    mass = np.r_[1.0, np.cumprod(1.0 - thetas)]  # share left before each step
     if w.complete:
-        weights = [w.mass(j) * w.thetas[j] for j in range(steps)]
-        return (list(w.panels), np.array(weights), {"fit_step": steps, "fit_rounds": 0}), tried
+        return (list(w.panels), mass[:-1] * thetas, {"fit_step": steps, "fit_rounds": 0}), tried
     cnt = pool.counts.astype(float)
-    last = w.fractional(steps - 1, cnt)
+    fractional = [w.fractional(j, cnt) for j in range(steps)]
     candidates = []
     for extra in _FIT_RETREAT:
-        i = max([j for j in range(steps) if w.fractional(j, cnt) >= last + extra], default=0)
+        i = max([j for j in range(steps) if fractional[j] >= fractional[-1] + extra], default=0)
         if not candidates or i < candidates[-1]:
             candidates.append(i)
     if candidates[-1] != 0:
@@ -301,12 +309,10 @@ def _fit_relaxed(pool: TypedPool, w: Walk, mip: CommitteeMip, rel_tol: float, al
         rounds += master.fit_rounds
         tried += master.cols
         if ok:
-            mass = w.mass(i)
             lam = np.maximum(master.lam, 0.0)
             keep = np.flatnonzero(lam > 1e-11)
             committees = list(w.panels[:i]) + [master.cols[j] for j in keep]
-            weights = [w.mass(j) * w.thetas[j] for j in range(i)]
-            weights += list(mass * lam[keep] / lam[keep].sum())
+            weights = list(mass[:i] * thetas[:i]) + list(mass[i] * lam[keep] / lam[keep].sum())
             return (committees, np.array(weights),
                     {"fit_step": i, "fit_rounds": rounds, "master_solves": master.solves}), tried
     return None, tried

@@ -113,10 +113,6 @@ class Walk:
         x = self.remainders[i]
         return int(np.sum((x > _EPS) & (x < cnt - _EPS)))
 
-    def mass(self, i: int) -> float:
-        """Share of the lottery left before step i."""
-        return float(np.prod([1.0 - th for th in self.thetas[:i]]))
-
 
 def smallest_face(x: np.ndarray, cnt: np.ndarray, a: np.ndarray, lo: np.ndarray, hi: np.ndarray):
     """Bounds of the smallest face of the quota polytope containing x: types
