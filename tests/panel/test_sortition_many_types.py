@@ -22,8 +22,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from panel.sortition import csvio, draw, plan
+from panel.sortition import InfeasibleQuotasError, Person, Quota, csvio, draw, plan
 from panel.sortition.grouping import group
 from panel.sortition.relaxation import relaxed_leximin
 
@@ -32,6 +34,8 @@ DATA = Path(__file__).parent / "data" / "many_types"
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import sortition_pools  # noqa: E402
+
+from .test_sortition import brute_force_leximin  # noqa: E402
 
 POOLS = [("m1000-f6-k30", 30), ("m1000-f8-k40", 40)]
 
@@ -101,3 +105,45 @@ def test_many_type_pool_is_biased_like_volunteer_pools():
     assert len({x.features["municipality"] for x in people}) == 23
     text = sortition_pools.people_csv(people)
     assert csvio.read_people(io.StringIO(text), quotas)[0].id == "v00001"
+
+
+def three_binary_features(seed):
+    """Small pools on three yes/no features: unlike two features (a network
+    matrix), their quota polytope has fractional vertices, so the relaxation
+    is sometimes not reached and the engine must fall back to levels."""
+    import random
+
+    rng = random.Random(seed)
+    n, k = rng.randint(5, 9), rng.randint(2, 4)
+    people = [Person(f"p{i:02d}", {f: rng.choice("01") for f in "abc"}) for i in range(n)]
+    quotas = []
+    for f in "abc":
+        lo = rng.randint(0, k)
+        hi = rng.randint(lo, k)
+        quotas += [Quota(f, "1", lo, hi), Quota(f, "0", max(0, k - hi), k - lo)]
+    return people, quotas, k
+
+
+@pytest.mark.parametrize("seed", [2, 735])
+def test_relaxation_not_reached_falls_back_to_exact_levels(seed):
+    people, quotas, k = three_binary_features(seed)
+    p = plan(people, quotas, k)
+    assert "fit_step" not in p.stats and p.stats["levels"] >= 2  # the fallback ran
+    expected = brute_force_leximin(people, quotas, k)
+    for pid, value in expected.items():
+        assert p.probabilities[pid] == pytest.approx(value, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**9))
+def test_three_features_match_brute_force(seed):
+    people, quotas, k = three_binary_features(seed)
+    expected = brute_force_leximin(people, quotas, k)
+    if expected is None:
+        with pytest.raises(InfeasibleQuotasError):
+            plan(people, quotas, k)
+        return
+    got = plan(people, quotas, k).probabilities
+    assert sorted(got.values()) == pytest.approx(sorted(expected.values()), abs=1e-6)
+    for pid, value in expected.items():
+        assert got[pid] == pytest.approx(value, abs=1e-6)
