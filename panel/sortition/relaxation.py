@@ -150,8 +150,10 @@ def walk(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
         lb, ub, rlo, rhi = face = smallest_face(x, cnt, a, lo, hi)
         c = v = None
         for attempt in range(_LP_ATTEMPTS):
-            # the first objective leans towards x, which tends to give long steps
-            obj = x + 1e-3 * rng.random(t) if attempt == 0 else rng.random(t)
+            # objectives lean towards x, which tends to give long steps; the noise
+            # grows tenfold per attempt (the last ones are as good as random), so
+            # early re-solves stay near the previous vertex and are cheap
+            obj = x + (1e-3 if attempt == 0 else 10.0 ** (attempt - 2)) * rng.random(t)
             lp.changeColsBounds(t, cols, lb, ub)
             lp.changeRowsBounds(q, rows, rlo, rhi)
             lp.changeColsCost(t, cols, obj)
