@@ -14,6 +14,7 @@ tuples, features sorted by name) so every later step is deterministic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -46,13 +47,19 @@ class TypedPool:
 
     def counts_ok(self, c: np.ndarray) -> bool:
         """Does the type-count vector ``c`` (remaining seats) meet every quota?"""
+        c = np.asarray(c, dtype=np.int64)
         if int(c.sum()) != self.k or np.any(c < 0) or np.any(c > self.counts):
             return False
+        s = self.incidence @ c
+        return bool(np.all(s >= self.lo) and np.all(s <= self.hi))
+
+    @cached_property
+    def incidence(self) -> np.ndarray:
+        """0/1 matrix, one row per quota, one column per type (int64)."""
+        a = np.zeros((len(self.quotas), self.n_types), dtype=np.int64)
         for q, ts in enumerate(self.quota_types):
-            s = int(c[ts].sum())
-            if s < self.lo[q] or s > self.hi[q]:
-                return False
-        return True
+            a[q, ts] = 1
+        return a
 
 
 def group(people: list[Person], quotas: list[Quota], k: int,

@@ -18,12 +18,16 @@ Differences from the paper, all for speed and none affecting the result:
 * we work on *types* (grouping.py): symmetric volunteers get equal LEXIMIN
   probabilities (the optimum is unique and permutation invariant), so a
   committee is an integer count per type and the LP has a row per type;
-* the LP relaxation of the whole problem is solved first (relaxation.py);
-  its decomposition seeds the committee set and its duals start each level,
-  so most levels are certified after a single master solve;
-* pricing tries the LP relaxation before the MILP, and also prices at duals
-  smoothed towards the best one seen (Wentges), adding several columns per
-  master solve.
+* the LEXIMIN of the LP relaxation (relaxation.py, a few small LPs) is an
+  upper bound in the leximin order, and on real pools it is usually reached.
+  A Caratheodory walk splits it into panels, and one column generation on
+  the face of the walk's remainder (rows only for its fractional types)
+  proves that a lottery reaches it exactly: that lottery is then the
+  optimum, with no level-by-level work at all (_fit_relaxed);
+* only when that is proven impossible do we solve level by level, seeded
+  with every panel found so far; there the relaxation's duals start each
+  level, pricing tries the LP relaxation before the MILP, and also prices
+  at duals smoothed towards the best one seen (Wentges).
 
 No I/O, no Flask; deterministic for a given input (fixed internal seeds).
 """
@@ -38,7 +42,7 @@ import numpy as np
 from .errors import SolverError
 from .grouping import TypedPool
 from .milp import INF, OPTIMAL, CommitteeMip, new_highs, add_quota_rows, _I32
-from .relaxation import RelaxedLevels, decompose, relaxed_leximin
+from .relaxation import RelaxedLevels, Walk, relaxed_leximin, walk
 
 import highspy
 
@@ -48,6 +52,12 @@ LEVEL_REL_TOL = 1e-6
 # A type whose dual weight is below this share is left for a later level.
 FIX_WEIGHT_EPS = 1e-7
 _INITIAL_RANDOM_COMMITTEES = 4
+# How many more fractional types than where the walk stalled the remainders
+# fitted by column generation have, in the order tried (then p* itself).
+_FIT_RETREAT = (40, 160)
+# Master solves per fit before giving up on it (the level-by-level solution
+# is exact anyway): a count, never a time, so the result stays deterministic.
+_FIT_MAX_ROUNDS = 100
 # Fixed levels enter the master this much lower (10x its feasibility tolerance).
 _FIX_MARGIN = 1e-8
 
@@ -186,8 +196,11 @@ def coverable_types(pool: TypedPool, seeds: list[np.ndarray]) -> tuple[list[np.n
 
 
 def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
-                 rel_tol: float, alphas, start=None) -> tuple[float, np.ndarray, int]:
+                 rel_tol: float, alphas, start=None,
+                 max_rounds: int | None = None) -> tuple[float, np.ndarray, int]:
     """Column generation for one level; returns (level value, dual certificate, rounds).
+    After ``max_rounds`` master solves it stops and returns the master's value,
+    which is then only a lower bound.
 
     Besides the master's own duals we price at points smoothed towards the
     best dual found so far (Wentges smoothing).  This damps the zig-zag of
@@ -209,7 +222,7 @@ def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
         y_hat, z, y, _ = master.solve()
         rounds += 1
         tol = rel_tol * max(z, 1e-12)
-        if best <= z + tol:
+        if best <= z + tol or (max_rounds is not None and rounds >= max_rounds):
             return z, center, rounds
         scale = y_hat if y_hat > 1e-12 else 1.0
         points = [(0.0, y)] + ([(a, a * center + (1 - a) * y) for a in alphas]
@@ -228,9 +241,106 @@ def _solve_level(master: _Master, mip: CommitteeMip, fixed_p: np.ndarray,
             return z, (center if best <= z + tol else y), rounds
 
 
-def _relaxed_committees(pool: TypedPool, active: np.ndarray, mip: CommitteeMip) -> list[np.ndarray]:
+def _relaxed_walk(pool: TypedPool, active: np.ndarray, mip: CommitteeMip) -> Walk:
     x = relaxed_leximin(pool, active, FIX_WEIGHT_EPS)
-    return decompose(pool, x, mip) if x is not None else []
+    return walk(pool, x, mip) if x is not None else Walk()
+
+
+def _fit_on_face(pool: TypedPool, w: Walk, i: int, mip: CommitteeMip, rel_tol: float,
+                 alphas) -> tuple[_Master, bool]:
+    """Column generation for  max z  s.t.  sum_C lam_C c_Ct/n_t >= z p_t  with p
+    the walk's remainder before step i, over the panels of its smallest face.
+
+    Every lottery with expected counts x_i uses only panels of the smallest
+    face containing x_i (that is what a face is), so restricting the columns
+    and the pricing to it loses nothing, and leaves a master with one row per
+    type still fractional in x_i.  z >= 1 - rel_tol: the remainder is a
+    lottery; a dual bound below that proves it is none.
+    """
+    cnt = pool.counts.astype(float)
+    x = w.remainders[i]
+    active = np.flatnonzero((x > 1e-9) & (x < cnt - 1e-9))
+    master = _Master(pool, active)
+    for j, t in enumerate(active):
+        master.h.changeCoeff(j, 0, -float(x[t] / cnt[t]))
+    for c in w.panels[i:]:
+        master.add(c)
+    mip.set_face(*w.faces[i])
+    try:
+        z, _, rounds = _solve_level(master, mip, np.zeros(pool.n_types), rel_tol, alphas,
+                                    max_rounds=_FIT_MAX_ROUNDS)
+    finally:
+        mip.clear_face()
+    master.fit_rounds = rounds
+    return master, z >= 1.0 - rel_tol
+
+
+def _fit_relaxed(pool: TypedPool, w: Walk, mip: CommitteeMip, rel_tol: float, alphas):
+    """A lottery with exactly the relaxed LEXIMIN probabilities, or None.
+
+    The relaxation's LEXIMIN vector p* dominates every lottery's vector in
+    the leximin order (its feasible set contains theirs), so a lottery that
+    reaches p* is the LEXIMIN optimum (which is unique).  The walk splits p*
+    into panels until it stalls; the remainder before some step is then
+    fitted exactly by column generation on its face, retreating to earlier,
+    larger remainders (finally p* itself) while that is proven impossible.
+    Returns (committees, weights, stats, columns tried).
+    """
+    tried: list[np.ndarray] = []
+    if not w.panels:
+        return None, tried
+    steps = len(w.panels)
+    thetas = np.array(w.thetas)
+    mass = np.r_[1.0, np.cumprod(1.0 - thetas)]  # share left before each step
+    if w.complete:
+        return (list(w.panels), mass[:-1] * thetas, {"fit_step": steps, "fit_rounds": 0}), tried
+    cnt = pool.counts.astype(float)
+    fractional = [w.fractional(j, cnt) for j in range(steps)]
+    candidates = []
+    for extra in _FIT_RETREAT:
+        i = max([j for j in range(steps) if fractional[j] >= fractional[-1] + extra], default=0)
+        if not candidates or i < candidates[-1]:
+            candidates.append(i)
+    if candidates[-1] != 0:
+        candidates.append(0)
+    rounds = 0
+    for i in candidates:
+        master, ok = _fit_on_face(pool, w, i, mip, rel_tol, alphas)
+        rounds += master.fit_rounds
+        tried += master.cols
+        if ok:
+            lam = np.maximum(master.lam, 0.0)
+            keep = np.flatnonzero(lam > 1e-11)
+            committees = list(w.panels[:i]) + [master.cols[j] for j in keep]
+            weights = list(mass[:i] * thetas[:i]) + list(mass[i] * lam[keep] / lam[keep].sum())
+            return (committees, np.array(weights),
+                    {"fit_step": i, "fit_rounds": rounds, "master_solves": master.solves}), tried
+    return None, tried
+
+
+def _levels(pool: TypedPool, active: np.ndarray, mip: CommitteeMip, columns: list[np.ndarray],
+            rel_tol: float, alphas) -> tuple[_Master, list]:
+    """The paper's level-by-level column generation (when the relaxation is not tight)."""
+    master = _Master(pool, active)
+    for c in columns:
+        master.add(c)
+    relax = RelaxedLevels(pool, active)
+    fixed_p = np.zeros(pool.n_types)
+    unfixed = set(int(i) for i in active)
+    level_log = []
+    while unfixed:
+        out = relax.solve(unfixed, fixed_p)
+        level, cert, rounds = _solve_level(master, mip, fixed_p, rel_tol, alphas, out)
+        pinned = [u for u in unfixed if cert[u] > FIX_WEIGHT_EPS]
+        if not pinned:
+            pinned = [max(unfixed, key=lambda u: cert[u])]
+        level = min(1.0, max(0.0, level))
+        level_log.append((rounds, len(pinned), level))
+        for u in pinned:
+            fixed_p[u] = level
+            unfixed.discard(u)
+            master.fix(u, level)
+    return master, level_log
 
 
 def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL,
@@ -250,54 +360,52 @@ def leximin(pool: TypedPool, *, rel_tol: float = LEVEL_REL_TOL,
         if st != OPTIMAL:
             raise SolverError("solver_failed", stage="initial", status=str(st))
         seeds.append(c)
-    # Decomposing the relaxed optimum usually touches every type, which
+    # Walking down the relaxed optimum usually touches every type, which
     # leaves the coverage MILPs little or nothing to prove.
     everyone = np.arange(t)
-    found = _relaxed_committees(pool, everyone, mip)
+    w = _relaxed_walk(pool, everyone, mip)
     clock.lap("relaxation")
-    cover, covered = coverable_types(pool, seeds + found)
+    cover, covered = coverable_types(pool, seeds + w.panels)
     active = np.flatnonzero(covered)
     uncoverable = [int(i) for i in np.flatnonzero(~covered)]
     if uncoverable:  # the relaxation included people in no panel: redo without them
-        found += _relaxed_committees(pool, active, mip)
+        w = _relaxed_walk(pool, active, mip)
     clock.lap("coverage")
 
-    master = _Master(pool, active)
-    for c in seeds + found + cover:
-        master.add(c)
-    relax = RelaxedLevels(pool, active)
-    fixed_p = np.zeros(t)
-    unfixed = set(int(i) for i in active)
-    level_log = []
-    while unfixed:
-        out = relax.solve(unfixed, fixed_p)
-        level, cert, rounds = _solve_level(master, mip, fixed_p, rel_tol, alphas, out)
-        pinned = [u for u in unfixed if cert[u] > FIX_WEIGHT_EPS]
-        if not pinned:
-            pinned = [max(unfixed, key=lambda u: cert[u])]
-        level = min(1.0, max(0.0, level))
-        level_log.append((rounds, len(pinned), level))
-        for u in pinned:
-            fixed_p[u] = level
-            unfixed.discard(u)
-            master.fix(u, level)
+    fit, tried = _fit_relaxed(pool, w, mip, rel_tol, alphas)
+    clock.lap("fit")
+    if fit is not None:
+        committees, weights, fit_stats = fit
+        level_log = []
+        stats = {"levels": 1, "rounds": fit_stats["fit_rounds"],
+                 "master_solves": fit_stats.get("master_solves", 0), **fit_stats}
+    else:
+        master, level_log = _levels(pool, active, mip, seeds + w.panels + cover + tried,
+                                    rel_tol, alphas)
+        # The last level's master already meets every fixed level; re-solving
+        # with all types fixed is a zero-objective LP that the simplex can stall on.
+        lam = np.maximum(master.lam, 0.0)
+        keep = np.flatnonzero(lam > 1e-11)
+        committees = [master.cols[i] for i in keep]
+        weights = lam[keep]
+        stats = {"levels": len(level_log), "rounds": sum(r for r, _, _ in level_log),
+                 "master_solves": master.solves}
     clock.lap("levels")
 
-    # The last level's master already meets every fixed level; re-solving
-    # with all types fixed is a zero-objective LP that the simplex can stall on.
-    lam = np.maximum(master.lam, 0.0)
-    keep = np.flatnonzero(lam > 1e-11)
-    committees = [master.cols[i] for i in keep]
-    weights = lam[keep] / lam[keep].sum()
-    # canonical order, so that the seeded draw does not depend on solver order
-    order = sorted(range(len(committees)), key=lambda i: tuple(committees[i]))
-    committees = [committees[i] for i in order]
-    weights = weights[order]
-    probs = np.sum([w * c for w, c in zip(weights, committees)], axis=0) / pool.counts
-    stats = {"levels": len(level_log), "rounds": sum(r for r, _, _ in level_log),
-             "master_solves": master.solves, "milp_solves": mip.solves,
-             "pricing_lp_solves": mip.lp_solves, "committees_generated": len(master.cols),
-             "level_log": level_log, **clock.laps}
+    # merge repeated panels, then canonical order, so that the seeded draw
+    # does not depend on solver order
+    merged: dict[bytes, list] = {}
+    for c, wt in zip(committees, weights):
+        if wt > 1e-11:
+            slot = merged.setdefault(c.tobytes(), [c, 0.0])
+            slot[1] += float(wt)
+    items = sorted(merged.values(), key=lambda cw: tuple(cw[0]))
+    committees = [c for c, _ in items]
+    weights = np.array([wt for _, wt in items])
+    weights = weights / weights.sum()
+    probs = np.sum([wt * c for wt, c in zip(weights, committees)], axis=0) / pool.counts
+    stats.update({"milp_solves": mip.solves, "pricing_lp_solves": mip.lp_solves,
+                  "walk_steps": len(w.panels), "level_log": level_log, **clock.laps})
     return Distribution(pool, committees, weights, probs, uncoverable, stats)
 
 

@@ -126,6 +126,18 @@ class CommitteeMip:
             raise SolverError("solver_failed", stage="pricing", status=str(st))
         return c, min(bound, mip_bound)
 
+    def set_face(self, lb, ub, row_lo, row_hi) -> None:
+        """Restrict pricing (MILP and its relaxation) to a face of the quota
+        polytope until :meth:`clear_face`."""
+        t, q = self.pool.n_types, len(self.pool.quotas)
+        rows = np.arange(1, q + 1, dtype=_I32)
+        for h in (self.h, self.relax):
+            h.changeColsBounds(t, self.idx, np.asarray(lb, float), np.asarray(ub, float))
+            h.changeRowsBounds(q, rows, np.asarray(row_lo, float), np.asarray(row_hi, float))
+
+    def clear_face(self) -> None:
+        self.set_face(np.zeros(self.pool.n_types), self.pool.counts, self.pool.lo, self.pool.hi)
+
     def on_face(self, lb, ub, row_lo, row_hi):
         """Some integer panel within tightened bounds (a face of the quota
         polytope), or None if there is none.  The bounds are restored after.

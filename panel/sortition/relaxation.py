@@ -18,6 +18,8 @@ No I/O, no Flask; deterministic (fixed internal seed).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import highspy
 
@@ -25,6 +27,10 @@ from .grouping import TypedPool
 from .milp import INF, OPTIMAL, _I32, CommitteeMip, add_quota_rows, new_highs
 
 _EPS = 1e-9
+# LP objectives tried per walk step before diving, and the dive's depth:
+# counts, never times, so the walk stays deterministic.
+_LP_ATTEMPTS = 8
+_DIVE_DEPTH = 100
 
 
 class RelaxedLevels:
@@ -89,8 +95,38 @@ def relaxed_leximin(pool: TypedPool, active: np.ndarray, fix_eps: float) -> np.n
     return fixed_p * pool.counts if x is not None else None
 
 
-def decompose(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
-              max_steps: int | None = None, max_milps: int | None = None) -> list[np.ndarray]:
+@dataclass
+class Walk:
+    """A Caratheodory walk from expected counts x: step i takes panel
+    ``panels[i]`` with share ``thetas[i]`` of what is left, and ``faces[i]``
+    is the smallest face (lb, ub, row_lo, row_hi) that contains the
+    remainder x_i before step i.  ``complete``: the last step took all that
+    was left, so the panels' mixture is x itself."""
+
+    panels: list[np.ndarray] = field(default_factory=list)
+    thetas: list[float] = field(default_factory=list)
+    remainders: list[np.ndarray] = field(default_factory=list)
+    faces: list[tuple] = field(default_factory=list)
+    complete: bool = False
+
+    def fractional(self, i: int, cnt: np.ndarray) -> int:
+        x = self.remainders[i]
+        return int(np.sum((x > _EPS) & (x < cnt - _EPS)))
+
+
+def smallest_face(x: np.ndarray, cnt: np.ndarray, a: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    """Bounds of the smallest face of the quota polytope containing x: types
+    at 0 or at n_t stay there, quotas met at a bound stay at it."""
+    lb = np.where(x >= cnt - _EPS, cnt, 0.0)
+    ub = np.where(x <= _EPS, 0.0, cnt)
+    ax = a @ x
+    rlo = np.where(ax >= hi - _EPS, hi, lo)
+    rhi = np.where(ax <= lo + _EPS, lo, hi)
+    return lb, ub, rlo, rhi
+
+
+def walk(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
+         max_steps: int | None = None, max_milps: int | None = None) -> Walk:
     """Integer panels whose mixture approximates expected counts ``x``.
 
     Each step picks an integer panel c on the smallest face of the polytope
@@ -101,56 +137,88 @@ def decompose(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
     """
     t, q = pool.n_types, len(pool.quotas)
     cnt = pool.counts.astype(float)
-    a = np.zeros((q, t))
-    for i, ts in enumerate(pool.quota_types):
-        a[i, ts] = 1.0
+    a = pool.incidence.astype(float)
     lo, hi = pool.lo.astype(float), pool.hi.astype(float)
     cols, rows = np.arange(t, dtype=_I32), np.arange(1, q + 1, dtype=_I32)
     lp = new_highs()
     lp.addVars(t, np.zeros(t), cnt)
     add_quota_rows(lp, pool)
     rng = np.random.default_rng(7)
-    found: list[np.ndarray] = []
+    out = Walk()
     x = np.clip(np.asarray(x, dtype=float), 0.0, cnt)
     for _ in range(max_steps or (t + q + 2)):
-        lb = np.where(x >= cnt - _EPS, cnt, 0.0)
-        ub = np.where(x <= _EPS, 0.0, cnt)
-        ax = a @ x
-        rlo = np.where(ax >= hi - _EPS, hi, lo)
-        rhi = np.where(ax <= lo + _EPS, lo, hi)
-        c = None
-        for attempt in range(3):
-            # the first objective leans towards x, which tends to give long steps
-            obj = x + 1e-3 * rng.random(t) if attempt == 0 else rng.random(t)
+        lb, ub, rlo, rhi = face = smallest_face(x, cnt, a, lo, hi)
+        c = v = None
+        for attempt in range(_LP_ATTEMPTS):
+            # objectives lean towards x, which tends to give long steps; the noise
+            # grows tenfold per attempt (the last ones are as good as random), so
+            # early re-solves stay near the previous vertex and are cheap
+            obj = x + (1e-3 if attempt == 0 else 10.0 ** (attempt - 2)) * rng.random(t)
             lp.changeColsBounds(t, cols, lb, ub)
             lp.changeRowsBounds(q, rows, rlo, rhi)
             lp.changeColsCost(t, cols, obj)
             lp.run()
             if lp.getModelStatus() != OPTIMAL:
-                return found
+                return out
             v = np.asarray(lp.getSolution().col_value)
             if np.all(np.abs(v - np.rint(v)) < 1e-9):
                 c = np.rint(v).astype(np.int64)
                 break
         if c is None:
-            # faces with fractional vertices need a MILP.  These pay off: the
-            # column generation needs far longer to find the same panels.  A
+            c = _dive(lp, v)
+        if c is None:
+            # faces whose vertices stay fractional need a MILP.  These pay off:
+            # the column generation needs far longer to find the same panels.  A
             # budget, if any, must be a count, never a time, to stay deterministic.
             if max_milps is not None:
                 max_milps -= 1
                 if max_milps < 0:
-                    return found
+                    return out
             c = mip.on_face(lb, ub, rlo, rhi)
             if c is None:
-                return found
+                return out
         if not pool.counts_ok(c):
-            return found
-        found.append(c)
+            return out
         theta = _max_step(x, c.astype(float), cnt, a, lo, hi)
+        out.panels.append(c)
+        out.thetas.append(theta)
+        out.remainders.append(x)
+        out.faces.append(face)
         if theta >= 1.0 - 1e-12:
-            return found
+            out.complete = True
+            return out
         x = np.clip((x - theta * c) / (1.0 - theta), 0.0, cnt)
-    return found
+    return out
+
+
+def _dive(lp, v: np.ndarray) -> np.ndarray | None:
+    """An integer point near the fractional vertex v of the face in ``lp``
+    (its bounds set): fix one fractional type at a time to its nearer
+    integer (the other one if that is infeasible) and re-solve the LP,
+    warm, until the vertex is integral.  None if a fixing leaves no room;
+    then a MILP decides.  Restores nothing: the caller resets the bounds."""
+    for _ in range(_DIVE_DEPTH):
+        frac = np.flatnonzero(np.abs(v - np.rint(v)) >= 1e-9)
+        if frac.size == 0:
+            return np.rint(v).astype(np.int64)
+        j = int(frac[np.argmax(np.abs(v[frac] - np.floor(v[frac]) - 0.5))])
+        near, far = (np.ceil(v[j]), np.floor(v[j])) if v[j] - np.floor(v[j]) >= 0.5 \
+            else (np.floor(v[j]), np.ceil(v[j]))
+        for value in (near, far):
+            lp.changeColBounds(j, value, value)
+            lp.run()
+            if lp.getModelStatus() == OPTIMAL:
+                v = np.asarray(lp.getSolution().col_value)
+                break
+        else:
+            return None
+    return None
+
+
+def decompose(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
+              max_steps: int | None = None, max_milps: int | None = None) -> list[np.ndarray]:
+    """The panels of :func:`walk`."""
+    return walk(pool, x, mip, max_steps, max_milps).panels
 
 
 def _max_step(x, c, cnt, a, lo, hi) -> float:
