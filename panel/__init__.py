@@ -17,6 +17,8 @@ def init_app(app) -> None:
     from .invitations import models as _im, views as _iv  # noqa: F401
     from .recruitment import models as _rm, services as recruitment, views as _rv  # noqa: F401
     from .selection import models as _sm, views as _sv  # noqa: F401
+    from .clients import models as _cm  # noqa: F401
+    from .standing import models as _stm  # noqa: F401
     from .cards import front_page_cards, resident_sections
     from .web import bp
 

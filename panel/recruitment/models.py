@@ -47,7 +47,8 @@ class Panel(db.Model):
     kind: Mapped[str] = mapped_column(String(16), default=RESIDENT)
     target_size: Mapped[int]
     recruitment_opens_at: Mapped[datetime]
-    recruitment_closes_at: Mapped[datetime]
+    # NULL: recruitment stays open (a standing panel without a closing date).
+    recruitment_closes_at: Mapped[datetime | None]
     state: Mapped[str] = mapped_column(String(24), default=DRAFT, index=True)
     controller: Mapped[str] = mapped_column(String(300), default="")
     retention_days: Mapped[int] = mapped_column(default=180)
@@ -60,6 +61,17 @@ class Panel(db.Model):
     # Aggregate pool counts frozen when personal data is deleted:
     # {"total": n, "features": {feature_key: {value: count}}}
     aggregate: Mapped[dict | None] = mapped_column(JSON)
+    # A standing panel stays open and is asked again and again (see panel/pool.py); a
+    # membership lasts ``consent_months`` from confirmation or renewal.
+    standing: Mapped[bool] = mapped_column(default=False)
+    consent_months: Mapped[int] = mapped_column(default=24)
+    # A draw group: a child panel drawn from a standing panel's pool.  Its volunteers are a
+    # frozen snapshot of the parent's members (Volunteer.source_volunteer_id), so the
+    # ordinary quota, draw, report and invitation machinery runs on it unchanged.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"),
+                                                  index=True)
+    # Service key the draw group's pool was limited to ("" = the whole pool).
+    client_group: Mapped[str] = mapped_column(String(40), default="")
 
     features: Mapped[list["Feature"]] = relationship(
         back_populates="panel", cascade="all, delete-orphan", order_by="Feature.position",
@@ -73,7 +85,7 @@ class Panel(db.Model):
 
     def recruiting(self, now: datetime) -> bool:
         return (self.state == RECRUITING and self.recruitment_opens_at <= now
-                < self.recruitment_closes_at)
+                and (self.recruitment_closes_at is None or now < self.recruitment_closes_at))
 
 
 class Feature(db.Model):
@@ -146,6 +158,15 @@ class Volunteer(db.Model):
     sensitive_consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
+    # Standing panels: set at confirmation, extended by renewal; the member is deleted when
+    # it passes.  NULL for ordinary panels (their retention is per panel).
+    consent_expires_at: Mapped[datetime | None] = mapped_column(index=True)
+    # When the renewal mail for the current period was queued (cleared by renewal).
+    renewal_sent_at: Mapped[datetime | None]
+    # In a draw group: the standing-panel member this row is a snapshot of.  Leaving the
+    # standing panel deletes the snapshot with it.
+    source_volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_volunteer.id", ondelete="CASCADE"), index=True)
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="volunteer", cascade="all, delete-orphan", lazy="selectin")

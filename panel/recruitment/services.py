@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from kuulas import access
 from kuulas.accounts import services as accounts
@@ -22,6 +22,7 @@ from kuulas.errors import Conflict, NotFound, ValidationFailed
 from kuulas.extensions import db
 
 from .. import rules
+from ..pool import consent_until
 from ..errors import DetailedValidation, Msg
 from .models import (CLIENT, CONFIRMED, DRAFT, PAPER, PENDING, PHONE, RECRUITING,
                      RECRUITMENT_CLOSED, RESIDENT, UNDISCLOSED, WEB, Answer, Category, Feature,
@@ -46,7 +47,7 @@ def get_panel(panel_id: int) -> Panel:
 PANEL_FIELDS = ("name_fi", "name_sv", "name_en", "description_fi", "description_sv",
                 "description_en", "kind", "target_size", "recruitment_opens_at",
                 "recruitment_closes_at", "controller", "retention_days", "asks_address",
-                "one_per_household", "invitation_days")
+                "one_per_household", "invitation_days", "standing", "consent_months")
 
 
 def _check_panel_data(data: dict) -> None:
@@ -54,8 +55,14 @@ def _check_panel_data(data: dict) -> None:
         raise ValidationFailed(_l("Choose a resident panel or a client panel."))
     if not 2 <= int(data["target_size"]) <= 1000:
         raise ValidationFailed(_l("The panel size must be between 2 and 1,000."))
-    if data["recruitment_closes_at"] <= data["recruitment_opens_at"]:
+    if data.get("recruitment_closes_at") is None:
+        if not data.get("standing"):
+            raise ValidationFailed(_l("Set the date when recruitment closes (only a standing "
+                                      "panel may stay open without one)."))
+    elif data["recruitment_closes_at"] <= data["recruitment_opens_at"]:
         raise ValidationFailed(_l("Recruitment must close after it opens."))
+    if data.get("standing") and not 1 <= int(data.get("consent_months") or 0) <= 60:
+        raise ValidationFailed(_l("The membership period must be between 1 and 60 months."))
     if data.get("one_per_household") and not data.get("asks_address"):
         raise ValidationFailed(_l("The one-per-household rule needs the address question."))
 
@@ -268,7 +275,8 @@ def publish(panel_id: int, *, actor, now: datetime) -> Panel:
 def open_due_recruitments(now: datetime) -> int:
     opened = db.session.execute(
         update(Panel).where(Panel.state == "scheduled", Panel.recruitment_opens_at <= now,
-                            Panel.recruitment_closes_at > now)
+                            or_(Panel.recruitment_closes_at.is_(None),
+                                Panel.recruitment_closes_at > now))
         .values(state=RECRUITING).execution_options(synchronize_session="fetch")).rowcount or 0
     return opened
 
@@ -298,7 +306,7 @@ def close_recruitment_now(panel_id: int, *, actor, now: datetime) -> Panel:
     if panel.state not in ("scheduled", RECRUITING):
         raise Conflict(_l("Recruitment is not open."))
     panel.state = RECRUITMENT_CLOSED
-    panel.recruitment_closes_at = min(panel.recruitment_closes_at, now)
+    panel.recruitment_closes_at = min(panel.recruitment_closes_at or now, now)
     return panel
 
 
@@ -396,6 +404,8 @@ def register(panel_id: int, *, email: str, display_name: str, answers: dict,
                           state=CONFIRMED if confirmed else PENDING, consent_at=now,
                           sensitive_consent_at=now if sensitive_consent else None,
                           created_at=now, confirmed_at=now if confirmed else None)
+    if confirmed:
+        volunteer.consent_expires_at = consent_until(panel, now)
     volunteer.answers = [Answer(feature_key=k, value=v) for k, v in values.items()]
     # The check above is only for the message: two identical sign-ups at the same moment
     # both pass it, and the unique constraint decides.  A savepoint keeps the caller's
@@ -430,6 +440,7 @@ def confirm(token: str, *, now: datetime) -> Volunteer:
     if volunteer.state == PENDING:
         volunteer.state = CONFIRMED
         volunteer.confirmed_at = now
+        volunteer.consent_expires_at = consent_until(get_panel(panel_id), now)
     return volunteer
 
 
