@@ -18,7 +18,7 @@ from .models import Outcome
 
 LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
-KIND_LABELS = {"ideas": _l("Idea round"), "raati": _l("Digiraati")}
+KIND_LABELS = {"ideas": _l("Idea round"), "raati": _l("Digiraati"), "surveys": _l("Panel survey")}
 STATUS_LABELS = {
     history.ADOPTED: _l("Adopted"),
     history.PARTLY: _l("Partly adopted"),
