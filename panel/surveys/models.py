@@ -55,8 +55,8 @@ class Survey(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
 
-    questions: Mapped[list["Question"]] = relationship(
-        back_populates="survey", cascade="all, delete-orphan", order_by="Question.position",
+    questions: Mapped[list["SurveyQuestion"]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan", order_by="SurveyQuestion.position",
         lazy="selectin")
 
     def title(self, locale=None) -> str:
@@ -66,7 +66,7 @@ class Survey(db.Model):
         return localised(self, "intro", locale)
 
 
-class Question(db.Model):
+class SurveyQuestion(db.Model):
     __tablename__ = "panel_survey_question"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,6 @@
 outcome once published (``panel.pool.register_asked``)."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -15,7 +14,7 @@ from .models import Recipient, Survey
 def asked_items(volunteer, locale) -> list:
     from ..pool import AskedItem
     from .api import member_survey_outcome
-    from .sending import link_for
+    from .sending import link_path
 
     rows = db.session.execute(select(Survey, Recipient).join(Recipient, Recipient.survey_id == Survey.id)
                               .where(Recipient.volunteer_id == volunteer.id)).all()
@@ -27,8 +26,8 @@ def asked_items(volunteer, locale) -> list:
         outcome = member_survey_outcome(survey.id)
         items.append(AskedItem(
             kind=str(_l("Survey")), title=survey.title(locale), at=recipient.sent_at or survey.created_at,
-            status=str(status), url=link_for(survey.id, volunteer.id) if open_ else None,
+            status=str(status), url=link_path(survey.id, volunteer.id) if open_ else None,
             outcome=str(_l("Results published")) if outcome else "",
-            outcome_url=url_for("outcomes.show", outcome_id=outcome.id) if outcome else None,
+            outcome_url=f"/tulokset/{outcome.id}" if outcome else None,
             extra={"survey_id": survey.id, "resend": open_}))
     return items

@@ -60,7 +60,7 @@ def weights_for(cells: list[dict], population: dict[str, dict[str, float]]) -> t
     report["iterations"] = int(result.iterations)
     report["converged"] = bool(result.converged)
     report["trimmed"] = int(result.trimmed or 0)
-    report["empty_cells"] = [_empty(e) for e in (result.empty_cells or [])]
+    report["empty_cells"] = [_empty(e, population) for e in (result.empty_cells or [])]
     if not result.converged:
         report["error"] = {"code": "no_convergence", "params": {"iterations": int(result.iterations)}}
         return weights, report
@@ -81,12 +81,10 @@ def _jsonable(value):
     return str(value)
 
 
-def _empty(entry) -> dict:
-    if isinstance(entry, dict):
-        return {"feature": str(entry.get("feature", "")), "value": str(entry.get("value", "")),
-                "share": _r(entry.get("share"))}
-    feature, value, *rest = tuple(entry) + (None,)
-    return {"feature": str(feature), "value": str(value), "share": _r(rest[0]) if rest else None}
+def _empty(entry, population) -> dict:
+    feature, value = (entry.get("feature"), entry.get("value")) if isinstance(entry, dict) else tuple(entry)[:2]
+    share = (population.get(str(feature)) or {}).get(str(value))
+    return {"feature": str(feature), "value": str(value), "share": None if share is None else _r(float(share) / 100)}
 
 
 def _share_rows(values: list[str], indicators: dict[str, list[bool]], weights: list[float]) -> list[dict]:
@@ -111,8 +109,10 @@ def _mean(values: list[float], weights: list[float]) -> dict | None:
     if len(values) < MIN_CELL:
         return None
     est = estimate_mean(values, weights)
-    return {name: _r(getattr(est, name, None), 3) for name in
-            ("n", "unweighted_mean", "weighted_mean", "ci_low", "ci_high")}
+    out = {name: _r(getattr(est, name, None), 3) for name in
+           ("unweighted_mean", "weighted_mean", "ci_low", "ci_high", "effective_n")}
+    out["n"] = int(est.n)
+    return out
 
 
 def question_result(q: QuestionSpec, answers: list[dict], weights: list[float]) -> dict:
@@ -144,7 +144,6 @@ def question_result(q: QuestionSpec, answers: list[dict], weights: list[float]) 
 def composition(cells: list[dict], weights: list[float], population: dict[str, dict[str, float]]) -> list[dict]:
     """Who answered against the population, per weighting feature."""
     out = []
-    total_w = sum(weights) or 1.0
     for feature in sorted(population):
         shares = population[feature]
         values = list(shares) + ([UNDISCLOSED] if any((c.get(feature) or UNDISCLOSED) == UNDISCLOSED
@@ -153,12 +152,15 @@ def composition(cells: list[dict], weights: list[float], population: dict[str, d
                   for v in values]
         rows = []
         n = len(cells) or 1
+        # Weighted shares among those who disclosed the feature (comparable with the population).
+        total_w = sum(w for c, w in zip(cells, weights) if (c.get(feature) or UNDISCLOSED) != UNDISCLOSED) or 1.0
         for raw, row in zip(counts, suppress(counts)):
             weighted = sum(w for c, w in zip(cells, weights) if (c.get(feature) or UNDISCLOSED) == raw["value"])
             pop = shares.get(raw["value"])
             rows.append({"value": raw["value"], "count": row.count, "suppressed": row.suppressed,
                          "share": None if row.suppressed else _r(raw["count"] / n),
-                         "weighted_share": None if row.suppressed else _r(weighted / total_w),
+                         "weighted_share": None if row.suppressed or raw["value"] == UNDISCLOSED
+                         else _r(weighted / total_w),
                          "population_share": None if pop is None else _r(float(pop) / 100.0),
                          "empty": raw["count"] == 0 and bool(pop)})
         out.append({"feature": feature, "rows": rows})

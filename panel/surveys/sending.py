@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -19,11 +19,15 @@ from .models import Recipient, Survey
 CATEGORY = "panel-survey"
 
 
-def link_for(survey_id: int, volunteer_id: int) -> str:
+def link_path(survey_id: int, volunteer_id: int) -> str:
+    """The member's personal answer path, derived again each time (never stored).  Built
+    by hand (as ``views.answer`` routes it) because jobs have no request to build URLs in."""
     key = tokens.survey_key(current_app.secret_key, survey_id)
-    token = tokens.member_token(key, volunteer_id)
-    base = current_app.config.get("KUULAS_SITE_URL", "").rstrip("/")
-    return base + url_for("panel_surveys.answer", survey_id=survey_id, token=token)
+    return f"/paneelit/kysely/{int(survey_id)}/{tokens.member_token(key, volunteer_id)}"
+
+
+def link_for(survey_id: int, volunteer_id: int) -> str:
+    return current_app.config.get("SITE_URL", "").rstrip("/") + link_path(survey_id, volunteer_id)
 
 
 def _mail(survey: Survey, volunteer, template: str, now: datetime) -> None:

@@ -14,7 +14,7 @@ from kuulas.extensions import db
 from kuulas.sanitize import plain_text
 
 from . import lifecycle, messages, rules
-from .models import CLIENT_GROUP, KINDS, MULTIPLE, NUMBER, SINGLE, WHOLE_PANEL, Question, Survey
+from .models import CLIENT_GROUP, KINDS, MULTIPLE, NUMBER, SINGLE, WHOLE_PANEL, SurveyQuestion, Survey
 
 LANGS = ("fi", "sv", "en")
 MAX_QUESTIONS = 60
@@ -147,7 +147,7 @@ def parse_options(fi: str, sv: str = "", en: str = "") -> list[dict]:
 
 def add_question(survey_id: int, *, kind: str, texts: dict, options: list[dict] | None = None,
                  required: bool = False, min_value: int | None = None, max_value: int | None = None,
-                 actor, now) -> Question:
+                 actor, now) -> SurveyQuestion:
     survey = get_survey(survey_id, actor=actor, now=now)
     require_move(survey, lifecycle.EDIT)
     if kind not in KINDS:
@@ -169,7 +169,7 @@ def add_question(survey_id: int, *, kind: str, texts: dict, options: list[dict] 
     else:
         min_value = max_value = None
     position = (max((q.position for q in survey.questions), default=0) + 1)
-    question = Question(kind=kind, options=options, required=bool(required), min_value=min_value,
+    question = SurveyQuestion(kind=kind, options=options, required=bool(required), min_value=min_value,
                         max_value=max_value, position=position, **values)
     survey.questions.append(question)
     db.session.flush()

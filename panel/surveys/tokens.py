@@ -36,8 +36,9 @@ def response_key(key: bytes, token: str) -> str:
 
 
 def random_key() -> str:
-    """A response key nobody can derive (for the responses of members who left)."""
-    return "x" + secrets.token_hex(31)
+    """A response key nobody can derive (for the responses of members who left).  It looks
+    like any other key, so it does not even reveal that its respondent left."""
+    return secrets.token_hex(32)
 
 
 def well_formed(token: str | None) -> bool:
