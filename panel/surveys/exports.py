@@ -20,8 +20,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def rows(survey, data: dict) -> list[list]:
     under = _("under 5")
-    out = [[_("Question"), _("Answer"), _("Respondents"), _("Weighted share %"), _("95 % interval low %"),
-            _("95 % interval high %"), _("Unweighted share %")]]
+    out = [[_("Question"), _("Answer"), _("Respondents"), _("Weighted share (percent)"),
+            _("95-percent interval, low end"), _("95-percent interval, high end"), _("Unweighted share (percent)")]]
 
     def p(x):
         return "" if x is None else round(x * 100, 1)

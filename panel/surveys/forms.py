@@ -40,7 +40,7 @@ class SurveyForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField(_l("Kind of question"), choices=[(k, KIND_LABELS[k]) for k in KINDS],
+    kind = SelectField(_l("Kind of question"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS],
                        validators=[InputRequired()])
     text_fi = TextAreaField(_l("Question in Finnish"), validators=[DataRequired(), Length(max=500)])
     text_sv = TextAreaField(_l("Question in Swedish"), validators=[Optional(), Length(max=500)])

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import get_locale
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
@@ -34,15 +35,15 @@ def _to_utc(value):
 def _survey_form(survey: Survey | None = None) -> SurveyForm:
     form = SurveyForm(obj=survey) if survey is not None else SurveyForm()
     panels = services.standing_panels()
-    form.panel_id.choices = [(p.id, p.name(_locale())) for p in panels]
+    form.panel_id.choices = [SelectChoice(p.id, p.name(_locale())) for p in panels]
     from ..clients.models import Service
     from sqlalchemy import select
 
-    form.service_keys.choices = [(s.key, s.name(_locale())) for s in db.session.scalars(
+    form.service_keys.choices = [SelectChoice(s.key, s.name(_locale())) for s in db.session.scalars(
         select(Service).where(Service.active.is_(True)).order_by(Service.position, Service.id))]
     chosen = survey.panel_id if survey is not None else (form.panel_id.data or (panels[0].id if panels else None))
     panel = next((p for p in panels if p.id == chosen), None)
-    form.weighting.choices = services.weighting_choices(panel) if panel else []
+    form.weighting.choices = [SelectChoice(k, label) for k, label in services.weighting_choices(panel)] if panel else []
     return form
 
 
