@@ -145,10 +145,10 @@ def read_margins_csv(text: str) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for feature, shares in raw.items():
         total = math.fsum(shares.values())
-        if feature not in marked_percent and abs(total - 1.0) <= FRACTION_TOLERANCE \
+        if feature not in marked_percent and abs(total - 1.0) <= FRACTION_TOLERANCE + 1e-12 \
                 and max(shares.values()) <= 1.0:
             scale = total
-        elif abs(total - 100.0) <= PERCENT_TOLERANCE:
+        elif abs(total - 100.0) <= PERCENT_TOLERANCE + 1e-9:   # 33.3 x 3 = 99.8999...
             scale = total
         else:
             fractions = feature not in marked_percent and max(shares.values()) <= 1.0 and total < 2.0

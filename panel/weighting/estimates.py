@@ -103,7 +103,9 @@ def wilson_interval(share: float, n_eff: float, z: float) -> tuple[float, float]
     denom = 1.0 + z2 / n_eff
     centre = (share + z2 / (2.0 * n_eff)) / denom
     half = z * math.sqrt(max(share * (1.0 - share), 0.0) / n_eff + z2 / (4.0 * n_eff * n_eff)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if share <= 0.0 else max(0.0, centre - half)     # exact ends, no 1e-17 residue
+    high = 1.0 if share >= 1.0 else min(1.0, centre + half)
+    return low, high
 
 
 def estimate_share(indicator: Sequence[float], weights: Sequence[float] | None = None, *,

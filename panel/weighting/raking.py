@@ -82,9 +82,9 @@ def check_margins(margins: Mapping[str, Mapping[str, float]]) -> dict[str, dict[
             except (TypeError, ValueError):
                 raise WeightingError("bad_share", feature=feature, value=str(value),
                                      share=share) from None
-            if not math.isfinite(s) or s < 0.0 or s > 1.0:
+            if not math.isfinite(s) or s < -SHARE_TOLERANCE or s > 1.0 + SHARE_TOLERANCE:
                 raise WeightingError("bad_share", feature=feature, value=str(value), share=s)
-            shares[str(value)] = s
+            shares[str(value)] = min(1.0, max(0.0, s))   # 1.0000000000000002 is 1
         total = math.fsum(shares.values())
         if abs(total - 1.0) > SHARE_TOLERANCE:
             raise WeightingError("shares_sum", feature=feature, total=round(total * 100.0, 6))
