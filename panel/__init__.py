@@ -18,12 +18,14 @@ def init_app(app) -> None:
     from .recruitment import models as _rm, services as recruitment, views as _rv  # noqa: F401
     from .selection import models as _sm, views as _sv  # noqa: F401
     from .clients import models as _cm  # noqa: F401
-    from .standing import models as _stm  # noqa: F401
+    from .standing import jobs as _stj, models as _stm, services as standing  # noqa: F401
+    from .standing import views as _stv  # noqa: F401
     from .cards import front_page_cards, resident_sections
     from .web import bp
 
     # The confirmation link is a one-time account token with its own, longer lifetime.
     accounts.TOKEN_LIFETIMES.setdefault(recruitment.PURPOSE_CONFIRM, recruitment.CONFIRM_LIFETIME)
+    accounts.TOKEN_LIFETIMES.setdefault(standing.PURPOSE_RENEW, standing.RENEW_LIFETIME)
     if "panel" not in app.blueprints:
         app.register_blueprint(bp)
     cli.init_app(app)

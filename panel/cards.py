@@ -15,7 +15,8 @@ def front_page_cards(now: datetime, locale: str) -> list[ProcessCard]:
     from .recruitment.models import CLIENT, DRAFT, Panel
 
     cards = []
-    for panel in db.session.scalars(select(Panel).where(Panel.state != DRAFT)):
+    for panel in db.session.scalars(select(Panel).where(Panel.state != DRAFT,
+                                                       Panel.parent_id.is_(None))):
         if panel.recruiting(now):
             state, label = OPEN, _l("Recruiting volunteers")
         elif panel.state == "scheduled" and panel.recruitment_opens_at > now:
@@ -41,6 +42,13 @@ def resident_sections(account) -> list[dict]:
                               .order_by(Volunteer.created_at)).all()
     out = []
     for volunteer, panel in rows:
+        if panel.parent_id is not None:     # a draw group: shown on the standing panel's page
+            continue
+        if panel.standing:
+            from .standing.cards import membership_section
+
+            out.append(membership_section(volunteer, panel))
+            continue
         member = db.session.scalar(select(Invitation.id).where(
             Invitation.volunteer_id == volunteer.id, Invitation.state == ACCEPTED))
         if member:

@@ -141,3 +141,86 @@ def seed_panels(now, rng, out):
     db.session.flush()
     out.append(f"panel: '{done.name_fi}' drawn (one decline, one replacement draw), "
                f"12 members accepted (/paneelit/{done.id}/arvonta)")
+
+
+# --- a standing county panel with a service catalogue ---------------------------------------
+
+CATALOGUE = [
+    ("family_doctor", "health", "Omalääkäri ja terveysasema", "Egenläkare och hälsostation",
+     "Family doctor and health centre", 45),
+    ("oral_health", "health", "Suun terveydenhuolto", "Mun- och tandvård", "Oral health care", 35),
+    ("mental_health", "health", "Mielenterveyspalvelut", "Mentalvårdstjänster",
+     "Mental-health services", 10),
+    ("home_care", "elderly", "Kotihoito", "Hemvård", "Home care", 6),
+    ("child_welfare", "family", "Lastensuojelu", "Barnskydd", "Child welfare", 4),
+    ("family_services", "family", "Neuvola ja perhepalvelut", "Rådgivning och familjetjänster",
+     "Maternity, child health and family services", 15),
+    ("social_work", "social", "Aikuissosiaalityö", "Socialt arbete för vuxna",
+     "Social work for adults", 5),
+    ("disability", "disability", "Vammaispalvelut", "Handikappservice", "Disability services", 4),
+]
+
+
+@seeder(25, "standing panel")
+def seed_standing_panel(now, rng, out):
+    from kuulas.accounts import services as accounts
+    from kuulas.extensions import db
+    from sqlalchemy import select
+
+    from .clients.models import Service, ServiceUse
+    from .pool import add_months
+    from .recruitment.models import RECRUITING, Volunteer
+    from .standing import services as standing
+
+    services = {}
+    for position, (key, area, fi, sv, en, _share) in enumerate(CATALOGUE):
+        service = db.session.scalar(select(Service).where(Service.key == key))
+        if service is None:
+            service = Service(key=key, area=area, name_fi=fi, name_sv=sv, name_en=en,
+                              position=position, created_at=now)
+            db.session.add(service)
+        services[key] = service
+    db.session.flush()
+
+    panel = _panel(
+        ("Pirkanmaan jatkuva asukas- ja asiakaspaneeli", "Birkalands fortlöpande invånar- och "
+         "klientpanel", "Pirkanmaa standing resident and client panel"),
+        ("Liity hyvinvointialueen pysyvään paneeliin: kysymme sinulta silloin tällöin kyselyillä, "
+         "kutsumme ideariiheen ja arvomme jäsenistä digiraateja ja asiakasraateja.",
+         "Gå med i välfärdsområdets permanenta panel: vi frågar dig ibland med enkäter, bjuder in "
+         "dig till idésmedjor och lottar digiråd och klientjuryer bland medlemmarna.",
+         "Join the county's standing panel: now and then we ask you in surveys, invite you to idea "
+         "rounds and draw digiraati and client juries from the members."),
+        "resident", 24, now - timedelta(days=400), None, FEATURES, now)
+    panel.standing, panel.consent_months, panel.state = True, 24, RECRUITING
+    _volunteers(panel, 300, rng, now, FEATURES, accounts_too=True, prefix="pooli")
+    members = db.session.scalars(select(Volunteer).where(Volunteer.panel_id == panel.id)
+                                 .order_by(Volunteer.id)).all()
+    declared = 0
+    for i, member in enumerate(members):
+        joined = now - timedelta(days=rng.randrange(0, 700))
+        member.consent_at = member.confirmed_at = member.created_at = joined
+        member.consent_expires_at = add_months(joined, panel.consent_months)
+        member.locale = "sv" if i % 20 == 0 else ("en" if i % 33 == 0 else "fi")
+        if rng.random() < 0.6:      # the separate consent for service-use data
+            member.sensitive_consent_at = joined
+            for key, _area, _fi, _sv, _en, share in CATALOGUE:
+                if rng.random() * 100 < share:
+                    db.session.add(ServiceUse(volunteer_id=member.id,
+                                              service_id=services[key].id, created_at=joined))
+                    declared += 1
+    db.session.flush()
+    preparer = accounts.find_by_email("valmistelija@example.fi")
+    out.append(f"panel: standing '{panel.name_fi}' with {len(members)} members, "
+               f"{len(CATALOGUE)} services, {declared} declared service uses "
+               f"(/hallinta/paneelit/{panel.id}/jasenisto)")
+    if preparer is not None:
+        eligible = len(standing.pool.members(panel.id, now=now, service_keys=["family_doctor"]))
+        if eligible >= 30:
+            group = standing.create_draw_group(
+                panel.id, name_fi="Asiakasraati: terveysaseman ajanvaraus",
+                name_sv="Klientjury: tidsbokning på hälsostationen",
+                name_en="Client jury: booking at the health centre", target_size=12,
+                client_group="family_doctor", actor=preparer, now=now)
+            out.append(f"panel: client jury group drawn from the standing pool "
+                       f"({eligible} eligible) (/hallinta/paneelit/{group.id}/arvonta)")

@@ -27,7 +27,7 @@ class PanelForm(FlaskForm):
     recruitment_opens_at = DateTimeLocalField(_l("Recruitment opens"), format="%Y-%m-%dT%H:%M",
                                               validators=[InputRequired()])
     recruitment_closes_at = DateTimeLocalField(_l("Recruitment closes"), format="%Y-%m-%dT%H:%M",
-                                               validators=[InputRequired()])
+                                               validators=[Optional()])
     controller = StringField(_l("Controller of the personal data"),
                              validators=[DataRequired(), Length(max=300)])
     retention_days = IntegerField(_l("Retention period after the panel closes (days)"), default=180,
@@ -36,6 +36,10 @@ class PanelForm(FlaskForm):
                                    validators=[InputRequired(), NumberRange(min=1, max=60)])
     asks_address = BooleanField(_l("Ask for postal code and street address"))
     one_per_household = BooleanField(_l("Only one person per household"))
+    standing = BooleanField(_l("Standing panel: recruitment stays open and members are asked "
+                               "again and again (surveys, idea rounds, groups drawn from the pool)"))
+    consent_months = IntegerField(_l("Membership period of a standing panel (months)"), default=24,
+                                  validators=[Optional(), NumberRange(min=1, max=60)])
 
 
 class FeatureForm(FlaskForm):

@@ -174,6 +174,9 @@ def _forget_mail(email: str, account_id: int | None) -> None:
         query = query.where(OutboxMail.category.like("panel%"))
     db.session.execute(query.execution_options(synchronize_session=False))
     if remove_account:
+        from kuulas.accounts.models import LoginToken
+
+        db.session.execute(delete(LoginToken).where(LoginToken.account_id == account.id))
         db.session.delete(account)
         db.session.flush()
 

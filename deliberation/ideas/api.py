@@ -6,6 +6,9 @@ outcome, which are unlinked to anything else and are forgotten after the notific
 
 - ``finished_rounds() -> [{"id", "title"}]``: closed rounds, newest first (title in the
   current locale).
+- ``open_rounds(now) -> [{"id", "titles", "closes_at"}]``: rounds open or scheduled to
+  open that have not closed, soonest closing first (``titles``: {"fi", "sv", "en"}); the
+  panel area invites its standing pool to them.
 - ``round_outcome_data(round_id, locale) -> dict | None``: title, question, background,
   opens_at, closes_at (naive UTC datetimes), closed (bool), participants, ideas, votes,
   comments, top_ideas=[{text, agree, disagree, pass_, score, themes}], consensus=[text],
@@ -41,6 +44,16 @@ def finished_rounds() -> list[dict]:
     rows = db.session.scalars(select(IdeaRound).where(IdeaRound.state == CLOSED)
                               .order_by(IdeaRound.closes_at.desc(), IdeaRound.id.desc()))
     return [{"id": r.id, "title": r.text("title", locale)} for r in rows]
+
+
+def open_rounds(now) -> list[dict]:
+    from .models import OPEN, SCHEDULED
+
+    rows = db.session.scalars(select(IdeaRound).where(IdeaRound.state.in_((OPEN, SCHEDULED)),
+                                                      IdeaRound.closes_at > now)
+                              .order_by(IdeaRound.closes_at, IdeaRound.id))
+    return [{"id": r.id, "titles": {code: r.text("title", code) for code in ("fi", "sv", "en")},
+             "closes_at": r.closes_at} for r in rows]
 
 
 def round_outcome_data(round_id: int, locale: str) -> dict | None:

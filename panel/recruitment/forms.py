@@ -28,7 +28,8 @@ def signup_form(panel, locale: str, *, with_email: bool = True, with_consent: bo
     if panel.asks_address:
         attrs["postal_code"] = StringField(_l("Postal code"), validators=[DataRequired(), Length(max=10)])
         attrs["address"] = StringField(_l("Street address"), validators=[DataRequired(), Length(max=200)])
-    has_sensitive = any(f.sensitive for f in panel.features)
+    services = _standing_services(panel)
+    has_sensitive = any(f.sensitive for f in panel.features) or bool(services)
     for feature in panel.features:
         choices = [SelectChoice(c.value, c.label(locale)) for c in feature.categories]
         if feature.allow_undisclosed or feature.sensitive:
@@ -43,12 +44,26 @@ def signup_form(panel, locale: str, *, with_email: bool = True, with_consent: bo
             _l("I consent separately to the processing of my answer to the optional "
                "service-use question, which is health-related data. I can withdraw this "
                "consent at any time."))
+    if services:
+        from ..standing.forms import MultiCheckboxField
+
+        attrs["services"] = MultiCheckboxField(
+            _l("Services I use"), choices=[SelectChoice(s.key, s.name(locale)) for s in services])
     if with_consent:
         attrs["consent"] = BooleanField(_l("I have read the notice above and consent to the "
                                            "processing of my data for the panel."),
                                         validators=[DataRequired(_l("Registration needs your consent."))])
     form_class = type("SignupForm", (_Base,), attrs)
     return form_class(formdata=formdata) if formdata is not None else form_class()
+
+
+def _standing_services(panel) -> list:
+    """A standing panel asks about the active service catalogue (client groups)."""
+    if not panel.standing:
+        return []
+    from ..clients.services import catalogue
+
+    return catalogue()
 
 
 def answers_from(form, panel) -> dict:

@@ -61,6 +61,8 @@ def _check_panel_data(data: dict) -> None:
                                       "panel may stay open without one)."))
     elif data["recruitment_closes_at"] <= data["recruitment_opens_at"]:
         raise ValidationFailed(_l("Recruitment must close after it opens."))
+    if "consent_months" in data and data["consent_months"] is None:
+        data["consent_months"] = 24
     if data.get("standing") and not 1 <= int(data.get("consent_months") or 0) <= 60:
         raise ValidationFailed(_l("The membership period must be between 1 and 60 months."))
     if data.get("one_per_household") and not data.get("asks_address"):
@@ -367,8 +369,12 @@ class AlreadyRegistered(Conflict):
 def register(panel_id: int, *, email: str, display_name: str, answers: dict,
              consent: bool, sensitive_consent: bool = False, postal_code: str = "",
              address: str = "", locale: str = "fi", now: datetime,
-             channel: str = WEB, confirmed: bool = False) -> tuple[Volunteer, str | None]:
-    """Register a volunteer; returns the row and a one-time confirmation token (web)."""
+             channel: str = WEB, confirmed: bool = False,
+             services: tuple | list = ()) -> tuple[Volunteer, str | None]:
+    """Register a volunteer; returns the row and a one-time confirmation token (web).
+    ``services``: keys of catalogue services the volunteer uses (standing panels; kept only
+    with ``sensitive_consent``)."""
+    from ..clients import services as clients
     panel = get_panel(panel_id)
     if channel == WEB and not panel.recruiting(now):
         raise Conflict(_l("Recruitment for this panel is not open."))
@@ -378,6 +384,11 @@ def register(panel_id: int, *, email: str, display_name: str, answers: dict,
     if "@" not in normalised:
         raise ValidationFailed(_l("Enter a valid e-mail address."))
     values = check_answers(panel, answers, sensitive_consent)
+    services = [k for k in services or () if k]
+    if services and not sensitive_consent:
+        raise ValidationFailed(_l("To tell which services you use, give the separate consent "
+                                  "for service-use data first."))
+    clients.check_keys(services)
     if db.session.scalar(select(Volunteer.id).where(Volunteer.panel_id == panel.id,
                                                      Volunteer.email == normalised)):
         raise AlreadyRegistered(_l("This e-mail address is already registered for this panel "
@@ -421,6 +432,8 @@ def register(panel_id: int, *, email: str, display_name: str, answers: dict,
                                        "this panel takes one person per household.")) from None
         raise AlreadyRegistered(_l("This e-mail address is already registered for this panel "
                                    "(capital letters make no difference).")) from None
+    if services:
+        clients.write_service_use(volunteer, services, consent=sensitive_consent, now=now)
     token = None
     if not confirmed:
         token = accounts.issue_token(account, PURPOSE_CONFIRM, now=now,
@@ -480,6 +493,11 @@ def withdraw(panel_id: int, *, actor, now: datetime) -> None:
 
     volunteer = registration_of(panel_id, actor)
     access.require(actor, rules.OWN_REGISTRATION, volunteer, now=now)
+    if get_panel(panel_id).standing:     # service use, draw-group copies, account: see pool.leave
+        from .. import pool
+
+        pool.leave(volunteer.id, actor=actor, now=now)
+        return
     invitations.release_withdrawn(volunteer, now=now)
     db.session.delete(volunteer)
 

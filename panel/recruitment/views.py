@@ -188,7 +188,8 @@ def recruit(panel_id: int):
                                            and form.sensitive_consent.data),
                     postal_code=getattr(form, "postal_code", None) and form.postal_code.data or "",
                     address=getattr(form, "address", None) and form.address.data or "",
-                    locale=locale(), now=now)
+                    locale=locale(), now=now,
+                    services=getattr(form, "services", None) and form.services.data or ())
                 from flask import current_app
 
                 mailing.queue(
