@@ -96,7 +96,7 @@ def test_results_page_exports_and_publish(app, client, make_staff, login):
     page = client.get(f"/hallinta/kyselyt/{s.id}/tulokset")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "under 5" in html and "<svg" in html and "<table" in html and "95 % interval" in html
+    assert "alle 5" in html and "<svg" in html and "<table" in html and "95 %:n luottamusväli" in html
     for fmt, marker in (("csv", b"\xef\xbb\xbf"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
         r = client.get(f"/hallinta/kyselyt/{s.id}/tulokset.{fmt}")
         assert r.status_code == 200 and r.data.startswith(marker), fmt
