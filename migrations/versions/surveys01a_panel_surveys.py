@@ -2,7 +2,7 @@
 
 Revision ID: surveys01a
 Revises: standing0a1b
-Create Date: 2026-12-02 06:32:57.389738
+Create Date: 2026-12-02 06:53:39.458450
 
 """
 from alembic import op
@@ -38,6 +38,8 @@ def upgrade():
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.Column('recipient_count', sa.Integer(), nullable=False),
+    sa.Column('figures', sa.JSON(), nullable=True),
+    sa.Column('figures_key', sa.String(length=64), nullable=False),
     sa.Column('published_results', sa.JSON(), nullable=True),
     sa.Column('outcome_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),

@@ -49,6 +49,10 @@ class Survey(db.Model):
     published_at: Mapped[datetime | None]
     # Frozen when the survey opens, so the response rate survives members leaving.
     recipient_count: Mapped[int] = mapped_column(default=0)
+    # Computed when the survey closes (its answers can no longer change), with a hash of the
+    # population shares and questions they were computed with; recomputed if those change.
+    figures: Mapped[dict | None] = mapped_column(JSON)
+    figures_key: Mapped[str] = mapped_column(String(64), default="")
     # Frozen at publication: the published figures never change afterwards.
     published_results: Mapped[dict | None] = mapped_column(JSON)
     outcome_id: Mapped[int | None]

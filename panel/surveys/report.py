@@ -3,6 +3,9 @@ nobody can watch answers arrive); a published survey shows the figures frozen wh
 published, which never change afterwards (members leaving included)."""
 from __future__ import annotations
 
+import hashlib
+import json
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -12,10 +15,6 @@ from kuulas.extensions import db
 from . import lifecycle, results, rules
 from .models import Survey, SurveyResponse
 from .services import get_survey, require_move
-
-_CACHE: dict[tuple, dict] = {}
-_CACHE_SIZE = 16
-
 
 def population(survey: Survey) -> dict[str, dict[str, float]]:
     """feature key -> value -> population share in percent, for the weighting features."""
@@ -32,24 +31,37 @@ def specs(survey: Survey) -> list[results.QuestionSpec]:
             for q in survey.questions]
 
 
-def compute(survey: Survey) -> dict:
-    """The results of a closed survey.  Its submitted responses no longer change, so the
-    figures are cached by survey, population shares and number of responses."""
+def figures_key(survey: Survey, pop: dict) -> str:
+    """What the figures depend on besides the (then unchangeable) answers."""
+    basis = json.dumps({"pop": pop, "questions": [[q.id, q.kind, q.options] for q in specs(survey)],
+                        "recipients": survey.recipient_count}, sort_keys=True)
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def _compute(survey: Survey, pop: dict) -> dict:
     rows = db.session.execute(select(SurveyResponse.cells, SurveyResponse.answers).where(
         SurveyResponse.survey_id == survey.id, SurveyResponse.submitted.is_(True))
         .order_by(SurveyResponse.key)).all()
+    return results.compute(specs(survey), [(r.cells or {}, r.answers or {}) for r in rows], pop,
+                           survey.recipient_count)
+
+
+def compute(survey: Survey) -> dict:
+    """The results of a closed survey: the figures stored when it closed, unless the
+    population shares or questions have changed since (then computed afresh)."""
     pop = population(survey)
-    cache_key = (survey.id, survey.state, repr(sorted((k, sorted(v.items())) for k, v in pop.items())),
-                 len(rows), tuple((q.id, q.kind, len(q.options or [])) for q in survey.questions))
-    if survey.state == lifecycle.CLOSED and cache_key in _CACHE:
-        return _CACHE[cache_key]
-    out = results.compute(specs(survey), [(r.cells or {}, r.answers or {}) for r in rows], pop,
-                          survey.recipient_count)
-    if survey.state == lifecycle.CLOSED:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[cache_key] = out
-    return out
+    key = figures_key(survey, pop)
+    if survey.figures is not None and survey.figures_key == key:
+        return survey.figures
+    return _compute(survey, pop)
+
+
+def store_figures(survey: Survey) -> dict:
+    """Compute and keep the figures (at closing; the caller commits)."""
+    pop = population(survey)
+    survey.figures = _compute(survey, pop)
+    survey.figures_key = figures_key(survey, pop)
+    return survey.figures
 
 
 def survey_results(survey_id: int, *, actor, now) -> tuple[Survey, dict]:

@@ -117,52 +117,61 @@ def _mean(values: list[float], weights: list[float]) -> dict | None:
 
 def question_result(q: QuestionSpec, answers: list[dict], weights: list[float]) -> dict:
     key = str(q.id)
-    idx = [i for i, a in enumerate(answers) if a.get(key) not in (None, "", [])]
-    w = [weights[i] for i in idx]
-    out = {"id": q.id, "kind": q.kind, "n": len(idx), "rows": [], "mean": None, "texts": 0}
+    given, w = [], []
+    for a, weight in zip(answers, weights):
+        value = a.get(key)
+        if value not in (None, "", []):
+            given.append(value)
+            w.append(weight)
+    n = len(given)
+    out = {"id": q.id, "kind": q.kind, "n": n, "rows": [], "mean": None, "texts": 0}
+    if 0 < n < MIN_CELL:
+        out["n"] = None            # "under 5" answered this question: nothing else is shown
+        return out
     if q.kind in ("single", "multiple", "scale"):
         values = list(SCALE_VALUES if q.kind == "scale" else q.options)
-        given = [answers[i][key] for i in idx]
         if q.kind == "multiple":
-            indicators = {v: [v in g for g in given] for v in values}
+            chosen = [set(g) for g in given]
+            indicators = {v: [v in g for g in chosen] for v in values}
         else:
-            indicators = {v: [str(g) == v for g in given] for v in values}
-        if idx:
+            text = [str(g) for g in given]
+            indicators = {v: [g == v for g in text] for v in values}
+        if n:
             out["rows"] = _share_rows(values, indicators, w)
         if q.kind == "scale":
             out["mean"] = _mean([float(g) for g in given], w)
     elif q.kind == "number":
-        out["mean"] = _mean([float(answers[i][key]) for i in idx], w)
+        out["mean"] = _mean([float(g) for g in given], w)
     else:
-        out["texts"] = len(idx)
-    if 0 < len(idx) < MIN_CELL:
-        out["n"] = None            # "under 5" answered this question: nothing else is shown
-        out["rows"], out["mean"] = [], None
+        out["texts"] = n
     return out
 
 
 def composition(cells: list[dict], weights: list[float], population: dict[str, dict[str, float]]) -> list[dict]:
-    """Who answered against the population, per weighting feature."""
+    """Who answered against the population, per weighting feature (one pass per feature)."""
     out = []
+    n = len(cells) or 1
     for feature in sorted(population):
         shares = population[feature]
-        values = list(shares) + ([UNDISCLOSED] if any((c.get(feature) or UNDISCLOSED) == UNDISCLOSED
-                                                      for c in cells) else [])
-        counts = [{"value": v, "count": sum(1 for c in cells if (c.get(feature) or UNDISCLOSED) == v)}
-                  for v in values]
-        rows = []
-        n = len(cells) or 1
+        counts: dict[str, int] = {v: 0 for v in shares}
+        weighted: dict[str, float] = {v: 0.0 for v in shares}
+        for c, w in zip(cells, weights):
+            v = c.get(feature) or UNDISCLOSED
+            counts[v] = counts.get(v, 0) + 1
+            weighted[v] = weighted.get(v, 0.0) + w
+        values = list(shares) + [v for v in counts if v not in shares]
         # Weighted shares among those who disclosed the feature (comparable with the population).
-        total_w = sum(w for c, w in zip(cells, weights) if (c.get(feature) or UNDISCLOSED) != UNDISCLOSED) or 1.0
-        for raw, row in zip(counts, suppress(counts)):
-            weighted = sum(w for c, w in zip(cells, weights) if (c.get(feature) or UNDISCLOSED) == raw["value"])
-            pop = shares.get(raw["value"])
-            rows.append({"value": raw["value"], "count": row.count, "suppressed": row.suppressed,
-                         "share": None if row.suppressed else _r(raw["count"] / n),
-                         "weighted_share": None if row.suppressed or raw["value"] == UNDISCLOSED
-                         else _r(weighted / total_w),
+        total_w = sum(weighted[v] for v in values if v != UNDISCLOSED) or 1.0
+        raw = [{"value": v, "count": counts[v]} for v in values]
+        rows = []
+        for item, row in zip(raw, suppress(raw)):
+            v, pop = item["value"], shares.get(item["value"])
+            rows.append({"value": v, "count": row.count, "suppressed": row.suppressed,
+                         "share": None if row.suppressed else _r(item["count"] / n),
+                         "weighted_share": None if row.suppressed or v == UNDISCLOSED
+                         else _r(weighted[v] / total_w),
                          "population_share": None if pop is None else _r(float(pop) / 100.0),
-                         "empty": raw["count"] == 0 and bool(pop)})
+                         "empty": item["count"] == 0 and bool(pop)})
         out.append({"feature": feature, "rows": rows})
     return out
 

@@ -59,10 +59,15 @@ def open_survey(survey: Survey, *, now: datetime) -> int:
 
 
 def close_survey(survey: Survey, *, now: datetime) -> bool:
+    """Open -> closed, then compute the figures once (the answers can no longer change)."""
+    from .report import store_figures
+
     claimed = db.session.execute(
         update(Survey).where(Survey.id == survey.id, Survey.state == lifecycle.OPEN)
         .values(state=lifecycle.CLOSED, closed_at=now)
         .execution_options(synchronize_session="fetch")).rowcount
+    if claimed == 1:
+        store_figures(survey)
     return claimed == 1
 
 
