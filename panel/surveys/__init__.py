@@ -9,7 +9,7 @@ are pure modules.
 
 def init_app(app) -> None:
     from .. import pool
-    from . import jobs, models, rules  # noqa: F401  (registrations happen on import)
+    from . import demo, jobs, models, rules  # noqa: F401  (registrations happen on import)
     from .own import asked_items
     from .services import forget_member
     from .views import bp

@@ -85,12 +85,8 @@ def free_texts(survey_id: int, question_id: int, *, actor, now) -> list[str]:
     return sorted(str(a[key]) for a in texts if a and a.get(key))
 
 
-def publish(survey_id: int, *, actor, now, locale: str = "fi"):
-    """Freeze the figures and hand them to the outcomes area as a draft outcome, where the
-    preparer writes the summary, publishes and records decisions.  Returns the outcome."""
-    from deliberation.outcomes import services as outcomes
-
-    survey = get_survey(survey_id, actor=actor, now=now, permission=rules.PUBLISH)
+def freeze(survey: Survey, *, now) -> dict:
+    """Closed -> published: keep the figures as they are now, for good."""
     require_move(survey, lifecycle.PUBLISH)
     frozen = compute(survey)
     if not frozen.get("respondents"):
@@ -99,6 +95,23 @@ def publish(survey_id: int, *, actor, now, locale: str = "fi"):
     survey.published_at = now
     survey.state = lifecycle.PUBLISHED
     db.session.flush()
+    return frozen
+
+
+def publish(survey_id: int, *, actor, now, locale: str = "fi"):
+    """Freeze the figures and hand them to the outcomes area as a draft outcome, where the
+    preparer writes the summary, publishes and records decisions.  Returns the outcome."""
+    from deliberation.outcomes import services as outcomes
+
+    survey = get_survey(survey_id, actor=actor, now=now, permission=rules.PUBLISH)
+    freeze(survey, now=now)
     outcome = outcomes.create_draft("surveys", survey.id, actor=actor, now=now, locale=locale)
     survey.outcome_id = outcome.id
     return outcome
+
+
+def outcome_of(survey: Survey):
+    from deliberation.outcomes.models import Outcome
+
+    return db.session.scalar(select(Outcome).where(Outcome.source_kind == "surveys",
+                                                   Outcome.source_id == survey.id))

@@ -201,7 +201,8 @@ def staff_results(survey_id: int):
     panel = db.session.get(Panel, survey.panel_id)
     data = present.labelled(survey, res, panel, _locale())
     return render_template("panel/surveys/results.html", survey=survey, data=data, charts=charts,
-                           action_form=ActionForm(), lifecycle=lifecycle, states=messages.STATE_LABELS)
+                           action_form=ActionForm(), lifecycle=lifecycle, states=messages.STATE_LABELS,
+                           outcome=report.outcome_of(survey))
 
 
 @bp.get("/hallinta/kyselyt/<int:survey_id>/tulokset/<int:question_id>/vastaukset")
