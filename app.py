@@ -57,3 +57,4 @@ def _import_models() -> None:
     import kuulas.mail.models  # noqa: F401
     import kuulas.pages.models  # noqa: F401
     import kuulas.scheduler  # noqa: F401
+    import kuulas.submissions  # noqa: F401

@@ -117,6 +117,30 @@ def init_app(app) -> None:
             detail = str(exc.description)  # a specific, translated reason given with abort()
         return error_response(status, detail)
 
+    from sqlalchemy.exc import DataError, IntegrityError
+
+    @app.errorhandler(IntegrityError)
+    def _integrity_error(exc):
+        # Two requests creating the same thing at once: the user's conflict, not a 500.
+        # Logged without the statement's parameters (they may hold personal data).
+        from .extensions import db
+
+        db.session.rollback()
+        app.logger.warning("Integrity conflict on %s %s: %s", request.method, request.path,
+                           type(exc.orig).__name__)
+        return error_response(409, str(_l(
+            "This could not be saved because it conflicts with something saved at the same "
+            "moment (for example a double click). Check the page and try again.")))
+
+    @app.errorhandler(DataError)
+    def _data_error(exc):
+        from .extensions import db
+
+        db.session.rollback()
+        app.logger.warning("Value out of range on %s %s: %s", request.method, request.path,
+                           type(exc.orig).__name__)
+        return error_response(400, str(_l("A value in the request is out of range or not allowed.")))
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)

@@ -14,6 +14,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .text import clean
+
 _md = (MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True})
        .enable(["emphasis", "list", "link", "newline", "blockquote", "heading", "escape",
                 "backticks", "autolink"]))
@@ -44,10 +46,9 @@ def markdown(text: str | None) -> Markup:
 
 
 def plain_text(text: str | None, limit: int | None = None) -> str:
-    """Normalise user text for storage: no control characters, trimmed, optional limit."""
-    value = "".join(ch for ch in (text or "") if ch in "\n\t" or ch.isprintable())
-    value = value.replace("\r\n", "\n").strip()
-    return value[:limit] if limit else value
+    """Normalise user text for storage (``kuulas.text.clean``): NFC, no control or bidi
+    control characters, emoji joiners kept, trimmed, optional limit."""
+    return clean(text, limit)
 
 
 def init_app(app) -> None:

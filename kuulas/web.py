@@ -24,19 +24,23 @@ def staff_required(permission: str):
     return decorator
 
 
-def form_page(form, action, *, success, next_url, render, redirect_code: int = 302):
+def form_page(form, action, *, success, next_url, render, redirect_code: int = 302,
+              once: bool = True):
     """A page whose form saves through one service call (post/redirect/get).
 
     Not posted: ``render(200)``.  Posted but invalid: ``render(400)``, the input kept.  Valid:
     ``action()`` runs through ``attempt`` (one transaction); on success the browser goes to
     ``next_url(result)``, on a domain error the page comes back with the input kept, the
-    reason flashed and the error's status.
+    reason flashed and the error's status.  With ``once`` (the default) the same submission
+    sent again (double click, reload, back and send) is saved once: the repeat is sent to
+    the first one's result (``kuulas.submissions``).
     """
     if not form.validate_on_submit():
         return render(400 if form.is_submitted() else 200)
-    ok, result = attempt(action, success)
+    ok, result = attempt(action, success, once=once, next_url=next_url)
     if ok:
-        return redirect(next_url(result), code=redirect_code)
+        target = result.url if isinstance(result, Repeated) else next_url(result)
+        return redirect(target, code=redirect_code)
     return render(result.status)
 
 
@@ -45,8 +49,22 @@ def form_errors(form) -> list[str]:
             for msg in msgs if hasattr(form, name)]
 
 
+INT_MAX = 2**31 - 1   # the largest id or number any integer column holds (PostgreSQL integer)
+
+
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedInt(IntegerConverter):
+        """``<int:...>`` in every route: an id above the columns' range is "not found",
+        never a database error."""
+
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", INT_MAX)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = BoundedInt
 
     from .access import ROLE_LABELS, Role
 
@@ -63,24 +81,71 @@ def init_app(app) -> None:
         }
 
 
-def attempt(action, success_message=None):
+class Repeated:
+    """The result of a submission that had already been saved: where its result is."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+
+def _messages():
+    from flask_babel import lazy_gettext as _l
+    return {
+        "repeated": _l("This was already sent and saved once; nothing was saved twice."),
+        "conflict": _l("This could not be saved because it conflicts with something saved at "
+                       "the same moment (for example a double click). Check the page and try again."),
+    }
+
+
+def attempt(action, success_message=None, *, once: bool = False, next_url=None):
     """Run one service call for a view, as one transaction.
 
     On a domain error: roll back, flash the translated reason, return ``(False, exc)``.
-    Otherwise: commit, flash ``success_message`` (if any), return ``(True, result)``.
+    A unique-constraint violation (two requests creating the same thing at once) is the
+    user's conflict (409), never a 500.  Otherwise: commit, flash ``success_message`` (if
+    any), return ``(True, result)``.  With ``once``, a repeat of an already saved
+    submission returns ``(True, Repeated(url))`` without calling ``action``; ``next_url``
+    (result -> url) says where the first one's result is.
     """
     from flask import flash
+    from sqlalchemy.exc import IntegrityError
 
-    from .errors import KuulasError
+    from . import submissions
+    from .clock import utcnow
+    from .errors import Conflict, KuulasError
     from .extensions import db
 
+    messages = _messages()
+    key = None
+    if once:
+        now = utcnow()
+        key = submissions.submission_key()
+        row = submissions.earlier(key, now)
+        if row is not None:
+            db.session.rollback()
+            flash(messages["repeated"], "info")
+            return True, Repeated(row.result_url)
     try:
         result = action()
+        if key is not None:
+            url = next_url(result) if next_url else request.full_path.rstrip("?")
+            submissions.record(key, url, now)
+        db.session.commit()
     except KuulasError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return False, exc
-    db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if key is not None:
+            row = submissions.earlier(key, utcnow())
+            if row is not None:   # the same submission won the race a moment earlier
+                db.session.rollback()
+                flash(messages["repeated"], "info")
+                return True, Repeated(row.result_url)
+        exc = Conflict(messages["conflict"])
+        flash(str(exc), "error")
+        return False, exc
     if success_message:
         flash(success_message, "success")
     return True, result

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from kuulas.forms import KuulasForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, StringField,
                      TextAreaField)
@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .recruitment.models import CLIENT, RESIDENT
 
 
-class PanelForm(FlaskForm):
+class PanelForm(KuulasForm):
     name_fi = StringField(_l("Name in Finnish"), validators=[DataRequired(), Length(max=200)])
     name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
@@ -42,7 +42,7 @@ class PanelForm(FlaskForm):
                                   validators=[Optional(), NumberRange(min=1, max=60)])
 
 
-class FeatureForm(FlaskForm):
+class FeatureForm(KuulasForm):
     key = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     label_fi = StringField(_l("Question in Finnish"), validators=[DataRequired(), Length(max=200)])
     label_sv = StringField(_l("Question in Swedish"), validators=[DataRequired(), Length(max=200)])
@@ -53,19 +53,19 @@ class FeatureForm(FlaskForm):
     allow_undisclosed = BooleanField(_l("Offer “prefer not to say”"), default=True)
 
 
-class CsvForm(FlaskForm):
+class CsvForm(KuulasForm):
     file = FileField(_l("CSV file"))
     text = TextAreaField(_l("…or paste the CSV here"), validators=[Optional(), Length(max=2_000_000)])
 
 
-class PrepareDrawForm(FlaskForm):
+class PrepareDrawForm(KuulasForm):
     seed_source = StringField(_l("Where the seed will come from"),
                               validators=[DataRequired(), Length(max=300)])
 
 
-class RunDrawForm(FlaskForm):
+class RunDrawForm(KuulasForm):
     seed_value = StringField(_l("Announced seed value"), validators=[DataRequired(), Length(max=200)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(KuulasForm):
     """A button that changes state (CSRF only)."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from kuulas.forms import KuulasForm
 from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from . import services
 
 
-class RoundForm(FlaskForm):
+class RoundForm(KuulasForm):
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[DataRequired(), Length(max=200)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
@@ -35,37 +35,37 @@ class RoundForm(FlaskForm):
     publish = BooleanField(_l("Publish: the round opens and closes by itself at these times"))
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(KuulasForm):
     text = TextAreaField(_l("Your idea"), validators=[DataRequired(), Length(min=services.MIN_IDEA, max=5000)])
     subtheme = SelectField(_l("Sub-theme (optional)"), choices=[], validate_choice=False)
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by some bots.
     website = StringField(_l("Leave this field empty"))
 
 
-class EditForm(FlaskForm):
+class EditForm(KuulasForm):
     text = TextAreaField(_l("Text"), validators=[DataRequired(), Length(min=services.MIN_IDEA, max=5000)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(KuulasForm):
     text = TextAreaField(_l("Your comment"), validators=[DataRequired(),
                                                          Length(min=services.MIN_IDEA, max=services.MAX_COMMENT)])
     website = StringField(_l("Leave this field empty"))
 
 
-class FlagForm(FlaskForm):
+class FlagForm(KuulasForm):
     reason = RadioField(_l("Why should a moderator look at this?"), validators=[InputRequired()],
                         choices=[SelectChoice(k, v) for k, v in services.FLAG_REASONS.items()])
     detail = TextAreaField(_l("More detail (optional)"), validators=[Optional(), Length(max=services.MAX_REASON)])
     comment_id = HiddenField()
 
 
-class NotifyForm(FlaskForm):
+class NotifyForm(KuulasForm):
     email = EmailField(_l("Your e-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class HideForm(FlaskForm):
+class HideForm(KuulasForm):
     reason = StringField(_l("Public reason for removing"), validators=[DataRequired(), Length(min=3, max=services.MAX_REASON)])
 
 
-class TagForm(FlaskForm):
+class TagForm(KuulasForm):
     tags = StringField(_l("Themes, separated by commas"), validators=[Optional(), Length(max=600)])

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from kuulas.forms import KuulasForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
@@ -13,7 +13,7 @@ from .present import STATUS_LABELS
 LANGUAGE_CHOICES = [SelectChoice("fi", "suomi"), SelectChoice("sv", "svenska"), SelectChoice("en", "English")]
 
 
-class DraftForm(FlaskForm):
+class DraftForm(KuulasForm):
     language = SelectField(_l("Language of these texts"), choices=LANGUAGE_CHOICES)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     question = TextAreaField(_l("What was asked"), validators=[Length(max=5000)])
@@ -21,7 +21,7 @@ class DraftForm(FlaskForm):
     summary = TextAreaField(_l("Summary of what came out"), validators=[Length(max=50000)])
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(KuulasForm):
     """The outcome's texts in another language; leave the title empty to remove it."""
     title = StringField(_l("Title"), validators=[Length(max=200)])
     question = TextAreaField(_l("What was asked"), validators=[Length(max=5000)])
@@ -45,23 +45,27 @@ def translation_forms(outcome, bound=None) -> dict:
     return forms
 
 
-class PublishForm(FlaskForm):
+class PublishForm(KuulasForm):
     when = RadioField(_l("When to publish"), choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))],
                       default="now", validators=[DataRequired()])
     publish_at = StringField(_l("Publication time (Finnish time)"), validators=[Optional(), Length(max=20)])
+    # Publication e-mails the participants and cannot be recalled: the preparer confirms it.
+    confirm = BooleanField(_l("I have checked the outcome: it becomes public and the participants "
+                              "are e-mailed, which cannot be recalled"),
+                           validators=[DataRequired(message=_l("Confirm the publication by ticking the box."))])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(KuulasForm):
     title = StringField(_l("Attachment title"), validators=[Length(max=200)])
     file = FileField(_l("File"), validators=[FileRequired()])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(KuulasForm):
     entry_date = DateField(_l("Date"), validators=[DataRequired()])
     text = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
 
 
-class CreateForm(FlaskForm):
+class CreateForm(KuulasForm):
     source = StringField(validators=[DataRequired(), Length(max=40)])
 
 
@@ -79,4 +83,4 @@ def decision_form_class(points: list[dict]):
     for n, p in enumerate(points):
         attrs[f"status_{n}"] = SelectField(_l("Impact"), choices=choices, validators=[Optional()])
         attrs[f"reason_{n}"] = TextAreaField(_l("Reasoning in plain language"), validators=[Length(max=5000)])
-    return type("DecisionForm", (FlaskForm,), attrs)
+    return type("DecisionForm", (KuulasForm,), attrs)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from kuulas.forms import KuulasForm
 from wtforms import (DateTimeLocalField, EmailField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +18,7 @@ PHASE_LABELS = {phases.ORIENTATION: _l("Orientation"), phases.HEARING: _l("Exper
                 phases.CLOSING: _l("Closing")}
 
 
-class RaatiForm(FlaskForm):
+class RaatiForm(KuulasForm):
     title_fi = StringField(_l("Title (Finnish)"), validators=[DataRequired(), Length(max=200)])
     title_sv = StringField(_l("Title (Swedish)"), validators=[Optional(), Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
@@ -30,24 +30,24 @@ class RaatiForm(FlaskForm):
     background_en = TextAreaField(_l("Background (English)"), validators=[Optional(), Length(max=20000)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(KuulasForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES if r != "expert"])
 
 
-class PanelForm(FlaskForm):
+class PanelForm(KuulasForm):
     panel_id = SelectField(_l("Panel"), coerce=int, validators=[DataRequired()])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(KuulasForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
 
 
-class ExpertForm(FlaskForm):
+class ExpertForm(KuulasForm):
     email = EmailField(_l("Expert's e-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(KuulasForm):
     title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts (Finnish time)"), format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired()])
@@ -55,7 +55,7 @@ class SessionForm(FlaskForm):
                                  validators=[DataRequired()])
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(KuulasForm):
     kind = SelectField(_l("Phase"), choices=[SelectChoice(k, PHASE_LABELS[k]) for k in phases.KINDS])
     planned_start = DateTimeLocalField(_l("Planned start (Finnish time)"), format="%Y-%m-%dT%H:%M",
                                        validators=[Optional()])
@@ -63,11 +63,11 @@ class PhaseForm(FlaskForm):
                            validators=[DataRequired(), NumberRange(min=1, max=600)])
 
 
-class StateForm(FlaskForm):
+class StateForm(KuulasForm):
     state = SelectField(_l("State"), choices=[SelectChoice("draft", _l("Being prepared")),
                                               SelectChoice("live", _l("Running")),
                                               SelectChoice("finished", _l("Finished"))])
 
 
-class NameForm(FlaskForm):
+class NameForm(KuulasForm):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(min=2, max=40)])

@@ -122,7 +122,7 @@ def statement_page(raati_id: int):
 
 @bp.route("/raati/asiantuntija/<token>", methods=["GET", "POST"])
 def expert_link(token: str):
-    form = forms.FlaskForm()
+    form = forms.KuulasForm()
     now = utcnow()
     try:
         if request.method == "POST" and form.validate_on_submit():
@@ -258,7 +258,7 @@ def member_role(raati_id: int, member_id: int):
 @staff.post("/<int:raati_id>/jasen/<int:member_id>/poista")
 @staff_required(rules.MANAGE)
 def member_remove(raati_id: int, member_id: int):
-    forms.FlaskForm().validate_on_submit()
+    forms.KuulasForm().validate_on_submit()
     return _act(raati_id, "x", None, lambda now: services.staff_remove(
         member_id, actor=current_user, now=now)[1])
 
@@ -333,7 +333,7 @@ def edit_phase(raati_id: int, phase_id: int):
 @staff.post("/<int:raati_id>/vaiheet/<int:phase_id>/<any(ylos, alas):step>")
 @staff_required(rules.MANAGE)
 def move_phase(raati_id: int, phase_id: int, step: str):
-    forms.FlaskForm().validate_on_submit()
+    forms.KuulasForm().validate_on_submit()
     return _act(raati_id, "x", None, lambda now: services.move_phase(
         raati_id, phase_id, -1 if step == "ylos" else 1, actor=current_user, now=now))
 
@@ -341,7 +341,7 @@ def move_phase(raati_id: int, phase_id: int, step: str):
 @staff.post("/<int:raati_id>/vaiheet/<int:phase_id>/poista")
 @staff_required(rules.MANAGE)
 def delete_phase(raati_id: int, phase_id: int):
-    forms.FlaskForm().validate_on_submit()
+    forms.KuulasForm().validate_on_submit()
     return _act(raati_id, "x", None, lambda now: services.delete_phase(
         raati_id, phase_id, actor=current_user, now=now))
 

@@ -12,7 +12,7 @@ from ..errors import KuulasError
 from ..extensions import db, limiter, login_manager
 from ..i18n import safe_next
 from ..mail import services as mail
-from ..web import staff_required
+from ..web import form_page, staff_required
 from . import services
 from .forms import (ConfirmForm, EmailLinkForm, SetPasswordForm, StaffEditForm, StaffForm,
                     StaffSignInForm, TotpForm)
@@ -231,25 +231,23 @@ def staff_list():
 @limiter.limit("30 per hour", methods=["POST"])
 def staff_new():
     form = StaffForm()
-    if form.validate_on_submit():
+
+    def create():
         now = utcnow()
-        try:
-            account = services.create_staff(form.email.data, form.roles.data,
-                                            display_name=form.display_name.data or "",
-                                            actor=current_user, now=now)
-            token = services.issue_token(account, services.PURPOSE_SET_PASSWORD, now=now)
-            mail.queue_template(account.email, "staff_welcome", locale=str(get_locale()),
-                                category="staff", now=now,
-                                link=current_app.config["SITE_URL"] + url_for("accounts.set_password", token=token))
-            db.session.commit()
-        except KuulasError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("The account was created and a link to set a password was sent to %(email)s.",
-                    email=account.email), "success")
-            return redirect(url_for("accounts.staff_list"))
-    return render_template("accounts/staff_form.html", form=form), 400 if form.errors else 200
+        account = services.create_staff(form.email.data, form.roles.data,
+                                        display_name=form.display_name.data or "",
+                                        actor=current_user, now=now)
+        token = services.issue_token(account, services.PURPOSE_SET_PASSWORD, now=now)
+        mail.queue_template(account.email, "staff_welcome", locale=str(get_locale()),
+                            category="staff", now=now,
+                            link=current_app.config["SITE_URL"] + url_for("accounts.set_password", token=token))
+        return account
+
+    return form_page(
+        form, create,
+        success=_("The account was created and a link to set a password was sent."),
+        next_url=lambda _account: url_for("accounts.staff_list"),
+        render=lambda status: (render_template("accounts/staff_form.html", form=form), status))
 
 
 @bp.route("/hallinta/henkilosto/<int:account_id>", methods=["GET", "POST"])

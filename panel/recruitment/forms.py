@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from kuulas.forms import KuulasForm
 from wtforms import BooleanField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from .models import UNDISCLOSED
 
 
-class _Base(FlaskForm):
+class _Base(KuulasForm):
     display_name = StringField(_l("Name or nickname shown to other panel members"),
                                validators=[DataRequired(), Length(max=80)])
 

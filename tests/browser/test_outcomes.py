@@ -59,6 +59,7 @@ def test_preparer_closes_the_loop(app, live_server, new_page, make_staff, smtp_s
     # Bad input first: publishing at a past time keeps the draft.
     page.get_by_label("Tiettynä aikana").check()
     page.fill("#publish_at", "2020-01-01T09:00")
+    page.get_by_label("Olen tarkistanut tuloksen").check()
     page.get_by_role("button", name="Julkaise").click()
     assert page.get_by_text("Ajastettu aika on menneisyydessä").first.is_visible()
     assert_accessible(page)
@@ -66,6 +67,12 @@ def test_preparer_closes_the_loop(app, live_server, new_page, make_staff, smtp_s
 
     page.goto(outcome_url)
     page.get_by_label("Heti").check()
+    page.get_by_role("button", name="Julkaise").click()
+    # Not confirmed: refused with the reason next to the box, nothing published.
+    assert page.get_by_text("Vahvista julkaisu rastittamalla ruutu").first.is_visible()
+    assert page.request.get(f"{base}/api/v1/outcomes/{outcome_id}").status == 404
+    page.get_by_label("Heti").check()
+    page.get_by_label("Olen tarkistanut tuloksen").check()
     page.get_by_role("button", name="Julkaise").click()
     page.wait_for_url(outcome_url)
     assert page.get_by_text("Tulos on julkaistu").first.is_visible()

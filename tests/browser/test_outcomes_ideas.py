@@ -53,6 +53,7 @@ def test_preparer_closes_the_loop_of_an_idea_round(app, live_server, new_page, m
     assert page.request.get(f"{base}/api/v1/outcomes/{outcome_id}").status == 404
 
     page.get_by_label("Heti").check()
+    page.get_by_label("Olen tarkistanut tuloksen").check()
     page.get_by_role("button", name="Julkaise").click()
     page.wait_for_url(outcome_url)
     assert page.get_by_text("Tulos on julkaistu").first.is_visible()

@@ -1,6 +1,8 @@
 """Route × role matrix: every staff page sends anonymous visitors to sign-in and refuses
 residents; every permission the code checks is registered (unknown names fail closed)."""
 import re
+
+from werkzeug.routing.converters import NumberConverter
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ def _staff_get_urls(app):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or not rule.rule.startswith("/hallinta"):
             continue
-        args = {name: 1 if type(conv).__name__ in ("IntegerConverter", "NumberConverter") else "x"
+        args = {name: 1 if isinstance(conv, NumberConverter) else "x"
                 for name, conv in rule._converters.items()}
         with app.test_request_context():
             urls.append(url_for(rule.endpoint, **args))

@@ -4,6 +4,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from werkzeug.routing.converters import NumberConverter
 
 from kuulas.sanitize import markdown
 
@@ -51,7 +52,7 @@ def _dummy_args(rule):
     args = {}
     for name, converter in rule._converters.items():
         kind = type(converter).__name__
-        if kind in ("IntegerConverter", "NumberConverter"):
+        if isinstance(converter, NumberConverter):
             args[name] = 1
         elif kind == "AnyConverter":  # <any(a, b):name>: the first allowed value
             args[name] = sorted(converter.items)[0]

@@ -148,6 +148,10 @@ def test_staff_publish_form_validates_the_time(client, login, make_outcome, prep
     assert r.status_code == 400
     assert db.session.get(Outcome, o.id).state == "draft"
     r = client.post(f"/hallinta/tulokset/{o.id}/julkaise", data={"when": "later", "publish_at": "2099-01-01T10:00"})
+    assert r.status_code == 400            # not confirmed
+    assert db.session.get(Outcome, o.id).state == "draft"
+    r = client.post(f"/hallinta/tulokset/{o.id}/julkaise",
+                    data={"when": "later", "publish_at": "2099-01-01T10:00", "confirm": "y"})
     assert r.status_code == 303
     o = db.session.get(Outcome, o.id)
     assert o.state == "scheduled" and o.publish_at.hour == 8   # 10:00 Helsinki (EET) = 08:00 UTC
