@@ -225,7 +225,8 @@ def confirm(token: str):
             login_user(account)
             session.permanent = True
             flash(_("Thank you! Your registration is confirmed."), "success")
-            return redirect(url_for("panel.own", panel_id=volunteer.panel_id))
+            own = "panel.membership" if services.get_panel(volunteer.panel_id).standing else "panel.own"
+            return redirect(url_for(own, panel_id=volunteer.panel_id))
         accounts.peek_token(token, services.PURPOSE_CONFIRM, now=now)
     except (accounts.TokenExpired, accounts.TokenUsed):
         db.session.rollback()
