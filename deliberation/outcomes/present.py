@@ -31,6 +31,8 @@ TIMELINE_LABELS = {
     "session": _l("Session"),
     "statement": _l("Statement approved"),
     "published": _l("Outcome published"),
+    "survey_sent": _l("Survey sent"),
+    "survey_closed": _l("Survey closed"),
 }
 FIGURE_LABELS = {
     "participants": _l("Participants"),

@@ -144,8 +144,8 @@ def _load_survey(api, source_id: int, locale: str) -> SourceData | None:
         points=[{"key": str(p["key"]), "text": str(p["text"])} for p in d.get("points") or []],
         results=dict(d.get("results") or {}), summary=d.get("summary_markdown") or "")
     data.timeline = [t for t in (
-        {"kind": "opened", "at": data.opens_at, "label": ""},
-        {"kind": "closed", "at": data.closed_at, "label": ""}) if t["at"]]
+        {"kind": "survey_sent", "at": data.opens_at, "label": ""},
+        {"kind": "survey_closed", "at": data.closed_at, "label": ""}) if t["at"]]
     return data
 
 

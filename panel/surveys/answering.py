@@ -16,7 +16,9 @@ from sqlalchemy import select, update
 from kuulas.errors import Conflict, KuulasError, NotFound
 from kuulas.extensions import db
 from kuulas.redact import redact
+from kuulas.forms import CONTROL_CHARACTER
 from kuulas.sanitize import plain_text
+from kuulas.text import ControlCharacter, normalise
 
 from . import lifecycle, tokens
 from .messages import REASONS
@@ -119,7 +121,11 @@ def clean_answers(survey: Survey, form: dict, *, final: bool) -> tuple[dict, lis
                 continue
             answers[str(q.id)] = n
         elif q.kind == TEXT:
-            text = plain_text(str(values[0]))
+            try:
+                text = plain_text(normalise(str(values[0])))
+            except ControlCharacter:
+                errors[q.id] = str(CONTROL_CHARACTER)
+                continue
             if len(text) > MAX_TEXT:
                 errors[q.id] = str(_l("Write at most %(n)s characters.", n=MAX_TEXT))
                 continue

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from kuulas.forms import KuulasForm
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, widgets)
 from wtforms.fields.choices import SelectChoice
@@ -17,7 +17,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(KuulasForm):
     panel_id = SelectField(_l("Standing panel"), coerce=int, validators=[InputRequired()])
     title_fi = StringField(_l("Title in Finnish"), validators=[DataRequired(), Length(max=200)])
     title_sv = StringField(_l("Title in Swedish"), validators=[Optional(), Length(max=200)])
@@ -39,7 +39,7 @@ class SurveyForm(FlaskForm):
         return {lang: getattr(self, f"{prefix}_{lang}").data or "" for lang in ("fi", "sv", "en")}
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(KuulasForm):
     kind = SelectField(_l("Kind of question"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS],
                        validators=[InputRequired()])
     text_fi = TextAreaField(_l("Question in Finnish"), validators=[DataRequired(), Length(max=500)])
@@ -57,11 +57,11 @@ class QuestionForm(FlaskForm):
         return {lang: getattr(self, f"text_{lang}").data or "" for lang in ("fi", "sv", "en")}
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(KuulasForm):
     opens_at = DateTimeLocalField(_l("Send at (empty: send now)"), format="%Y-%m-%dT%H:%M",
                                   validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(KuulasForm):
     """A bare POST with CSRF protection."""

@@ -1,6 +1,7 @@
 """Results with labels in the reader's language, for pages, exports and the outcome."""
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -78,7 +79,8 @@ def summary_markdown(survey, res: dict, panel, locale) -> str:
                                  low=_pct(r['ci_low']), high=_pct(r['ci_high']), raw=_pct(r['unweighted'])))
         if q.get("mean"):
             m = q["mean"]
-            lines.append("- " + _("Mean %(mean)s (unweighted %(raw)s)", mean=m.get("weighted_mean"),
-                                  raw=m.get("unweighted_mean")))
+            lines.append("- " + _("Mean %(mean)s (unweighted %(raw)s)",
+                                  mean=format_decimal(m.get("weighted_mean"), format="#,##0.0"),
+                                  raw=format_decimal(m.get("unweighted_mean"), format="#,##0.0")))
         lines.append("")
     return "\n".join(lines).strip()

@@ -264,3 +264,12 @@ def test_publishing_needs_a_closed_survey(app, staff, panel):
     s = send(staff, survey(staff, panel))
     with force_locale("en"), pytest.raises(Conflict, match="closed"):
         report.publish(s.id, actor=staff, now=NOW)
+
+
+def test_a_control_character_in_free_text_is_refused(app, staff, panel):
+    member = join(panel, 1)
+    s = send(staff, survey(staff, panel))
+    with pytest.raises(answering.AnswersInvalid):
+        answering.save(s.id, token_for(app, s, member), _answers(s, free="a\x00b"), submit=True, now=NOW)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
