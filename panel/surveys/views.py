@@ -270,6 +270,16 @@ def _answer_page(session, *, answers=None, errors=None, notices=None, status=200
                            action_form=ActionForm()), status
 
 
+@bp.after_request
+def _no_store(response):
+    """Survey pages carry a member's personal link or answers: never cached."""
+    if request.endpoint in ("panel_surveys.answer", "panel_surveys.staff_results",
+                            "panel_surveys.staff_texts", "panel_surveys.staff_export"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @bp.route("/paneelit/kysely/<int:survey_id>/<token>", methods=["GET", "POST"])
 def answer(survey_id: int, token: str):
     now = utcnow()

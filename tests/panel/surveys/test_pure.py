@@ -129,3 +129,14 @@ def test_results_of_every_kind():
     assert res["questions"][1]["mean"]["n"] == 60 and len(res["questions"][1]["rows"]) == 5
     assert res["questions"][2]["mean"]["ci_low"] <= res["questions"][2]["mean"]["weighted_mean"]
     assert res["questions"][3]["texts"] == 60
+
+
+def test_raking_that_cannot_converge_is_reported_and_shares_stay_unweighted():
+    # Every woman is young and every man old, but the population has 50 % women and 30 % young.
+    rs = ([({"gender": "female", "age": "young"}, {"1": "1"}) for _ in range(20)]
+          + [({"gender": "male", "age": "old"}, {"1": "2"}) for _ in range(20)])
+    pop = {"gender": {"female": 50.0, "male": 50.0}, "age": {"young": 30.0, "old": 70.0}}
+    res = results.compute([results.QuestionSpec(1, "single", ("1", "2"))], rs, pop, 40)
+    assert res["weighting"]["error"]["code"] == "no_convergence" and not res["weighting"]["ok"]
+    row = res["questions"][0]["rows"][0]
+    assert row["weighted"] == row["unweighted"] == 0.5

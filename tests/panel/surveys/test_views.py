@@ -64,6 +64,7 @@ def test_member_answers_without_signing_in(app, client, make_staff, login):
     url = f"/paneelit/kysely/{s.id}/{tok}"
     page = anon.get(url)
     assert page.status_code == 200 and "Oletko tyytyväinen?" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
     q = {x.kind: x.id for x in s.questions}
     r = anon.post(url, data={f"q{q['single']}": "9", f"q{q['text']}": "kesken"})
     assert r.status_code == 400 and "kesken" in r.get_data(as_text=True)
