@@ -2,7 +2,7 @@
 
 Revision ID: surveys01a
 Revises: standing0a1b, a1b2c3d4e5f6
-Create Date: 2026-12-02 06:53:39.458450
+Create Date: 2026-12-02 07:07:26.385494
 
 """
 from alembic import op
@@ -30,6 +30,7 @@ def upgrade():
     sa.Column('state', sa.String(length=12), nullable=False),
     sa.Column('audience', sa.String(length=16), nullable=False),
     sa.Column('service_keys', sa.JSON(), nullable=False),
+    sa.Column('sample_panel_id', sa.Integer(), nullable=True),
     sa.Column('weighting', sa.JSON(), nullable=False),
     sa.Column('opens_at', sa.DateTime(), nullable=True),
     sa.Column('closes_at', sa.DateTime(), nullable=True),
@@ -46,6 +47,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['account.id'], name=op.f('fk_panel_survey_created_by_id_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['panel_id'], ['panel.id'], name=op.f('fk_panel_survey_panel_id_panel'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sample_panel_id'], ['panel.id'], name=op.f('fk_panel_survey_sample_panel_id_panel'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_panel_survey'))
     )
     with op.batch_alter_table('panel_survey', schema=None) as batch_op:

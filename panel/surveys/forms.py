@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .models import CLIENT_GROUP, KINDS, WHOLE_PANEL
+from .models import CLIENT_GROUP, KINDS, SAMPLE, WHOLE_PANEL
 from .messages import KIND_LABELS
 
 
@@ -27,9 +27,12 @@ class SurveyForm(KuulasForm):
     intro_en = TextAreaField(_l("Introduction in English"), validators=[Optional(), Length(max=3000)])
     audience = RadioField(_l("Recipients"), choices=[
         SelectChoice(WHOLE_PANEL, _l("The whole panel")),
-        SelectChoice(CLIENT_GROUP, _l("A client group: members who use the services chosen below"))],
+        SelectChoice(CLIENT_GROUP, _l("A client group: members who use the services chosen below")),
+        SelectChoice(SAMPLE, _l("A representative sample: those selected in the draw group chosen below"))],
         default=WHOLE_PANEL, validators=[InputRequired()])
     service_keys = MultiCheckboxField(_l("Services (client group)"), choices=[], validate_choice=False)
+    sample_panel_id = SelectField(_l("Draw group (representative sample)"), coerce=int, choices=[],
+                                  validate_choice=False, validators=[Optional()])
     weighting = MultiCheckboxField(_l("Weight the results to the population by"), choices=[],
                                    validate_choice=False)
     reminder_days = IntegerField(_l("Reminder after (days, 0 for none)"), default=3,

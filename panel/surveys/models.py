@@ -22,7 +22,7 @@ from .lifecycle import DRAFT
 
 SINGLE, MULTIPLE, SCALE, NUMBER, TEXT = "single", "multiple", "scale", "number", "text"
 KINDS = (SINGLE, MULTIPLE, SCALE, NUMBER, TEXT)
-WHOLE_PANEL, CLIENT_GROUP = "panel", "client_group"
+WHOLE_PANEL, CLIENT_GROUP, SAMPLE = "panel", "client_group", "sample"
 
 
 class Survey(db.Model):
@@ -39,6 +39,9 @@ class Survey(db.Model):
     state: Mapped[str] = mapped_column(String(12), default=DRAFT, index=True)
     audience: Mapped[str] = mapped_column(String(16), default=WHOLE_PANEL)
     service_keys: Mapped[list] = mapped_column(JSON, default=list)
+    # SAMPLE: a draw group (a child panel drawn from this panel's pool with the sortition
+    # engine, its draw published like any draw); the survey goes to those it selected.
+    sample_panel_id: Mapped[int | None] = mapped_column(ForeignKey("panel.id", ondelete="SET NULL"))
     # Feature keys whose population shares the responses are raked to.
     weighting: Mapped[list] = mapped_column(JSON, default=list)
     opens_at: Mapped[datetime | None]

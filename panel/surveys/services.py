@@ -14,7 +14,8 @@ from kuulas.extensions import db
 from kuulas.sanitize import plain_text
 
 from . import lifecycle, messages, rules
-from .models import CLIENT_GROUP, KINDS, MULTIPLE, NUMBER, SINGLE, WHOLE_PANEL, SurveyQuestion, Survey
+from .models import (CLIENT_GROUP, KINDS, MULTIPLE, NUMBER, SAMPLE, SINGLE, WHOLE_PANEL, Survey,
+                     SurveyQuestion)
 
 LANGS = ("fi", "sv", "en")
 MAX_QUESTIONS = 60
@@ -72,10 +73,19 @@ def _texts(prefix: str, texts: dict, limit: int | None, required_fi: bool, label
     return out
 
 
-def _recipients_settings(panel, audience: str, service_keys, weighting) -> dict:
-    if audience not in (WHOLE_PANEL, CLIENT_GROUP):
+def draw_groups(panel) -> list:
+    """Draw groups of the standing panel whose draw has been made (samples to survey)."""
+    from ..recruitment.models import DRAWN, Panel
+
+    return list(db.session.scalars(select(Panel).where(Panel.parent_id == panel.id, Panel.state == DRAWN)
+                                   .order_by(Panel.id)))
+
+
+def _recipients_settings(panel, audience: str, service_keys, weighting, sample_panel_id=None) -> dict:
+    if audience not in (WHOLE_PANEL, CLIENT_GROUP, SAMPLE):
         raise ValidationFailed(_l("Choose who receives the survey."))
     keys = [k for k in (service_keys or []) if k]
+    sample = None
     if audience == CLIENT_GROUP:
         from ..clients.models import Service
 
@@ -87,23 +97,29 @@ def _recipients_settings(panel, audience: str, service_keys, weighting) -> dict:
             raise ValidationFailed(_l("Unknown service: %(key)s", key=unknown[0]))
     else:
         keys = []
+    if audience == SAMPLE:
+        groups = {g.id for g in draw_groups(panel)}
+        if not sample_panel_id or int(sample_panel_id) not in groups:
+            raise ValidationFailed(_l("Choose a draw group of this panel whose draw has been made."))
+        sample = int(sample_panel_id)
     allowed = {k for k, _label in weighting_choices(panel)}
     chosen = [k for k in (weighting or []) if k]
     bad = [k for k in chosen if k not in allowed]
     if bad:
         raise ValidationFailed(_l("Unknown weighting feature: %(key)s", key=bad[0]))
-    return {"audience": audience, "service_keys": keys, "weighting": chosen}
+    return {"audience": audience, "service_keys": keys, "weighting": chosen, "sample_panel_id": sample}
 
 
 def create_survey(panel_id: int, *, titles: dict, intros: dict, audience: str = WHOLE_PANEL,
-                  service_keys=(), weighting=(), reminder_days: int = 3, actor, now) -> Survey:
+                  service_keys=(), weighting=(), reminder_days: int = 3, sample_panel_id=None,
+                  actor, now) -> Survey:
     access.require(actor, rules.MANAGE, now=now)
     panel = _panel(panel_id)
     if not panel.standing:
         raise ValidationFailed(_l("Surveys are sent to a standing panel."))
     values = _texts("title", titles, 200, True, _l("Title"))
     values.update(_texts("intro", intros, None, False, _l("Introduction")))
-    values.update(_recipients_settings(panel, audience, service_keys, weighting))
+    values.update(_recipients_settings(panel, audience, service_keys, weighting, sample_panel_id))
     _check_reminder(reminder_days)
     survey = Survey(panel_id=panel.id, created_at=now, created_by_id=getattr(actor, "id", None),
                     reminder_days=reminder_days, **values)
@@ -118,12 +134,13 @@ def _check_reminder(days) -> None:
 
 
 def update_survey(survey_id: int, *, titles: dict, intros: dict, audience: str, service_keys=(),
-                  weighting=(), reminder_days: int = 3, actor, now) -> Survey:
+                  weighting=(), reminder_days: int = 3, sample_panel_id=None, actor, now) -> Survey:
     survey = get_survey(survey_id, actor=actor, now=now)
     require_move(survey, lifecycle.EDIT)
     values = _texts("title", titles, 200, True, _l("Title"))
     values.update(_texts("intro", intros, None, False, _l("Introduction")))
-    values.update(_recipients_settings(_panel(survey.panel_id), audience, service_keys, weighting))
+    values.update(_recipients_settings(_panel(survey.panel_id), audience, service_keys, weighting,
+                                       sample_panel_id))
     _check_reminder(reminder_days)
     for name, value in values.items():
         setattr(survey, name, value)
@@ -194,8 +211,20 @@ def delete_survey(survey_id: int, *, actor, now) -> None:
 
 
 def audience_members(survey: Survey, now: datetime) -> list:
+    """Current members the survey goes to: the whole panel, a client group, or those a
+    draw group's draw selected (invitations still open), if still members."""
     from .. import pool
 
+    if survey.audience == SAMPLE:
+        from ..invitations.models import OPEN_STATES, Invitation
+        from ..recruitment.models import Volunteer
+
+        if survey.sample_panel_id is None:
+            return []
+        chosen = set(db.session.scalars(select(Volunteer.source_volunteer_id).join(
+            Invitation, Invitation.volunteer_id == Volunteer.id).where(
+            Invitation.panel_id == survey.sample_panel_id, Invitation.state.in_(OPEN_STATES))))
+        return [v for v in pool.members(survey.panel_id, now=now) if v.id in chosen]
     keys = survey.service_keys if survey.audience == CLIENT_GROUP else None
     return pool.members(survey.panel_id, now=now, service_keys=keys)
 

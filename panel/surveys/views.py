@@ -44,6 +44,8 @@ def _survey_form(survey: Survey | None = None) -> SurveyForm:
     chosen = survey.panel_id if survey is not None else (form.panel_id.data or (panels[0].id if panels else None))
     panel = next((p for p in panels if p.id == chosen), None)
     form.weighting.choices = [SelectChoice(k, label) for k, label in services.weighting_choices(panel)] if panel else []
+    form.sample_panel_id.choices = [SelectChoice(0, "–")] + [SelectChoice(g.id, g.name(_locale()))
+                                                             for g in (services.draw_groups(panel) if panel else [])]
     return form
 
 
@@ -68,7 +70,8 @@ def staff_new():
         return services.create_survey(
             form.panel_id.data, titles=form.texts("title"), intros=form.texts("intro"),
             audience=form.audience.data, service_keys=form.service_keys.data, weighting=form.weighting.data,
-            reminder_days=form.reminder_days.data, actor=current_user, now=utcnow())
+            reminder_days=form.reminder_days.data, sample_panel_id=form.sample_panel_id.data or None,
+            actor=current_user, now=utcnow())
 
     return form_page(form, action, success=_("The survey was created. Add its questions."),
                      next_url=lambda s: url_for(".staff_edit", survey_id=s.id),
@@ -98,7 +101,8 @@ def staff_edit(survey_id: int):
         return services.update_survey(
             survey.id, titles=form.texts("title"), intros=form.texts("intro"), audience=form.audience.data,
             service_keys=form.service_keys.data, weighting=form.weighting.data,
-            reminder_days=form.reminder_days.data, actor=current_user, now=utcnow())
+            reminder_days=form.reminder_days.data, sample_panel_id=form.sample_panel_id.data or None,
+            actor=current_user, now=utcnow())
 
     return form_page(form, action, success=_("The survey was saved."),
                      next_url=lambda s: url_for(".staff_edit", survey_id=s.id),

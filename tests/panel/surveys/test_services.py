@@ -273,3 +273,32 @@ def test_a_control_character_in_free_text_is_refused(app, staff, panel):
         answering.save(s.id, token_for(app, s, member), _answers(s, free="a\x00b"), submit=True, now=NOW)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+
+
+def test_a_representative_sample_from_a_draw_group(app, staff, panel):
+    from panel.invitations.models import Invitation
+    from panel.recruitment.models import Volunteer
+    from panel.selection import services as selection
+    from panel.standing import services as standing
+
+    people = [join(panel, n, gender="female" if n % 2 else "male", age="young" if n % 3 else "old")
+              for n in range(12)]
+    with force_locale("en"), pytest.raises(ValidationFailed, match="draw group"):
+        services.create_survey(panel.id, titles={"fi": "Otos"}, intros={}, audience="sample", actor=staff, now=NOW)
+    db.session.rollback()
+    group = standing.create_draw_group(panel.id, name_fi="Otos", name_sv="Urval", target_size=4,
+                                       actor=staff, now=NOW)
+    db.session.commit()
+    selection.prepare_draw(group.id, seed_source="test", actor=staff, now=NOW)
+    selection.run_draw(group.id, seed_value="1 2 3", actor=staff, now=NOW)
+    db.session.commit()
+    chosen = set(db.session.scalars(select(Volunteer.source_volunteer_id).join(
+        Invitation, Invitation.volunteer_id == Volunteer.id).where(Invitation.panel_id == group.id)))
+    s = services.create_survey(panel.id, titles={"fi": "Otos"}, intros={}, audience="sample",
+                               sample_panel_id=group.id, actor=staff, now=NOW)
+    services.add_question(s.id, kind="scale", texts={"fi": "Samaa mieltä?"}, actor=staff, now=NOW)
+    db.session.commit()
+    send(staff, s)
+    sent = set(db.session.scalars(select(Recipient.volunteer_id).where(Recipient.survey_id == s.id)))
+    assert len(chosen) == 4 and sent == chosen
+    assert sent < {p.id for p in people}
