@@ -53,7 +53,7 @@ def _key(survey_id: int) -> bytes:
     return tokens.survey_key(current_app.secret_key, survey_id)
 
 
-def open_link(survey_id: int, token: str, *, now: datetime, for_writing: bool = False) -> Session:
+def open_link(survey_id: int, token: str, *, now: datetime) -> Session:
     """The survey and respondent behind a link.  404 for an unknown link, 410 once closed."""
     survey = db.session.get(Survey, survey_id)
     if survey is None or not tokens.well_formed(token):
@@ -146,7 +146,7 @@ def save(survey_id: int, token: str, form: dict, *, submit: bool, now: datetime)
     from ..recruitment.models import Volunteer
     from .. import pool
 
-    session = open_link(survey_id, token, now=now, for_writing=True)
+    session = open_link(survey_id, token, now=now)
     survey = session.survey
     answers, notices = clean_answers(survey, form, final=submit)
     response = session.response

@@ -38,15 +38,6 @@ def uses(volunteer, service):
     db.session.commit()
 
 
-def members(panel, count, **kw):
-    out = []
-    for n in range(count):
-        gender = "female" if n % 3 else "male"
-        age = "young" if n % 2 else "old"
-        out.append(join(panel, n + kw.pop("offset", 0) if False else n, gender=gender, age=age, **kw))
-    return out
-
-
 def survey(staff, panel, *, audience="panel", service_keys=(), now=NOW, questions=True):
     s = services.create_survey(panel.id, titles={"fi": "Kotihoidon kysely", "sv": "Enkät", "en": "Home care survey"},
                                intros={"fi": "Kerro kokemuksesi."}, audience=audience,
