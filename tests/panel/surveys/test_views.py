@@ -120,3 +120,24 @@ def test_moderators_and_residents_see_no_survey_pages(app, client, make_staff, m
         for url in ("/hallinta/kyselyt", f"/hallinta/kyselyt/{s.id}", f"/hallinta/kyselyt/{s.id}/tulokset",
                     f"/hallinta/kyselyt/{s.id}/tulokset.csv"):
             assert c.get(url).status_code == 403, url
+
+
+def test_a_member_asks_for_their_link_again(app, client, make_staff, login):
+    from kuulas.accounts.models import Account
+    from kuulas.mail.models import OutboxMail
+
+    staff, panel, people, now = _setup(app, make_staff, login, client, n=2)
+    s = send(staff, survey(staff, panel, now=now), now=now)
+    member = app.test_client()
+    login(db.session.get(Account, people[0].account_id), member)
+    before = db.session.scalar(select(func.count()).select_from(OutboxMail).where(
+        OutboxMail.recipient == people[0].email, OutboxMail.category == "panel-survey"))
+    r = member.post(f"/paneelit/kysely/{s.id}/linkki")
+    assert r.status_code == 303
+    mails = db.session.scalars(select(OutboxMail).where(
+        OutboxMail.recipient == people[0].email, OutboxMail.category == "panel-survey")).all()
+    assert len(mails) == before + 1 and token_for(app, s, people[0]) in mails[-1].body_text
+    # Someone who is not a member of the panel gets nothing.
+    stranger = app.test_client()
+    login(make_staff("moderator"), stranger)
+    assert stranger.post(f"/paneelit/kysely/{s.id}/linkki").status_code == 403
