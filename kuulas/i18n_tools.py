@@ -26,6 +26,7 @@ AREAS = {
     "ideas": ("deliberation/ideas", "ideas"),
     "raati": ("deliberation/raati", "raati"),
     "outcomes": ("deliberation/outcomes", "outcomes"),
+    "feedback": ("deliberation/feedback", "feedback"),
 }
 LANGS = ("fi", "sv", "en")
 

@@ -1,32 +1,41 @@
-"""Masking of personal identifiers in free text: Finnish personal identity codes
-(henkilötunnus), phone numbers and e-mail addresses.
+"""Masking what identifies a person in free text, before it is stored.  Pure: no Flask, no I/O.
 
-Pure: imports neither Flask nor SQLAlchemy, does no I/O and never logs.  It must never
-return the text it masked, only which kinds it found, so callers can tell the writer
-without keeping the identifier anywhere.
+Used wherever people write free text that staff or the public will read without knowing
+who wrote it (service feedback, survey answers).  What is masked:
+
+- anything shaped like a Finnish personal identity code (henkilötunnus): DDMMYY, a century
+  sign (+ for the 1800s; - Y X W V U for the 1900s; A B C D E F for the 2000s), three digits
+  and a check character.  Masked whether or not the check character is right: a mistyped
+  code still identifies a person;
+- telephone numbers: Finnish (040 123 4567, 040-1234567, 09 123 4567) and international
+  (+358 40 123 4567, 0046 8 123 456) forms with 7 to 15 digits;
+- e-mail addresses.
+
+Must never keep the original of what it masks anywhere (no return value, no log).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-IDENTITY_CODE, PHONE, EMAIL = "identity_code", "phone", "email"
-MASK = {IDENTITY_CODE: "[henkilötunnus]", PHONE: "[puhelinnumero]", EMAIL: "[sähköposti]"}
+MASK = "[***]"
+HETU, PHONE, EMAIL = "identity_code", "phone", "email"
 
+_HETU = re.compile(
+    r"(?<![0-9A-Za-z])(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(\d\d)\s?[-+AaBbCcDdEeFfYyXxWwVvUu]\s?"
+    r"\d{3}[0-9A-Ya-y](?![0-9A-Za-z])")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
+# A run of digits with spaces, dashes, slashes or brackets between them; checked for its digit
+# count below.  Starts with +, 00 or 0 (Finnish numbers always start with 0 or +358).  Dots are
+# not separators: "01.02.2025" and "klo 08.30" are a date and a time, not a number to hide.
+_PHONE = re.compile(r"(?<![\w+.,])(\+|00|0)[\d\s()\-/]{5,22}\d(?![\w.,]\d)(?!\w)")
 _CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
-# DDMMYY, century sign (+ - A and the 2023 additions B-F, U-Y), individual number, check char.
-_IDENTITY_RE = re.compile(
-    r"(?<![0-9A-Za-z])([0-3]\d[01]\d\d\d)\s?([-+ABCDEFUVWXY])\s?(\d{3})([0-9A-Ya-y])(?![0-9A-Za-z])")
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
-# +358 or 0 followed by 6-12 digits, optionally grouped by spaces, dashes or dots.
-_PHONE_RE = re.compile(r"(?<![\w+])(?:\+|00)?358[\s.-]?\(?0?\)?[\s.-]?\d(?:[\s.-]?\d){5,11}(?!\d)"
-                       r"|(?<![\w+])0\d{1,3}(?:[\s.-]?\d){5,9}(?!\d)")
 
 
 @dataclass(frozen=True)
-class Redacted:
+class Masked:
     text: str
-    found: tuple[str, ...]        # kinds found, in a fixed order, each once
+    found: frozenset   # kinds masked: HETU, PHONE, EMAIL
 
     @property
     def changed(self) -> bool:
@@ -34,46 +43,33 @@ class Redacted:
 
 
 def valid_identity_code(code: str) -> bool:
-    """True when ``code`` (DDMMYY?NNNC) has a valid check character and a plausible date."""
-    m = _IDENTITY_RE.fullmatch(code.strip())
-    return bool(m) and _valid_parts(m.group(1), m.group(3), m.group(4))
+    """True if ``code`` is a well-formed henkilötunnus with the right check character."""
+    code = code.strip().upper()
+    m = re.fullmatch(r"(\d{6})[-+ABCDEFYXWVU](\d{3})([0-9A-Y])", code)
+    return bool(m) and _CHECK[int(m.group(1) + m.group(2)) % 31] == m.group(3)
 
 
-def _valid_parts(date: str, individual: str, check: str) -> bool:
-    day, month = int(date[:2]), int(date[2:4])
-    if not (1 <= day <= 31 and 1 <= month <= 12):
-        return False
-    return _CHECK[int(date + individual) % 31] == check.upper()
+def _phone_digits_ok(match: re.Match) -> bool:
+    digits = sum(ch.isdigit() for ch in match.group(0))
+    return 7 <= digits <= 15
 
 
-def redact(text: str | None) -> Redacted:
-    """Mask identity codes, then e-mail addresses, then phone numbers.  An identity code
-    whose check character does not match is masked too when it has the code's exact
-    shape with a dash or letter separator (a mistyped code is still personal data)."""
-    text = text or ""
-    found: list[str] = []
+def mask(text: str | None) -> Masked:
+    """Return the text with identity codes, phone numbers and e-mail addresses replaced
+    by ``MASK``, and which kinds were found."""
+    if not text:
+        return Masked(text or "", frozenset())
+    found: set[str] = set()
 
-    def identity(m: re.Match) -> str:
-        if _valid_parts(m.group(1), m.group(3), m.group(4)) or m.group(2) in "-+A":
-            found.append(IDENTITY_CODE)
-            return MASK[IDENTITY_CODE]
-        return m.group(0)
+    def sub(kind, pattern, value, check=None):
+        def repl(m):
+            if check is not None and not check(m):
+                return m.group(0)
+            found.add(kind)
+            return MASK
+        return pattern.sub(repl, value)
 
-    text = _IDENTITY_RE.sub(identity, text)
-
-    def email(m: re.Match) -> str:
-        found.append(EMAIL)
-        return MASK[EMAIL]
-
-    text = _EMAIL_RE.sub(email, text)
-
-    def phone(m: re.Match) -> str:
-        digits = re.sub(r"\D", "", m.group(0))
-        if len(digits) < 7:
-            return m.group(0)
-        found.append(PHONE)
-        return MASK[PHONE]
-
-    text = _PHONE_RE.sub(phone, text)
-    order = (IDENTITY_CODE, EMAIL, PHONE)
-    return Redacted(text, tuple(k for k in order if k in found))
+    value = sub(EMAIL, _EMAIL, text)
+    value = sub(HETU, _HETU, value)
+    value = sub(PHONE, _PHONE, value, _phone_digits_ok)
+    return Masked(value, frozenset(found))

@@ -40,6 +40,15 @@ def _parse_trim(raw: str | None):
         raise WeightingError("bad_trim", low=parts[0], high=parts[1]) from None
 
 
+def _read_text(path: str, file: str) -> str:
+    from .weighting import WeightingError
+
+    try:
+        return _read(path)
+    except UnicodeDecodeError as exc:
+        raise WeightingError("csv_not_utf8", file=file, byte=exc.start + 1) from None
+
+
 def _write_atomically(path: str, text: str) -> None:
     """The output file appears whole or not at all."""
     directory = os.path.dirname(os.path.abspath(path))
@@ -190,11 +199,16 @@ def init_app(app) -> None:
         with force_locale(lang or app.config["BABEL_DEFAULT_LOCALE"]):
             try:
                 rows, result, trim = weigh_files(
-                    _read(respondents_path), _read(margins_path), trim_text=trim_text,
-                    collapse_empty=collapse_empty, max_iter=max_iter)
+                    _read_text(respondents_path, "respondents"), _read_text(margins_path, "margins"),
+                    trim_text=trim_text, collapse_empty=collapse_empty, max_iter=max_iter)
             except WeightingError as exc:
                 raise BadWeightingInput(str(weighting_messages.describe(exc))) from None
-        _write_atomically(out_path, write_weights_csv([r["id"] for r in rows], result.weights))
+            try:
+                _write_atomically(out_path, write_weights_csv([r["id"] for r in rows],
+                                                              result.weights))
+            except OSError as exc:
+                raise BadWeightingInput(str(weighting_messages.cannot_write(
+                    out_path, exc.strerror or str(exc)))) from None
         w = result.weights
         features = list(dict.fromkeys(c.feature for c in result.cells))
         click.echo(f"raked {len(rows)} respondents over {len(features)} features "

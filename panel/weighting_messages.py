@@ -43,6 +43,8 @@ MESSAGES = {
                                  "differs from its population share by %(error)s percentage "
                                  "points. Widen the bounds, or rake without trimming."),
     "csv_empty": _l("The “%(file)s” file is empty."),
+    "csv_not_utf8": _l("The “%(file)s” file is not UTF-8 text (byte %(byte)s); save it as "
+                       "CSV UTF-8."),
     "csv_missing_column": _l("The “%(file)s” file has no column “%(column)s”."),
     "csv_duplicate_column": _l("The “%(file)s” file has the column “%(column)s” twice, or a "
                                "column without a name."),
@@ -60,6 +62,7 @@ MESSAGES = {
                           "between 0 and 100."),
 }
 FALLBACK = _l("The weighting reported a problem: %(code)s %(params)s")
+CANNOT_WRITE = _l("Could not write “%(path)s”: %(reason)s.")
 
 
 class _Number:
@@ -117,3 +120,8 @@ def no_convergence(result: RakeResult, trim: tuple[float, float] | None = None) 
     if trim is not None:
         params.update(low=float(trim[0]), high=float(trim[1]))
     return WeightingError("no_convergence", **params)
+
+
+def cannot_write(path: str, reason: str) -> WeightingMessage:
+    """The output file could not be written (nothing was written)."""
+    return WeightingMessage("cannot_write", CANNOT_WRITE, {"path": path, "reason": reason})

@@ -18,7 +18,8 @@ from .models import Outcome
 
 LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
-KIND_LABELS = {"ideas": _l("Idea round"), "raati": _l("Digiraati"), "surveys": _l("Panel survey")}
+KIND_LABELS = {"ideas": _l("Idea round"), "raati": _l("Digiraati"), "feedback": _l("Service feedback"),
+               "surveys": _l("Panel survey")}
 STATUS_LABELS = {
     history.ADOPTED: _l("Adopted"),
     history.PARTLY: _l("Partly adopted"),
@@ -31,6 +32,9 @@ TIMELINE_LABELS = {
     "session": _l("Session"),
     "statement": _l("Statement approved"),
     "published": _l("Outcome published"),
+    "first_feedback": _l("First feedback on the theme received"),
+    "decided": _l("Decision on the development item"),
+    "changed": _l("Change made in the service"),
     "survey_sent": _l("Survey sent"),
     "survey_closed": _l("Survey closed"),
 }
@@ -41,6 +45,7 @@ FIGURE_LABELS = {
     "comments": _l("Comments"),
     "members": _l("Members"),
     "sessions": _l("Sessions"),
+    "feedback": _l("Feedback gathered"),
 }
 CHANGE_LABELS = {
     "created": _l("Draft created"),

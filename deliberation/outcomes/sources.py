@@ -15,10 +15,10 @@ from datetime import datetime
 
 log = logging.getLogger(__name__)
 
-IDEAS, RAATI, SURVEYS = "ideas", "raati", "surveys"
-KINDS = (IDEAS, RAATI, SURVEYS)
-_MODULES = {IDEAS: "deliberation.ideas.api", RAATI: "deliberation.raati.api", "panel": "panel.api",
-            SURVEYS: "panel.surveys.api"}
+IDEAS, RAATI, FEEDBACK, SURVEYS = "ideas", "raati", "feedback", "surveys"
+KINDS = (IDEAS, RAATI, FEEDBACK, SURVEYS)
+_MODULES = {IDEAS: "deliberation.ideas.api", RAATI: "deliberation.raati.api", FEEDBACK: "deliberation.feedback.api",
+            "panel": "panel.api", SURVEYS: "panel.surveys.api"}
 
 
 def _api(name: str):
@@ -56,10 +56,8 @@ def finished(kind: str) -> list[dict]:
     api = _api(kind)
     if api is None:
         return []
-    if kind == SURVEYS:
-        rows = api.finished_surveys()
-    else:
-        rows = api.finished_rounds() if kind == IDEAS else api.finished_raatis()
+    rows = {IDEAS: getattr(api, "finished_rounds", None), RAATI: getattr(api, "finished_raatis", None),
+            FEEDBACK: getattr(api, "finished_items", None), SURVEYS: getattr(api, "finished_surveys", None)}[kind]()
     return [{"id": int(r["id"]), "title": str(r["title"])} for r in rows]
 
 
@@ -98,6 +96,8 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
         return data
     if kind == SURVEYS:
         return _load_survey(api, source_id, locale)
+    if kind == FEEDBACK:
+        return _feedback(api, source_id, locale)
     d = api.raati_outcome_data(source_id, locale)
     if not d:
         return None
@@ -149,6 +149,27 @@ def _load_survey(api, source_id: int, locale: str) -> SourceData | None:
     return data
 
 
+def _feedback(api, item_id: int, locale: str) -> SourceData | None:
+    """A decided development item: the feedback gathered into it (counts only, never the
+    writers), the decision and the change in the service."""
+    d = api.item_outcome_data(item_id, locale)
+    if not d:
+        return None
+    data = SourceData(
+        kind=FEEDBACK, source_id=item_id, title=d.get("title") or "", question=d.get("question") or "",
+        background=d.get("background") or "", opens_at=_dt(d.get("first_received")),
+        closed_at=_dt(d.get("decided_at")),
+        figures={"feedback": int(d.get("feedback_count") or 0)},
+        results={"mean_rating": d.get("mean_rating"), "kinds": dict(d.get("kinds") or {})},
+        points=[{"key": "change", "text": (d.get("change") or d.get("decision") or d.get("title") or "")[:500]}],
+        summary=d.get("summary_markdown") or "")
+    data.timeline = [t for t in (
+        {"kind": "first_feedback", "at": data.opens_at, "label": ""},
+        {"kind": "decided", "at": _dt(d.get("decided_at")), "label": ""},
+        {"kind": "changed", "at": _dt(d.get("changed_at")), "label": ""}) if t["at"]]
+    return data
+
+
 def _share(value):
     """panel.api gives percentages (0-100); outcomes keep shares 0..1."""
     if value is None:
@@ -187,6 +208,8 @@ def recipients(kind: str, source_id: int, *, include_requested: bool) -> list[tu
             found += list(api.notify_recipients(source_id))
     elif kind == SURVEYS:
         found += list(api.member_recipients(source_id))
+    elif kind == FEEDBACK:
+        pass   # feedback is anonymous: its writers' answer addresses are gone once answered
     else:
         found += list(api.member_recipients(source_id))
         panel_api = _api("panel")

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from kuulas.errors import Conflict, KuulasError, NotFound
 from kuulas.extensions import db
-from kuulas.redact import redact
+from kuulas.redact import mask
 from kuulas.forms import CONTROL_CHARACTER
 from kuulas.sanitize import plain_text
 from kuulas.text import ControlCharacter, normalise
@@ -129,9 +129,9 @@ def clean_answers(survey: Survey, form: dict, *, final: bool) -> tuple[dict, lis
             if len(text) > MAX_TEXT:
                 errors[q.id] = str(_l("Write at most %(n)s characters.", n=MAX_TEXT))
                 continue
-            result = redact(text)
+            result = mask(text)
             if result.changed:
-                notices.append({"question_id": q.id, "found": list(result.found)})
+                notices.append({"question_id": q.id, "found": sorted(result.found)})
             if result.text.strip():
                 answers[str(q.id)] = result.text
     if errors:

@@ -73,17 +73,22 @@ def _cells(header, rows, file):
 
 def read_respondents_csv(text: str, features: Iterable[str] = ()) -> list[dict[str, str]]:
     """One dict per respondent (``id`` and every other column), in file order.  Each of
-    ``features`` (e.g. the margins' features) must be a column."""
+    ``features`` (e.g. the margins' features) must be a column with a value on every row;
+    without ``features`` every column needs a value."""
     header, rows, _ = _rows(text, RESPONDENTS)
+    features = list(features)
     for column in ("id", *features):
         if column not in header:
             raise WeightingError("csv_missing_column", file=RESPONDENTS, column=column)
+    # with features named, other columns (answers, notes) may be blank; otherwise none may
+    required = [i for i, h in enumerate(header) if not features or h == "id" or h in features]
     first_line: dict[str, int] = {}
     out = []
     for line, row in _cells(header, rows, RESPONDENTS):
-        for column, value in zip(header, row):
-            if not value:
-                raise WeightingError("csv_empty_value", file=RESPONDENTS, line=line, column=column)
+        for i in required:
+            if not row[i]:
+                raise WeightingError("csv_empty_value", file=RESPONDENTS, line=line,
+                                     column=header[i])
         record = dict(zip(header, row))
         rid = record["id"]
         if rid in first_line:

@@ -21,7 +21,7 @@ class WeightingError(Exception):
       zero_share(feature, value, count), empty_cell(feature, value, share),
       unknown_value(feature, value, respondent), missing_feature(feature, respondent),
       bad_trim(low, high), bad_options(option, value),
-      csv_empty(file), csv_missing_column(file, column), csv_duplicate_column(file, column),
+      csv_empty(file), csv_not_utf8(file, byte), csv_missing_column(file, column), csv_duplicate_column(file, column),
       csv_row_length(file, line, expected, found), csv_empty_value(file, line, column),
       csv_duplicate_id(file, line, id, first_line),
       csv_duplicate_value(file, line, feature, value, first_line),

@@ -157,3 +157,30 @@ def estimate_mean(values: Sequence[float], weights: Sequence[float] | None = Non
     return MeanEstimate(n=n, unweighted_mean=float(x.mean()), weighted_mean=mean, std_dev=sd,
                         effective_n=n_eff, design_effect=deff, ci_low=low, ci_high=high,
                         confidence=float(confidence))
+
+
+def estimate_options(answers: Sequence[str | None], options: Sequence[str],
+                     weights: Sequence[float] | None = None, *,
+                     confidence: float = 0.95) -> dict[str, ShareEstimate]:
+    """A single-choice question: one :class:`ShareEstimate` per option, in ``options``
+    order, over the respondents who answered (``None`` or ``""`` = no answer; their
+    weights are left out, the others' are used as they are).  An answer that is not
+    among ``options`` raises ``unknown_value``."""
+    if weights is not None and len(weights) != len(answers):
+        raise WeightingError("bad_options", option="weights",
+                             value=f"{len(weights)} for {len(answers)}")
+    known = set(options)
+    kept: list[str] = []
+    kept_w: list[float] = []
+    for i, answer in enumerate(answers):
+        if answer is None or answer == "":
+            continue
+        if answer not in known:
+            raise WeightingError("unknown_value", feature="answer", value=str(answer),
+                                 respondent=f"#{i + 1}")
+        kept.append(answer)
+        if weights is not None:
+            kept_w.append(float(weights[i]))
+    w = kept_w if weights is not None else None
+    return {option: estimate_share([1.0 if a == option else 0.0 for a in kept], w,
+                                   confidence=confidence) for option in options}

@@ -12,7 +12,8 @@ their mean is 1: a weight of 2 means "this respondent speaks for two average one
 
 Trimmed raking (``trim=(low, high)``): after every sweep the weights are bounded to
 ``[low, high]`` by the one scale factor ``c`` for which ``clip(c * w, low, high)`` has
-mean 1 (solved exactly, not by bisection); sweeps and trims alternate until the
+mean 1 (Newton's method on a piecewise linear function: exact in a few steps); sweeps
+and trims alternate until the
 margins hold within ``tol`` with the bounds held, or ``max_iter`` sweeps have run.  The
 returned weights always respect the bounds; ``converged`` and ``max_margin_error`` say
 whether the margins still hold.
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -131,7 +133,13 @@ def _respondent(row: Mapping[str, str], index: int) -> str:
 
 
 def _encode(rows: Sequence[Mapping[str, str]], feature: str, values: list[str]) -> np.ndarray:
+    """Each row's value of ``feature`` as its position in ``values``."""
     index = {v: i for i, v in enumerate(values)}
+    try:   # fast path, all in C: nine tenths of a rake's time was this loop in Python
+        return np.fromiter(map(index.__getitem__, map(itemgetter(feature), rows)),
+                           dtype=np.intp, count=len(rows))
+    except (KeyError, TypeError):
+        pass   # the careful loop below names the first row that is wrong, or tidies values
     codes = np.empty(len(rows), dtype=np.intp)
     for i, row in enumerate(rows):
         raw = row.get(feature)
@@ -148,29 +156,39 @@ def _encode(rows: Sequence[Mapping[str, str]], feature: str, values: list[str]) 
 def _trim_to_mean_one(w: np.ndarray, low: float, high: float) -> tuple[np.ndarray, int]:
     """``clip(c * w, low, high)`` with the one ``c`` that makes its mean 1.
 
-    ``g(c) = sum(clip(c * w, low, high))`` is continuous, non-decreasing and linear
-    between the breakpoints ``low / w_i`` and ``high / w_i``; it runs from ``n * low < n``
-    to ``n * high > n``, so the interval where it crosses ``n`` is found by evaluating it
-    at every breakpoint, and ``c`` by solving the linear piece there."""
+    ``g(c) = sum(clip(c * w, low, high))`` is continuous, non-decreasing and piecewise
+    linear; it runs from ``n * low < n`` (c -> 0) to ``n * high > n`` (c -> inf), so
+    ``g(c) = n`` has a solution.  Newton's step on the current linear piece,
+    ``c = (n - low * #below - high * #above) / sum(w of the rest)``, lands exactly on the
+    solution once it is on the right piece (two to five steps in practice); a bracket
+    with bisection keeps it from cycling between pieces."""
     n = w.size
-    if w.min() >= low and w.max() <= high and abs(w.sum() - n) <= 1e-9 * n:
+    total = float(w.sum())
+    if w.min() >= low and w.max() <= high and abs(total - n) <= 1e-12 * n:
         return w, 0
-    ws = np.sort(w)
-    cum = np.concatenate(([0.0], np.cumsum(ws)))
-
-    def parts(c):
-        lo = np.searchsorted(ws, low / c, side="left")     # c * w < low
-        hi = np.searchsorted(ws, high / c, side="right")   # c * w > high from here on
-        return lo, hi
-
-    bp = np.unique(np.concatenate((low / ws, high / ws)))
-    lo, hi = parts(bp)
-    g = low * lo + high * (n - hi) + bp * (cum[hi] - cum[lo])
-    k = int(np.searchsorted(g, n))
-    k = min(max(k, 1), bp.size - 1)
-    lo, hi = parts((bp[k - 1] + bp[k]) / 2.0)
-    middle = cum[hi] - cum[lo]
-    c = (n - low * lo - high * (n - hi)) / middle if middle > 0 else bp[k]
+    lo_c, hi_c = 0.0, math.inf      # g(lo_c) < n <= g(hi_c)
+    c = n / total
+    for _ in range(200):
+        x = c * w
+        below = x < low
+        above = x > high
+        free = ~(below | above)
+        free_sum = float(w.sum(where=free))
+        fixed = low * int(np.count_nonzero(below)) + high * int(np.count_nonzero(above))
+        g = fixed + c * free_sum
+        if abs(g - n) <= 1e-12 * n:
+            break
+        if g < n:
+            lo_c = c
+        else:
+            hi_c = c
+        step = (n - fixed) / free_sum if free_sum > 0.0 else math.nan
+        if lo_c < step < hi_c:
+            c = step
+        elif math.isinf(hi_c):
+            c = 2.0 * c
+        else:
+            c = 0.5 * (lo_c + hi_c)
     scaled = c * w
     trimmed = int(np.count_nonzero((scaled < low) | (scaled > high)))
     return np.clip(scaled, low, high), trimmed

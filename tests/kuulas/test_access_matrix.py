@@ -2,7 +2,7 @@
 residents; every permission the code checks is registered (unknown names fail closed)."""
 import re
 
-from werkzeug.routing.converters import NumberConverter
+from werkzeug.routing.converters import AnyConverter, NumberConverter
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,8 @@ def _staff_get_urls(app):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or not rule.rule.startswith("/hallinta"):
             continue
-        args = {name: 1 if isinstance(conv, NumberConverter) else "x"
+        args = {name: 1 if isinstance(conv, NumberConverter) else
+                sorted(conv.items)[0] if isinstance(conv, AnyConverter) else "x"
                 for name, conv in rule._converters.items()}
         with app.test_request_context():
             urls.append(url_for(rule.endpoint, **args))

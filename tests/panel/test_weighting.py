@@ -350,6 +350,10 @@ def test_read_respondents_and_write_weights():
     rows = read_respondents_csv("\ufeffid;gender;age\nr1;f;young\n\nr2;m;old\n", ["gender"])
     assert rows == [{"id": "r1", "gender": "f", "age": "young"},
                     {"id": "r2", "gender": "m", "age": "old"}]
+    with_answers = read_respondents_csv("id,gender,q1\nr1,f,\nr2,m,yes\n", ["gender"])
+    assert with_answers[0] == {"id": "r1", "gender": "f", "q1": ""}
+    with pytest.raises(WeightingError):
+        read_respondents_csv("id,gender,q1\nr1,f,\n")
     assert write_weights_csv(["r1", "r2"], [0.5, 1.5]) == (
         "id,weight\nr1,0.500000000000\nr2,1.500000000000\n")
 
@@ -416,3 +420,20 @@ def test_package_is_pure():
             "'flask_babel', 'flask_sqlalchemy', 'pandas')]; print(bad); assert not bad")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_estimate_options_for_a_single_choice_question():
+    from panel.weighting import estimate_options
+
+    answers = ["yes", "no", None, "yes", "", "maybe", "yes"]
+    weights = [1.0, 2.0, 5.0, 1.0, 5.0, 1.0, 1.0]
+    est = estimate_options(answers, ["yes", "no", "maybe", "never"], weights)
+    assert list(est) == ["yes", "no", "maybe", "never"]
+    assert est["yes"].n == 5 and est["yes"].count == 3
+    assert est["yes"].weighted_share == pytest.approx(3 / 6)
+    assert est["no"].weighted_share == pytest.approx(2 / 6)
+    assert est["never"].count == 0 and est["never"].small_cell and est["never"].ci_low == 0.0
+    assert sum(e.weighted_share for e in est.values()) == pytest.approx(1.0)
+    with pytest.raises(WeightingError) as info:
+        estimate_options(["yes", "perhaps"], ["yes", "no"])
+    assert info.value.code == "unknown_value"

@@ -134,3 +134,16 @@ def test_describe_formats_numbers_for_the_language(app):
     unknown = describe(WeightingError("brand_new", x=1))
     with force_locale("en"):
         assert "brand_new" in str(unknown)
+
+
+def test_unreadable_input_and_unwritable_output(runner, tmp_path):
+    args = _files(tmp_path)
+    (tmp_path / "r.csv").write_bytes("id,gender,age\na,f,young\nä,m,old\n".encode("latin-1"))
+    result = runner.invoke(args=args + ["--lang", "en"])
+    assert result.exit_code == 2
+    assert "The “respondents” file is not UTF-8 text (byte 25); save it as CSV UTF-8." in result.output
+    (tmp_path / "r.csv").write_text(RESPONDENTS)
+    args[-1] = str(tmp_path / "missing-dir" / "w.csv")
+    result = runner.invoke(args=args + ["--lang", "fi"])
+    assert result.exit_code == 2
+    assert "missing-dir" in result.output and "Traceback" not in result.output
