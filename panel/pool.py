@@ -156,6 +156,7 @@ def leave(volunteer_id: int, *, actor, now: datetime) -> None:
                            .where(PoolMailingRecipient.volunteer_id == row.id))
     for row in doomed[1:]:
         db.session.delete(row)
+    db.session.flush()      # the snapshots first: PostgreSQL would cascade them otherwise
     db.session.delete(volunteer)
     db.session.flush()
     _forget_mail(email, account_id)

@@ -47,8 +47,12 @@ def signup_form(panel, locale: str, *, with_email: bool = True, with_consent: bo
     if services:
         from ..standing.forms import MultiCheckboxField
 
+        from ..standing.forms import services_need_consent
+
         attrs["services"] = MultiCheckboxField(
             _l("Services I use"), choices=[SelectChoice(s.key, s.name(locale)) for s in services])
+        attrs["validate_services"] = lambda form, field: services_need_consent(
+            field, form.sensitive_consent.data)
     if with_consent:
         attrs["consent"] = BooleanField(_l("I have read the notice above and consent to the "
                                            "processing of my data for the panel."),

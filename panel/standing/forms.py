@@ -3,12 +3,13 @@ and the member's own service list."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, ValidationError, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from kuulas.forms import KuulasForm
 
 from ..clients.models import AREAS
 
@@ -19,6 +20,16 @@ class MultiCheckboxField(SelectMultipleField):
 
     def pre_validate(self, form):   # unknown keys are refused by the service, with a reason
         pass
+
+
+SERVICES_NEED_CONSENT = _l("To tell which services you use, give the separate consent for "
+                           "service-use data first.")
+
+
+def services_need_consent(field, consent: bool) -> None:
+    """Field-level check (the service checks again): services only with the consent."""
+    if field.data and not consent:
+        raise ValidationError(str(SERVICES_NEED_CONSENT))
 
 
 def area_labels() -> dict:
@@ -32,7 +43,7 @@ def client_group_choices(services, locale) -> list[tuple[str, str]]:
                                                        for s in services]
 
 
-class DrawGroupForm(FlaskForm):
+class DrawGroupForm(KuulasForm):
     name_fi = StringField(_l("Name in Finnish"), validators=[DataRequired(), Length(max=200)])
     name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
@@ -43,7 +54,7 @@ class DrawGroupForm(FlaskForm):
                                    validators=[InputRequired(), NumberRange(min=1, max=60)])
 
 
-class IdeaInviteForm(FlaskForm):
+class IdeaInviteForm(KuulasForm):
     round_id = SelectField(_l("Idea round"), choices=[], coerce=int, validate_choice=False,
                            validators=[InputRequired(_l("Choose an idea round."))])
     client_group = SelectField(_l("Who is invited"), choices=[], validate_choice=False)
@@ -51,7 +62,7 @@ class IdeaInviteForm(FlaskForm):
                                validators=[Optional(), NumberRange(min=1, max=100000)])
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(KuulasForm):
     key = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     name_fi = StringField(_l("Name in Finnish"), validators=[DataRequired(), Length(max=200)])
     name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(), Length(max=200)])
@@ -70,8 +81,11 @@ class ServiceForm(FlaskForm):
                                                                   for a in AREAS]
 
 
-class OwnServicesForm(FlaskForm):
+class OwnServicesForm(KuulasForm):
     consent = BooleanField(_l("I consent separately to the processing of data on which health "
                               "and social services I use. I can withdraw this consent at any "
                               "time."))
     services = MultiCheckboxField(_l("Services I use"), choices=[])
+
+    def validate_services(self, field):
+        services_need_consent(field, self.consent.data)

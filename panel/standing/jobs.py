@@ -11,4 +11,5 @@ def standing(now):
 
     sent = services.send_renewals(now)
     deleted = services.delete_expired(now)
-    return {"renewal_mails": sent, "expired_deleted": deleted}
+    orphans = services.purge_orphans()
+    return {"renewal_mails": sent, "expired_deleted": deleted, "orphans_deleted": orphans}

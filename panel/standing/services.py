@@ -95,6 +95,23 @@ def delete_expired(now: datetime) -> int:
     return len(ids)
 
 
+def purge_orphans() -> int:
+    """Service use and "was invited" rows whose volunteer is gone.  PostgreSQL cascades
+    them; SQLite without foreign keys keeps them when another path (an unconfirmed sign-up
+    expiring, a closed panel's purge) deletes volunteers in bulk."""
+    from sqlalchemy import delete, exists
+
+    from ..clients.models import ServiceUse
+
+    gone = 0
+    for model in (ServiceUse, PoolMailingRecipient):
+        gone += db.session.execute(
+            delete(model).where(~exists(select(Volunteer.id)
+                                        .where(Volunteer.id == model.volunteer_id)))
+            .execution_options(synchronize_session=False)).rowcount or 0
+    return gone
+
+
 def _extend(volunteer: Volunteer, now: datetime) -> Volunteer:
     db.session.refresh(volunteer)      # the renewal job may have changed the row meanwhile
     panel = get_panel(volunteer.panel_id)

@@ -12,7 +12,7 @@ from kuulas.accounts import services as accounts
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError, NotFound
 from kuulas.extensions import db, limiter
-from kuulas.web import attempt, form_page, staff_required
+from kuulas.web import Repeated, attempt, form_page, staff_required
 
 from .. import pool, rules
 from ..clients import services as clients
@@ -64,8 +64,11 @@ def staff_draw_group(panel_id: int):
         name_en=group_form.name_en.data or "", target_size=group_form.target_size.data,
         client_group=group_form.client_group.data or "",
         invitation_days=group_form.invitation_days.data, actor=current_user, now=utcnow()),
-        _("The group was created from the pool. Next, check its quotas and prepare the draw."))
+        _("The group was created from the pool. Next, check its quotas and prepare the draw."),
+        once=True, next_url=lambda group: url_for("panel.staff_draw", panel_id=group.id))
     if ok:
+        if isinstance(result, Repeated):
+            return redirect(result.url)
         return redirect(url_for("panel.staff_draw", panel_id=result.id))
     return _render_pool(panel_id, group_form=group_form, status=result.status)
 
@@ -78,9 +81,11 @@ def staff_invite_round(panel_id: int):
         return _render_pool(panel_id, invite_form=invite_form, status=400)
     ok, result = attempt(lambda: services.invite_to_idea_round(
         panel_id, invite_form.round_id.data, client_group=invite_form.client_group.data or "",
-        sample_size=invite_form.sample_size.data, actor=current_user, now=utcnow()))
+        sample_size=invite_form.sample_size.data, actor=current_user, now=utcnow()),
+        once=True, next_url=lambda _r: url_for("panel.staff_standing", panel_id=panel_id))
     if ok:
-        flash(_("%(n)s members were invited.", n=result.recipients), "success")
+        if not isinstance(result, Repeated):
+            flash(_("%(n)s members were invited.", n=result.recipients), "success")
         return redirect(url_for("panel.staff_standing", panel_id=panel_id))
     return _render_pool(panel_id, invite_form=invite_form, status=result.status)
 

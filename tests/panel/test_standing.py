@@ -110,6 +110,23 @@ def test_renewal_link_of_an_ended_membership_is_refused(app, client, make_staff)
     assert client.post(f"/paneelit/jatka/{token}").status_code == 410     # used
 
 
+def test_job_deletes_service_use_of_expired_unconfirmed_sign_ups(app, make_staff):
+    from panel.clients.models import ServiceUse
+
+    staff = make_staff("preparer")
+    panel = standing_panel(staff)
+    catalogue(staff)
+    services.register(panel.id, email="p@example.fi", display_name="P", answers={},
+                      consent=True, sensitive_consent=True, services=["home_care"], now=NOW)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(ServiceUse)) == 1
+    later = NOW + timedelta(days=5)
+    scheduler.run_job(app, "panel.recruitment", later)     # deletes the unconfirmed sign-up
+    assert scheduler.run_job(app, "panel.standing", later)["orphans_deleted"] == 1
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(ServiceUse)) == 0
+
+
 def test_sign_up_with_services_needs_the_separate_consent(app, make_staff):
     staff = make_staff("preparer")
     panel = standing_panel(staff)

@@ -91,6 +91,7 @@ def test_join_with_services_needs_separate_consent(app, client, make_staff, lang
     bad = client.post(f"/paneelit/{panel.id}", data=form)
     body = bad.get_data(as_text=True)
     assert bad.status_code == 400 and CONSENT_FIRST[lang] in body and 'value="uusi@example.fi"' in body
+    assert 'id="services-error"' in body          # the error sits next to the checkboxes
     assert db.session.scalar(select(func.count()).select_from(Volunteer)) == 0
     ok = client.post(f"/paneelit/{panel.id}", data=dict(form, sensitive_consent="y"))
     assert ok.status_code == 200
@@ -123,6 +124,7 @@ def test_member_page_services_renew_and_leave(app, client, login, make_staff, la
     bad = client.post(f"/paneelit/{panel.id}/jasenyys",
                       data={"services-services": ["mental_health"]})       # no consent
     assert bad.status_code == 400 and CONSENT_FIRST[lang] in bad.get_data(as_text=True)
+    assert 'id="services-services-error"' in bad.get_data(as_text=True)
     assert clients.own_service_keys(volunteer) == ["home_care"]
     ok = client.post(f"/paneelit/{panel.id}/jasenyys",
                      data={"services-consent": "y", "services-services": ["mental_health"]})
@@ -212,7 +214,8 @@ def test_staff_service_catalogue_pages(app, client, login, make_staff, lang):
         in bad.get_data(as_text=True)
     assert client.post("/hallinta/paneelit/palvelut/uusi", data=dict(form, key="home_care")).status_code == 302
     service = clients.catalogue()[0]
-    dup = client.post("/hallinta/paneelit/palvelut/uusi", data=dict(form, key="home_care"))
+    dup = client.post("/hallinta/paneelit/palvelut/uusi", data=dict(form, key="home_care",
+                                                                   name_fi="Toinen"))
     assert dup.status_code == 409
     assert client.post(f"/hallinta/paneelit/palvelut/{service.id}",
                        data=dict(form, key="home_care", name_fi="Kotihoito ja kotisairaala")).status_code == 302
