@@ -7,7 +7,7 @@ import hashlib
 import json
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kuulas.errors import Conflict
 from kuulas.extensions import db
@@ -46,14 +46,27 @@ def _compute(survey: Survey, pop: dict) -> dict:
                            survey.recipient_count)
 
 
+_RECOMPUTED: dict[tuple, dict] = {}
+
+
 def compute(survey: Survey) -> dict:
     """The results of a closed survey: the figures stored when it closed, unless the
-    population shares or questions have changed since (then computed afresh)."""
+    population shares or questions have changed since (then computed afresh, and kept in
+    this process for the same shares: a page view never writes to the database)."""
     pop = population(survey)
     key = figures_key(survey, pop)
     if survey.figures is not None and survey.figures_key == key:
         return survey.figures
-    return _compute(survey, pop)
+    if survey.state not in (lifecycle.CLOSED, lifecycle.PUBLISHED):
+        return _compute(survey, pop)
+    count = db.session.scalar(select(func.count()).select_from(SurveyResponse).where(
+        SurveyResponse.survey_id == survey.id, SurveyResponse.submitted.is_(True)))
+    cache_key = (survey.id, key, count)
+    if cache_key not in _RECOMPUTED:
+        if len(_RECOMPUTED) >= 16:
+            _RECOMPUTED.pop(next(iter(_RECOMPUTED)))
+        _RECOMPUTED[cache_key] = _compute(survey, pop)
+    return _RECOMPUTED[cache_key]
 
 
 def store_figures(survey: Survey) -> dict:

@@ -302,3 +302,25 @@ def test_a_representative_sample_from_a_draw_group(app, staff, panel):
     sent = set(db.session.scalars(select(Recipient.volunteer_id).where(Recipient.survey_id == s.id)))
     assert len(chosen) == 4 and sent == chosen
     assert sent < {p.id for p in people}
+
+
+def test_figures_are_kept_at_closing_and_follow_corrected_population_shares(app, staff, panel):
+    from panel.recruitment.models import Category, Feature
+
+    s, _people = _close_with_answers(app, staff, panel, count=12)
+    stored = db.session.get(Survey, s.id).figures
+    assert stored["respondents"] == 12 and db.session.get(Survey, s.id).figures_key
+    _s, res = report.survey_results(s.id, actor=staff, now=NOW + timedelta(days=2))
+    assert res == stored
+    # The county corrects the gender shares after closing: the page recomputes, the stored
+    # figures are not overwritten by a page view.
+    female = db.session.scalar(select(Category).join(Feature).where(
+        Feature.panel_id == panel.id, Feature.key == "gender", Category.value == "female"))
+    male = db.session.scalar(select(Category).join(Feature).where(
+        Feature.panel_id == panel.id, Feature.key == "gender", Category.value == "male"))
+    female.population_share, male.population_share = 30.0, 70.0
+    db.session.commit()
+    _s, fresh = report.survey_results(s.id, actor=staff, now=NOW + timedelta(days=3))
+    gender = {r["value"]: r for f in fresh["composition"] if f["feature"] == "gender" for r in f["rows"]}
+    assert gender["female"]["population_share"] == 0.3
+    assert db.session.get(Survey, s.id).figures == stored
