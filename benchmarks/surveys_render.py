@@ -1,6 +1,8 @@
 """Server time of a survey results page: 30 questions, 5,000 responses.
 
-    .venv/bin/python benchmarks/surveys_render.py [--postgres URL] [--renders 15]
+    .venv/bin/python benchmarks/surveys_render.py [--postgres] [--renders 15]
+
+``--postgres`` runs on a scratch schema of KUULAS_TEST_POSTGRES_URL (dropped afterwards).
 
 Prints, for the same survey in the same run (the Flask test client, so server time without
 the network; goal: under 200 ms):
@@ -39,11 +41,24 @@ def _timed(fn, n):
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", default=None)
+    parser.add_argument("--postgres", action="store_true",
+                        help="run on a scratch schema of KUULAS_TEST_POSTGRES_URL (dropped afterwards)")
     parser.add_argument("--renders", type=int, default=15)
     args = parser.parse_args()
     os.environ.setdefault("KUULAS_INSTANCE", tempfile.mkdtemp())
     from app import create_app
+
+    if args.postgres:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from ideas_common import scratch_schema
+
+        with scratch_schema() as url:
+            run(args, url, create_app)
+    else:
+        run(args, f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3", create_app)
+
+
+def run(args, url, create_app) -> None:
     from flask import render_template
     from kuulas.accounts import services as accounts
     from kuulas.clock import utcnow
@@ -52,13 +67,11 @@ def main() -> None:
     from panel.surveys import present, report, services
     from panel.surveys.models import Survey, SurveyResponse
 
-    url = args.postgres or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
                       "SCHEDULER_MODE": "off", "SECRET_KEY": "benchmark-secret", "TESTING": False,
                       "SESSION_COOKIE_SECURE": False})
     rng = random.Random(1)
     with app.app_context():
-        db.drop_all()
         db.create_all()
         now = utcnow()
         staff = accounts.create_staff("bench@example.fi", ["preparer"], password="benchmark-password-123",
