@@ -32,8 +32,12 @@ def make_round(app, now):
 
     preparer = accounts.create_staff(f"bench-{uuid.uuid4().hex[:6]}@example.fi", {"preparer"},
                                      password="benchmark password 123", actor=None, now=now)
-    return services.create_round({
+    from kuulas.extensions import db
+
+    round_ = services.create_round({
         "title": {"fi": "Kuormitustesti", "sv": "Belastningstest"},
         "question": {"fi": "Mitä ajattelet?", "sv": "Vad tycker du?"},
         "opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=1),
         "moderation": "post", "comments_enabled": True, "max_length": 500}, actor=preparer, now=now, publish=True)
+    db.session.commit()   # create_round flushes; the caller commits
+    return round_

@@ -109,7 +109,7 @@ def main() -> None:
                  "created_at": now.replace(minute=0, second=0, microsecond=0), "edited": False}
                 for n in range(SEED_IDEAS)])
             db.session.commit()
-            idea_ids = [i for (i,) in db.session.execute(db.select(Idea.id))]
+            idea_ids = [i for (i,) in db.session.execute(db.select(Idea.public_id))]
         port = free_port()
         server = subprocess.Popen(
             [os.path.join(ROOT, ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gthread",

@@ -4,9 +4,10 @@
 
 
 def init_app(app) -> None:
-    from . import feedback, ideas, outcomes, raati
+    from . import feedback, ideas, outcomes, participation, raati
 
     ideas.init_app(app)
     raati.init_app(app)
     feedback.init_app(app)
     outcomes.init_app(app)
+    participation.init_app(app)

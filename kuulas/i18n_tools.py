@@ -27,6 +27,7 @@ AREAS = {
     "raati": ("deliberation/raati", "raati"),
     "outcomes": ("deliberation/outcomes", "outcomes"),
     "feedback": ("deliberation/feedback", "feedback"),
+    "participation": ("deliberation/participation", "participation"),
 }
 LANGS = ("fi", "sv", "en")
 

@@ -130,11 +130,20 @@ def seed_panels(now, rng, out):
     selection.run_draw(done.id, seed_value="3 7 12 19 24 31 38", actor=preparer, now=now)
     # One invitee declines; the replacement draw (the same engine, keeping the others)
     # fills the seat, and everyone then accepts.
-    first = db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)
-                               .order_by(Invitation.pseudonym)).first()
-    first.state, first.answered_at = "declined", now
-    db.session.flush()
-    selection.replacement_draw(done.id, now=now)
+    # Pseudonyms are random, so with an unlucky pool one invitee's seat cannot be refilled
+    # within the quotas: then the next invitee declines instead (the demo must always work).
+    from .errors import DetailedValidation
+
+    for candidate in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)
+                                        .order_by(Invitation.pseudonym)).all():
+        try:
+            with db.session.begin_nested():
+                candidate.state, candidate.answered_at = "declined", now
+                db.session.flush()
+                selection.replacement_draw(done.id, now=now)
+            break
+        except DetailedValidation:
+            continue
     for inv in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id,
                                                            Invitation.state == "pending")):
         inv.state, inv.answered_at = "accepted", now
@@ -198,7 +207,7 @@ def seed_standing_panel(now, rng, out):
                                  .order_by(Volunteer.id)).all()
     declared = 0
     for i, member in enumerate(members):
-        joined = now - timedelta(days=rng.randrange(0, 700))
+        joined = now - timedelta(days=rng.randrange(0, 725))   # some in the renewal window
         member.consent_at = member.confirmed_at = member.created_at = joined
         member.consent_expires_at = add_months(joined, panel.consent_months)
         member.locale = "sv" if i % 20 == 0 else ("en" if i % 33 == 0 else "fi")

@@ -94,7 +94,7 @@ class UnlockForm(KuulasForm):
 
 
 class AnswerForm(KuulasForm):
-    reply = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=4000)])
+    reply = TextAreaField(_l("Answer to the writer"), validators=[DataRequired(), Length(max=4000)])
     public = BooleanField(_l("The feedback is about the service, not about a person: show it and the answer "
                              "on the unit's public page"))
 

@@ -5,7 +5,10 @@ same output (fixed seed).
 
 Steps: participants with too few votes are left out; unseen cells are filled with the
 idea's mean; PCA (SVD) to two components; k-means for k = 2..max_groups, keeping the k
-with the best silhouette (one group if no split is convincing).  Then for each group the
+with the best silhouette (one group if no split is convincing).  A group smaller than
+``MIN_GROUP`` participants is joined to the nearest group (``merge_small_groups``): a group
+of one or two would publish what those few people voted, so no output ever shows one.
+Then for each group the
 *distinctive* ideas (agreed much more, or disagreed much more, inside the group than
 outside, Pol.is "representativeness") and the *consensus* ideas that every group agrees on.
 """
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 MIN_VOTES = 3
+MIN_GROUP = 5      # the smallest opinion group any output may show (page, summary, exports, API)
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,27 @@ def project(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
+def merge_small_groups(points: np.ndarray, labels: np.ndarray, min_size: int = MIN_GROUP) -> np.ndarray:
+    """Join every group smaller than ``min_size`` to the group whose centre is nearest to
+    its own, smallest first, until every group is big enough or one group is left.  The
+    one rule that decides which groups may be shown: every output reads groups from here."""
+    labels = np.asarray(labels, dtype=int).copy()
+    while True:
+        names, sizes = np.unique(labels, return_counts=True)
+        if len(names) <= 1:
+            return labels
+        small = [(int(n), int(c)) for n, c in zip(names, sizes) if c < min_size]
+        if not small:
+            return labels
+        name = min(small, key=lambda t: (t[1], t[0]))[0]
+        centre = points[labels == name].mean(axis=0)
+        others = [int(n) for n in names if n != name]
+        nearest = min(others, key=lambda o: (float(((points[labels == o].mean(axis=0) - centre) ** 2).sum()), o))
+        labels[labels == name] = nearest
+
+
 def analyse(matrix: np.ndarray, idea_ids: list[int], *, max_groups: int = 4, seed: int = 7,
-            min_votes: int = MIN_VOTES, min_silhouette: float = 0.2,
+            min_votes: int = MIN_VOTES, min_group: int = MIN_GROUP, min_silhouette: float = 0.2,
             consensus_share: float = 0.6, top_n: int = 5) -> Result:
     matrix = np.asarray(matrix, dtype=float)
     if matrix.ndim != 2 or matrix.shape[1] != len(idea_ids):
@@ -130,7 +153,7 @@ def analyse(matrix: np.ndarray, idea_ids: list[int], *, max_groups: int = 4, see
             if best_sil is None or sil > best_sil + 0.02:
                 best_sil, best_k, best_labels = sil, k, found
         if best_sil is not None and best_sil >= min_silhouette:
-            labels = best_labels
+            labels = merge_small_groups(points, best_labels, min_group)
         else:
             best_sil = None
     # Relabel by size, largest first.

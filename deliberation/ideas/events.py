@@ -1,10 +1,12 @@
 """Socket.IO namespace ``/ideas``: live updates for open round pages.
 
 Read-only for clients: they join a round's room and receive ``idea`` (new public idea),
-``counts`` (vote counts of one idea), ``changed`` (edited, hidden with a reason, restored,
-withdrawn) and ``closed``.  Every write goes through the HTTP forms (CSRF, rate limits,
+``counts`` (a batch of current totals, at most one per round every few seconds from the
+count publisher job, never one per vote), ``changed`` (edited, hidden with a reason,
+restored, withdrawn) and ``closed``.  Every write goes through the HTTP forms (CSRF, rate limits,
 one service), and views call these broadcast helpers only after the commit.  Payloads
-carry idea ids, texts and counts: never a participant identifier.  The handshake's Origin
+carry random public idea ids, texts and counts: never a participant identifier nor the
+internal (sequential) key.  The handshake's Origin
 must be our own site (cross-site websocket hijacking).
 """
 from __future__ import annotations
@@ -37,11 +39,11 @@ def _emit(event: str, payload: dict, round_id: int) -> None:
 
 
 def idea_added(round_id: int, idea) -> None:
-    _emit("idea", {"id": idea.id, "text": idea.text, "written": idea.created_at.date().isoformat()}, round_id)
+    _emit("idea", {"id": idea.public_id, "text": idea.text, "written": idea.created_at.date().isoformat()}, round_id)
 
 
 def idea_changed(round_id: int, idea) -> None:
-    payload = {"id": idea.id, "status": idea.status}
+    payload = {"id": idea.public_id, "status": idea.status}
     if idea.status == VISIBLE:
         payload["text"] = idea.text
     elif idea.status == HIDDEN:
@@ -49,16 +51,19 @@ def idea_changed(round_id: int, idea) -> None:
     _emit("changed", payload, round_id)
 
 
-def idea_removed(round_id: int, idea_id: int) -> None:
-    _emit("changed", {"id": idea_id, "status": "withdrawn"}, round_id)
+def idea_removed(round_id: int, public_id: str) -> None:
+    _emit("changed", {"id": public_id, "status": "withdrawn"}, round_id)
 
 
-def comment_added(round_id: int, comment) -> None:
-    _emit("comment", {"idea_id": comment.idea_id}, round_id)
+def comment_added(round_id: int, idea_public_id: str) -> None:
+    _emit("comment", {"idea_id": idea_public_id}, round_id)
 
 
-def counts_changed(round_id: int, idea_id: int, counts) -> None:
-    _emit("counts", {"id": idea_id, **counts_wire(counts)}, round_id)
+def counts_batch(round_id: int, counts_by_public_id: dict) -> None:
+    """One event with the current totals of every idea whose shown counts changed."""
+    if counts_by_public_id:
+        _emit("counts", {"ideas": [{"id": pid, **counts_wire(c)}
+                                   for pid, c in sorted(counts_by_public_id.items())]}, round_id)
 
 
 def round_closed(round_id: int) -> None:

@@ -25,14 +25,15 @@ def _table(round_id: int, locale: str = "fi") -> tuple[list[str], list[list]]:
     res = results.compute(round_id)
     labels = res.round.subtheme_labels(locale)
     groups = [g["label"] for g in res.groups]
-    header = [_("Rank"), _("Idea number"), _("Idea"), _("Sub-theme"), _("Themes"), _("Agree"), _("Disagree"),
+    # Ideas are named by their random public id, never by the (sequential) internal key.
+    header = [_("Rank"), _("Idea ID"), _("Idea"), _("Sub-theme"), _("Themes"), _("Agree"), _("Disagree"),
               _("Pass"), _("Score"), _("Comments"), _("Written (day)")] + \
              [_("Agree in group %(label)s (%%)", label=g) for g in groups]
     rows = []
     for n, item in enumerate(res.ranked, 1):
         idea = item.idea
         sub = labels[idea.subtheme] if idea.subtheme is not None and idea.subtheme < len(labels) else ""
-        row = [n, idea.id, idea.text, sub, ", ".join(t.name for t in idea.tags), item.counts.agree,
+        row = [n, idea.public_id, idea.text, sub, ", ".join(t.name for t in idea.tags), item.counts.agree,
                item.counts.disagree, item.counts.pass_, round(item.score, 3), item.comments,
                idea.created_at.date().isoformat()]
         row += [round(100 * s) if s is not None else "" for s in item.group_agree] if groups else []

@@ -6,7 +6,7 @@ from kuulas.forms import KuulasForm
 from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from . import services
 
@@ -33,6 +33,16 @@ class RoundForm(KuulasForm):
     max_length = IntegerField(_l("Maximum idea length (characters)"), default=500,
                               validators=[InputRequired(), NumberRange(min=50, max=5000)])
     publish = BooleanField(_l("Publish: the round opens and closes by itself at these times"))
+    confirm_publish = BooleanField(_l("I understand that once the round has opened it cannot be unpublished: "
+                                      "what participants write and vote stays part of the round."))
+
+    #: set by the view: True when saving with "publish" would publish a round not yet published
+    needs_publish_confirm = False
+
+    def validate_confirm_publish(self, field):
+        if self.needs_publish_confirm and self.publish.data and not field.data:
+            raise ValidationError(str(_l("Publishing cannot be undone once the round opens. Tick this box to "
+                                         "confirm, or untick \"Publish\" to save a draft.")))
 
 
 class IdeaForm(KuulasForm):

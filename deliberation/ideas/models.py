@@ -8,11 +8,15 @@ Anonymity is a property of the schema, not only of the code that reads it:
 - votes have no timestamp and no surrogate id (the primary key is (idea, voter hash)), so
   neither time nor insertion order correlates a vote with anything else;
 - stored timestamps of ideas, comments and flags are rounded down to the hour;
+- ideas and comments are named outward only by a random ``public_id`` (URLs, forms, JSON,
+  sockets, exports); the integer primary key stays inside, so nothing shown reveals the
+  order in which things were posted;
 - addresses for "tell me about the outcome" live in their own table with a random key and
   no link to tokens, ideas or votes, and are deleted after the notification.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
@@ -32,6 +36,18 @@ AGREE, DISAGREE, PASS = 1, -1, 0
 VOTE_VALUES = {"agree": AGREE, "disagree": DISAGREE, "pass": PASS}
 
 LOCALES = ("fi", "sv", "en")
+
+PUBLIC_ID_LENGTH = 16
+
+
+PUBLIC_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def new_public_id() -> str:
+    """A random, non-sequential public name for an idea or a comment (12 letters and
+    digits, about 71 random bits; no sign that a spreadsheet could read as a formula).
+    Reveals neither order nor time."""
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(12))
 
 
 class IdeaRound(db.Model):
@@ -75,7 +91,8 @@ class Idea(db.Model):
     __tablename__ = "idea"
     __table_args__ = (Index("ix_idea_round_status", "round_id", "status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)   # internal only: never shown
+    public_id: Mapped[str] = mapped_column(String(PUBLIC_ID_LENGTH), unique=True, default=new_public_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"))
     author_hash: Mapped[str] = mapped_column(String(64), index=True)
     text: Mapped[str] = mapped_column(Text)
@@ -93,7 +110,8 @@ class Idea(db.Model):
 class IdeaComment(db.Model):
     __tablename__ = "idea_comment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)   # internal only: never shown
+    public_id: Mapped[str] = mapped_column(String(PUBLIC_ID_LENGTH), unique=True, default=new_public_id)
     idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"), index=True)
     author_hash: Mapped[str] = mapped_column(String(64), index=True)
@@ -168,3 +186,17 @@ class IdeaNotifyRequest(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(5), default="fi")
+
+
+class IdeaCountSnapshot(db.Model):
+    """The vote counts shown to everyone while a round is open: a snapshot the scheduler
+    refreshes only when enough votes have changed (or after a longer delay), so no single
+    vote can be read off the page, the JSON or the live stream (see ``live_counts``).
+    ``counts`` maps the internal idea id (as text) to ``[agree, disagree, pass]``."""
+
+    __tablename__ = "idea_count_snapshot"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("idea_round.id", ondelete="CASCADE"), primary_key=True)
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    published_at: Mapped[datetime | None]
+    pending_since: Mapped[datetime | None]

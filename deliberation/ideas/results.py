@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from kuulas.extensions import db
@@ -37,6 +38,7 @@ class RoundResults:
     consensus: list[RankedIdea]
     themes: list[tuple[str, int]]
     clustered: int
+    min_group: int = clustering.MIN_GROUP
 
 
 def compute(round_id: int, *, seed: int = 7) -> RoundResults:
@@ -72,9 +74,14 @@ def compute(round_id: int, *, seed: int = 7) -> RoundResults:
             agree = (inside == 1).sum(0)
             for i, j in col.items():
                 ranked[i].group_agree.append(float(agree[j] / seen[j]) if seen[j] else None)
+    # Every output (pages, summary, CSV/XLSX, the outcomes API) takes groups from here;
+    # ``clustering`` has already joined groups under MIN_GROUP to their nearest neighbour,
+    # and this check keeps it so even if the pure module were called otherwise.
     groups = [{"label": clustering.group_label(g.index), "size": g.size,
                "distinctive": [(ranked[d.idea_id], d.direction) for d in g.distinctive]}
               for g in analysis.groups] if len(analysis.groups) > 1 else []
+    if any(g["size"] < clustering.MIN_GROUP for g in groups):
+        groups = []
     themes: dict[str, int] = {}
     for i in ideas:
         for t in i.tags:
@@ -96,19 +103,27 @@ def summary_markdown(res: RoundResults, locale: str) -> str:
     with force_locale(locale):
         lines = [f"## {r.text('title', locale)}", "",
                  _("Question: %(q)s", q=r.text("question", locale)), "",
-                 _("%(p)s participants wrote %(i)s ideas and %(c)s comments and gave %(v)s votes.",
-                   p=res.participants, i=len(res.ranked), c=res.comments, v=res.votes), "",
+                 " ".join((ngettext("%(num)s participant took part:", "%(num)s participants took part:",
+                                    res.participants),
+                           ngettext("%(num)s idea,", "%(num)s ideas,", len(res.ranked)),
+                           ngettext("%(num)s comment", "%(num)s comments", res.comments),
+                           ngettext("and %(num)s vote.", "and %(num)s votes.", res.votes))), "",
                  "### " + _("Most agreed ideas"), ""]
         for n, item in enumerate(res.ranked[:10], 1):
             c = item.counts
-            lines.append(f"{n}. {item.idea.text} ({_('agree %(a)s, disagree %(d)s, pass %(p)s', a=c.agree, d=c.disagree, p=c.pass_)})")
+            # The gettext calls stand outside the f-string, so the catalogue extracts them.
+            tallies = ", ".join((ngettext("%(num)s agrees", "%(num)s agree", c.agree),
+                                 ngettext("%(num)s disagrees", "%(num)s disagree", c.disagree),
+                                 ngettext("%(num)s passed", "%(num)s passed", c.pass_)))
+            lines.append(f"{n}. {item.idea.text} ({tallies})")
         if res.consensus:
             lines += ["", "### " + _("Ideas all groups agreed on"), ""]
             lines += [f"- {item.idea.text}" for item in res.consensus]
         if res.groups:
             lines += ["", "### " + _("Opinion groups"), ""]
             for g in res.groups:
-                lines.append("- " + _("Group %(label)s (%(n)s participants)", label=g["label"], n=g["size"]))
+                lines.append("- " + ngettext("Group %(label)s (%(num)s participant)",
+                                             "Group %(label)s (%(num)s participants)", g["size"], label=g["label"]))
                 for item, direction in g["distinctive"][:3]:
                     lines.append("  - " + (_("agreed more than others: %(t)s", t=item.idea.text) if direction > 0
                                            else _("disagreed more than others: %(t)s", t=item.idea.text)))

@@ -3,11 +3,14 @@ staff pages under ``/hallinta/ideariihi``.  Views validate a form, call one serv
 broadcast after the commit, and flash/redirect (or answer JSON for ``ideas.js``)."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, after_this_request, current_app, flash, jsonify, redirect,
-                   render_template, request, url_for)
+                   render_template, request, session, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,9 +19,9 @@ from wtforms.fields.choices import SelectChoice
 
 from kuulas import access
 from kuulas.clock import utcnow
-from kuulas.errors import KuulasError, ValidationFailed, wants_json
+from kuulas.errors import NotFound, ValidationFailed, wants_json
 from kuulas.extensions import limiter
-from kuulas.web import form_page, staff_required
+from kuulas.web import Repeated, attempt, form_page, staff_required
 
 from . import events, exports, forms, participation, results, rules, services
 from .models import CLOSED, HIDDEN, LOCALES, PENDING, VISIBLE, VOTE_VALUES, Idea, IdeaComment
@@ -26,7 +29,9 @@ from .models import CLOSED, HIDDEN, LOCALES, PENDING, VISIBLE, VOTE_VALUES, Idea
 bp = Blueprint("ideas", __name__, url_prefix="/ideariihi")
 staff = Blueprint("ideas_staff", __name__, url_prefix="/hallinta/ideariihi")
 PAGE_SIZE = 30
-SORTS = ("uusimmat", "kannatetuimmat", "vahiten-aania")
+# No "newest" order: it would show the order (and so roughly the time) of posting.
+SORTS = ("sekoitettu", "kannatetuimmat", "vahiten-aania")
+DEFAULT_SORT = "sekoitettu"
 
 P_LIMIT = "30 per minute;600 per hour"       # votes per participant
 P_WRITE = "6 per minute;40 per hour"         # ideas and comments per participant
@@ -82,38 +87,63 @@ def _honeypot(form) -> None:
         raise ValidationFailed(_l("The form could not be saved. Please try again."))
 
 
+def _order_seed(participant) -> str:
+    """A per-viewer seed for the shuffled order: the participant's keyed hash, or a random
+    value kept in the session of a visitor who has no participation key yet."""
+    if participant is not None:
+        return participant.hash
+    return session.setdefault("ideas_order", secrets.token_hex(8))
+
+
+def _ensure_submitter() -> None:
+    """Give the browser its anonymous submitter nonce (``kuulas.submissions``) with the page
+    that holds the forms, so that even the very first double click on a form is sent with
+    the same session and is saved once."""
+    session.setdefault("_submitter", secrets.token_urlsafe(16))
+
+
+def _shuffle_key(seed: str, public_id: str) -> str:
+    return hmac.new(seed.encode(), public_id.encode(), hashlib.sha256).hexdigest()
+
+
 def _round_page(round_, *, idea_form=None, status=200):
+    from . import tally
+
     now = utcnow()
     participant = participation.current_participant(round_.id)
-    sort = request.args.get("jarjestys", "uusimmat")
+    sort = request.args.get("jarjestys", DEFAULT_SORT)
     if sort not in SORTS:
-        sort = "uusimmat"
+        sort = DEFAULT_SORT
     page = max(1, request.args.get("sivu", 1, type=int) or 1)
-    counts = services.round_counts(round_.id)
+    shown = services.shown_counts(round_)           # what everyone may see (batched)
     voted = services.my_votes(participant)
     index = services.idea_index(round_.id, participant)
+    empty = tally.Counts()
+    # Never posting order: a per-viewer shuffle, or by the shown counts; ties by public id.
     if sort == "kannatetuimmat":
-        from . import tally
-        empty = tally.Counts()
-        index.sort(key=lambda r: (r[1] != VISIBLE, -tally.score(counts.get(r[0], empty)), r[0]))
+        index.sort(key=lambda r: (r[1] != VISIBLE, -tally.score(shown.get(r[0], empty)), r[3]))
     elif sort == "vahiten-aania":
-        index.sort(key=lambda r: (r[1] != VISIBLE, counts[r[0]].total if r[0] in counts else 0, -r[0]))
+        index.sort(key=lambda r: (r[1] != VISIBLE, shown.get(r[0], empty).total, r[3]))
+    else:
+        seed = _order_seed(participant)
+        index.sort(key=lambda r: (r[1] != VISIBLE, _shuffle_key(seed, r[3])))
     total = len(index)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(page, pages)
-    shown = services.ideas_by_id([r[0] for r in index[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]])
+    page_ideas = services.ideas_by_id([r[0] for r in index[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]])
     accepting = round_.accepting(now)
     # A first-time visitor has no token yet (it is made at their first write): deal from
     # every visible idea, so nobody is told they have voted on everything before starting.
-    dealt = services.next_idea(round_.id, participant, counts=counts, voted=voted, index=index) \
-        if accepting else None
+    # Dealing weighs by the live totals (inside only; nothing of them is shown).
+    dealt = services.next_idea(round_.id, participant, voted=voted, index=index) if accepting else None
     locale = _locale()
     if idea_form is None:
         idea_form = forms.IdeaForm()
     idea_form.subtheme.choices = [SelectChoice("", _("No sub-theme"))] + [
         SelectChoice(str(n), label) for n, label in enumerate(round_.subtheme_labels(locale))]
+    _ensure_submitter()
     response = current_app.make_response((render_template(
-        "ideas/round.html", round=round_, locale=locale, ideas=shown, counts=counts, voted=voted,
+        "ideas/round.html", round=round_, locale=locale, ideas=page_ideas, counts=shown, voted=voted,
         mine={r[0] for r in index if r[2]},
         comments=services.comment_counts(round_.id), dealt=dealt, accepting=accepting, now=now,
         idea_form=idea_form, notify_form=forms.NotifyForm(), page=page, pages=pages, sort=sort,
@@ -131,6 +161,23 @@ def round_page(round_id: int):
     return _round_page(round_)
 
 
+MAX_VOTE_JSON = 1024   # bytes: a vote is two short strings
+
+
+def _vote_input() -> tuple[str | None, str | None, str | None]:
+    """(idea public id, value, back) from the form, or from a small flat JSON object.
+    Anything else (huge, nested, numbers where strings belong) is the caller's 4xx."""
+    if request.mimetype == "application/json":
+        if request.content_length is None or request.content_length > MAX_VOTE_JSON:
+            abort(413)
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict) or len(data) > 5 or not all(
+                isinstance(v, str) and len(v) <= 64 for v in data.values()):
+            raise ValidationFailed(_l("Choose agree, disagree or pass."))
+        return data.get("idea_id"), data.get("value"), data.get("back")
+    return request.form.get("idea_id"), request.form.get("value"), request.form.get("back")
+
+
 @bp.post("/<int:round_id>/aani")
 @limiter.limit(P_LIMIT, key_func=participation.participant_rate_key)
 @limiter.limit(A_LIMIT, key_func=participation.address_rate_key)
@@ -138,22 +185,30 @@ def vote(round_id: int):
     now = utcnow()
     round_ = services.visible_round(round_id, actor=current_user, now=now)
     participant = _participant_for_write(round_)
-    value = VOTE_VALUES.get(request.form.get("value", ""))
-    idea_id = request.form.get("idea_id", type=int)
-    if value is None or idea_id is None:
+    ref, raw_value, target = _vote_input()
+    value = VOTE_VALUES.get(raw_value or "")
+    if value is None or not ref:
         raise ValidationFailed(_l("Choose agree, disagree or pass."))
-    counts = services.vote(idea_id, participant, value, now=now)
-    events.counts_changed(round_.id, idea_id, counts)
+    if not services.valid_public_id(ref):
+        raise NotFound(services.NO_IDEA)
+    public_id = services.vote(ref, participant, value, now=now)
+    # No counts here and no broadcast per vote: the count publisher sends batches.
     if _json_wanted():
         nxt = services.next_idea(round_.id, participant)
-        return jsonify({"ok": True, "idea_id": idea_id, "counts": events.counts_wire(counts),
-                        "next": {"id": nxt.id, "text": nxt.text,
-                                 "url": url_for("ideas.idea_page", round_id=round_.id, idea_id=nxt.id)} if nxt else None})
+        return jsonify({"ok": True, "idea_id": public_id,
+                        "next": {"id": nxt.public_id, "text": nxt.text,
+                                 "url": url_for("ideas.idea_page", round_id=round_.id, idea_ref=nxt.public_id)}
+                        if nxt else None})
     flash(_("Your vote was saved."), "success")
-    target = request.form.get("back")
     if target == "idea":
-        return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_id=idea_id))
+        return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_ref=public_id))
     return redirect(url_for("ideas.round_page", round_id=round_.id, _anchor="aanesta"))
+
+
+def _round_url(round_):
+    # What a repeated submission is sent to: never the new item's own address, so the
+    # stored submission key (kept ten minutes, with its time) names no idea or comment.
+    return lambda _result: url_for("ideas.round_page", round_id=round_.id)
 
 
 @bp.post("/<int:round_id>/ideat")
@@ -171,26 +226,31 @@ def post_idea(round_id: int):
     _honeypot(form)
     participant = _participant_for_write(round_)
     sub = form.subtheme.data
-    try:
-        idea = services.post_idea(round_.id, participant, form.text.data, now=now,
-                                  subtheme=int(sub) if sub not in (None, "", "None") and str(sub).isdigit() else None)
-    except ValidationFailed as exc:
+    subtheme = int(sub) if sub not in (None, "", "None") and str(sub).isdigit() and len(str(sub)) < 4 else None
+    ok, result = attempt(lambda: services.post_idea(round_.id, participant, form.text.data, now=now,
+                                                    subtheme=subtheme),
+                         once=True, next_url=_round_url(round_))
+    if not ok:
         if _json_wanted():
-            raise
-        form.text.errors = list(form.text.errors) + [str(exc)]
-        return _round_page(round_, idea_form=form, status=400)
+            return jsonify({"ok": False, "error": str(result)}), result.status
+        if isinstance(result, ValidationFailed):
+            form.text.errors = list(form.text.errors) + [str(result)]
+        return _round_page(round_, idea_form=form, status=result.status)
+    if isinstance(result, Repeated):
+        return redirect(result.url)
+    idea = result
     if idea.status == VISIBLE:
         events.idea_added(round_.id, idea)
         flash(_("Thank you! Your idea is now public."), "success")
     else:
         flash(_("Thank you! Your idea will be public once a moderator has approved it."), "success")
-    return redirect(url_for("ideas.round_page", round_id=round_.id, _anchor=f"idea-{idea.id}"))
+    # To the round page, the idea named only in the fragment: browsers do not send it, so no
+    # access log line ties the new idea's address to the exact moment it was written.
+    return redirect(url_for("ideas.round_page", round_id=round_.id, _anchor=f"idea-{idea.public_id}"))
 
 
-def _idea_or_404(round_, idea_id, participant) -> Idea:
-    from kuulas.extensions import db
-
-    idea = db.session.get(Idea, idea_id)
+def _idea_or_404(round_, idea_ref, participant) -> Idea:
+    idea = services.find_idea(idea_ref) if services.valid_public_id(idea_ref) else None
     if idea is None or idea.round_id != round_.id or idea.status == "withdrawn":
         abort(404)
     if idea.status == PENDING and not (participant and idea.author_hash == participant.hash):
@@ -198,140 +258,203 @@ def _idea_or_404(round_, idea_id, participant) -> Idea:
     return idea
 
 
-@bp.get("/<int:round_id>/ideat/<int:idea_id>")
-def idea_page(round_id: int, idea_id: int):
+def _own_idea_or_404(round_, idea_ref, participant) -> Idea:
+    """The participant's own idea, else 404: "not yours" and "not there" look the same."""
+    idea = _idea_or_404(round_, idea_ref, participant)
+    if not (participant and idea.author_hash == participant.hash):
+        abort(404)
+    return idea
+
+
+def _comment_or_404(round_, comment_ref, participant, *, own=False) -> IdeaComment:
+    comment = services.find_comment(comment_ref) if services.valid_public_id(comment_ref) else None
+    if comment is None or comment.round_id != round_.id or comment.status == "withdrawn":
+        abort(404)
+    is_own = bool(participant and comment.author_hash == participant.hash)
+    if (comment.status == PENDING and not is_own) or (own and not is_own):
+        abort(404)
+    return comment
+
+
+def _idea_view(round_, idea, participant, *, comment_form=None, status=200):
     now = utcnow()
-    round_ = services.visible_round(round_id, actor=current_user, now=now)
-    participant = participation.current_participant(round_.id)
-    idea = _idea_or_404(round_, idea_id, participant)
     comments = services.comments_of(idea.id, participant)
-    response = current_app.make_response(render_template(
-        "ideas/idea.html", round=round_, locale=_locale(), idea=idea, counts=services.idea_counts(idea.id),
+    _ensure_submitter()
+    response = current_app.make_response((render_template(
+        "ideas/idea.html", round=round_, locale=_locale(), idea=idea, counts=services.shown_idea_counts(idea),
         my_vote=services.my_votes(participant).get(idea.id), comments=comments,
         mine=bool(participant and idea.author_hash == participant.hash),
         my_comments={c.id for c in comments if participant and c.author_hash == participant.hash},
-        accepting=round_.accepting(now), comment_form=forms.CommentForm()))
+        accepting=round_.accepting(now), comment_form=comment_form or forms.CommentForm()), status))
     if participation.cookie_state(round_.id) != "ok" and round_.state != CLOSED:
         participation.issue_cookie(response, round_)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.route("/<int:round_id>/ideat/<int:idea_id>/muokkaa", methods=["GET", "POST"])
+@bp.get("/<int:round_id>/ideat/<idea_ref>")
+def idea_page(round_id: int, idea_ref: str):
+    round_ = services.visible_round(round_id, actor=current_user, now=utcnow())
+    participant = participation.current_participant(round_.id)
+    return _idea_view(round_, _idea_or_404(round_, idea_ref, participant), participant)
+
+
+@bp.route("/<int:round_id>/ideat/<idea_ref>/muokkaa", methods=["GET", "POST"])
 @limiter.limit(P_WRITE, key_func=participation.participant_rate_key, methods=["POST"])
-def edit_idea(round_id: int, idea_id: int):
+def edit_idea(round_id: int, idea_ref: str):
     now = utcnow()
     round_ = services.visible_round(round_id, actor=current_user, now=now)
     participant = participation.current_participant(round_.id)
-    idea = _idea_or_404(round_, idea_id, participant)
-    if not (participant and idea.author_hash == participant.hash):
-        abort(403, description=_("You can change only your own ideas."))
+    idea = _own_idea_or_404(round_, idea_ref, participant)
     form = forms.EditForm(data={"text": idea.text} if request.method == "GET" else None)
     form.text.label.text = _("Your idea")
     if form.validate_on_submit():
         try:
-            services.edit_idea(idea.id, _participant_for_write(round_), form.text.data, now=now)
+            services.edit_idea(idea.public_id, _participant_for_write(round_), form.text.data, now=now)
         except ValidationFailed as exc:
             form.text.errors = [str(exc)]
         else:
             if idea.status == VISIBLE:
                 events.idea_changed(round_.id, idea)
             flash(_("Your idea was updated."), "success")
-            return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_id=idea.id))
+            return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_ref=idea.public_id))
     return render_template("ideas/edit.html", round=round_, locale=_locale(), form=form, kind="idea",
-                           delete_url=url_for("ideas.withdraw_idea", round_id=round_.id, idea_id=idea.id),
-                           back=url_for("ideas.idea_page", round_id=round_.id, idea_id=idea.id),
+                           delete_url=url_for("ideas.withdraw_idea", round_id=round_.id, idea_ref=idea.public_id),
+                           back=url_for("ideas.idea_page", round_id=round_.id, idea_ref=idea.public_id),
                            max_length=round_.max_length), 400 if form.errors else 200
 
 
-@bp.post("/<int:round_id>/ideat/<int:idea_id>/poista")
-def withdraw_idea(round_id: int, idea_id: int):
+def _confirmed() -> bool:
+    return request.form.get("confirm") == "1"
+
+
+def _confirm_page(*, title, text, quote, action, button, cancel, status=200):
+    """The server-rendered "are you sure?" step before what cannot be undone (no JS needed)."""
+    return render_template("ideas/confirm.html", title=title, text=text, quote=quote, action=action,
+                           button=button, cancel=cancel), status
+
+
+@bp.post("/<int:round_id>/ideat/<idea_ref>/poista")
+def withdraw_idea(round_id: int, idea_ref: str):
     now = utcnow()
     round_ = services.visible_round(round_id, actor=current_user, now=now)
-    services.withdraw_idea(idea_id, _participant_for_write(round_), now=now)
-    events.idea_removed(round_.id, idea_id)
+    participant = participation.current_participant(round_.id)
+    idea = _own_idea_or_404(round_, idea_ref, participant)
+    if not _confirmed():
+        return _confirm_page(
+            title=_("Delete your idea?"), quote=idea.text,
+            text=_("Deleting removes the text for good: it cannot be undone, and its votes and comments are no longer shown."),
+            action=url_for("ideas.withdraw_idea", round_id=round_.id, idea_ref=idea.public_id),
+            button=_("Delete your idea"), cancel=url_for("ideas.idea_page", round_id=round_.id, idea_ref=idea.public_id))
+    public_id = idea.public_id
+    services.withdraw_idea(public_id, _participant_for_write(round_), now=now)
+    events.idea_removed(round_.id, public_id)
     flash(_("Your idea was deleted."), "success")
     return redirect(url_for("ideas.round_page", round_id=round_.id))
 
 
-@bp.post("/<int:round_id>/ideat/<int:idea_id>/kommentit")
+@bp.post("/<int:round_id>/ideat/<idea_ref>/kommentit")
 @limiter.limit(P_WRITE, key_func=participation.participant_rate_key)
 @limiter.limit(A_WRITE, key_func=participation.address_rate_key)
-def post_comment(round_id: int, idea_id: int):
-    now = utcnow()
-    round_ = services.visible_round(round_id, actor=current_user, now=now)
-    form = forms.CommentForm()
-    if form.validate_on_submit():
-        _honeypot(form)
-        comment = services.post_comment(idea_id, _participant_for_write(round_), form.text.data, now=now)
-        if comment.status == VISIBLE:
-            events.comment_added(round_.id, comment)
-            flash(_("Thank you! Your comment is now public."), "success")
-        else:
-            flash(_("Thank you! Your comment will be public once a moderator has approved it."), "success")
-        return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_id=idea_id, _anchor=f"comment-{comment.id}"))
-    flash(" ".join(m for ms in form.errors.values() for m in ms), "error")
-    return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_id=idea_id, _anchor="comment-form")), 303
-
-
-@bp.route("/<int:round_id>/kommentit/<int:comment_id>/muokkaa", methods=["GET", "POST"])
-@limiter.limit(P_WRITE, key_func=participation.participant_rate_key, methods=["POST"])
-def edit_comment(round_id: int, comment_id: int):
-    from kuulas.extensions import db
-
+def post_comment(round_id: int, idea_ref: str):
     now = utcnow()
     round_ = services.visible_round(round_id, actor=current_user, now=now)
     participant = participation.current_participant(round_.id)
-    comment = db.session.get(IdeaComment, comment_id)
-    if comment is None or comment.round_id != round_.id or comment.status == "withdrawn":
-        abort(404)
-    if not (participant and comment.author_hash == participant.hash):
-        abort(403, description=_("You can change only your own comments."))
+    idea = _idea_or_404(round_, idea_ref, participant)
+    back = url_for("ideas.idea_page", round_id=round_.id, idea_ref=idea.public_id)
+    form = forms.CommentForm()
+    if not form.validate_on_submit():
+        return _idea_view(round_, idea, participant, comment_form=form, status=400)
+    _honeypot(form)
+    writer = _participant_for_write(round_)
+    ok, result = attempt(lambda: services.post_comment(idea.public_id, writer, form.text.data, now=now),
+                         once=True, next_url=_round_url(round_))
+    if not ok:
+        # The reason is flashed; the text typed stays in the form.
+        if isinstance(result, ValidationFailed):
+            form.text.errors = list(form.text.errors) + [str(result)]
+        return _idea_view(round_, idea, participant, comment_form=form, status=result.status)
+    if isinstance(result, Repeated):
+        return redirect(result.url)
+    if result.status == VISIBLE:
+        events.comment_added(round_.id, idea.public_id)
+        flash(_("Thank you! Your comment is now public."), "success")
+    else:
+        flash(_("Thank you! Your comment will be public once a moderator has approved it."), "success")
+    return redirect(f"{back}#comment-{result.public_id}")
+
+
+@bp.route("/<int:round_id>/kommentit/<comment_ref>/muokkaa", methods=["GET", "POST"])
+@limiter.limit(P_WRITE, key_func=participation.participant_rate_key, methods=["POST"])
+def edit_comment(round_id: int, comment_ref: str):
+    now = utcnow()
+    round_ = services.visible_round(round_id, actor=current_user, now=now)
+    participant = participation.current_participant(round_.id)
+    comment = _comment_or_404(round_, comment_ref, participant, own=True)
     form = forms.EditForm(data={"text": comment.text} if request.method == "GET" else None)
     form.text.label.text = _("Your comment")
-    back = url_for("ideas.idea_page", round_id=round_.id, idea_id=comment.idea_id)
+    idea = services.find_idea(comment.idea_id)
+    back = url_for("ideas.idea_page", round_id=round_.id, idea_ref=idea.public_id)
     if form.validate_on_submit():
         try:
-            services.edit_comment(comment.id, _participant_for_write(round_), form.text.data, now=now)
+            services.edit_comment(comment.public_id, _participant_for_write(round_), form.text.data, now=now)
         except ValidationFailed as exc:
             form.text.errors = [str(exc)]
         else:
             flash(_("Your comment was updated."), "success")
             return redirect(back)
     return render_template("ideas/edit.html", round=round_, locale=_locale(), form=form, kind="comment",
-                           delete_url=url_for("ideas.withdraw_comment", round_id=round_.id, comment_id=comment.id),
+                           delete_url=url_for("ideas.withdraw_comment", round_id=round_.id,
+                                              comment_ref=comment.public_id),
                            back=back, max_length=services.MAX_COMMENT), 400 if form.errors else 200
 
 
-@bp.post("/<int:round_id>/kommentit/<int:comment_id>/poista")
-def withdraw_comment(round_id: int, comment_id: int):
-    now = utcnow()
-    round_ = services.visible_round(round_id, actor=current_user, now=now)
-    comment = services.withdraw_comment(comment_id, _participant_for_write(round_), now=now)
-    flash(_("Your comment was deleted."), "success")
-    return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_id=comment.idea_id))
-
-
-@bp.route("/<int:round_id>/ideat/<int:idea_id>/ilmianna", methods=["GET", "POST"])
-@limiter.limit("20 per hour", key_func=participation.participant_rate_key, methods=["POST"])
-def flag(round_id: int, idea_id: int):
-    from kuulas.extensions import db
-
+@bp.post("/<int:round_id>/kommentit/<comment_ref>/poista")
+def withdraw_comment(round_id: int, comment_ref: str):
     now = utcnow()
     round_ = services.visible_round(round_id, actor=current_user, now=now)
     participant = participation.current_participant(round_.id)
-    idea = _idea_or_404(round_, idea_id, participant)
-    comment_id = request.values.get("comment_id", type=int) or request.args.get("kommentti", type=int)
-    comment = db.session.get(IdeaComment, comment_id) if comment_id else None
-    if comment_id and (comment is None or comment.idea_id != idea.id):
+    comment = _comment_or_404(round_, comment_ref, participant, own=True)
+    idea = services.find_idea(comment.idea_id)
+    back = url_for("ideas.idea_page", round_id=round_.id, idea_ref=idea.public_id)
+    if not _confirmed():
+        return _confirm_page(
+            title=_("Delete your comment?"), quote=comment.text,
+            text=_("Deleting removes the text for good: it cannot be undone."),
+            action=url_for("ideas.withdraw_comment", round_id=round_.id, comment_ref=comment.public_id),
+            button=_("Delete your comment"), cancel=back)
+    services.withdraw_comment(comment.public_id, _participant_for_write(round_), now=now)
+    flash(_("Your comment was deleted."), "success")
+    return redirect(back)
+
+
+@bp.route("/<int:round_id>/ideat/<idea_ref>/ilmianna", methods=["GET", "POST"])
+@limiter.limit("20 per hour", key_func=participation.participant_rate_key, methods=["POST"])
+def flag(round_id: int, idea_ref: str):
+    now = utcnow()
+    round_ = services.visible_round(round_id, actor=current_user, now=now)
+    participant = participation.current_participant(round_.id)
+    idea = _idea_or_404(round_, idea_ref, participant)
+    comment_ref = request.values.get("comment_id") or request.args.get("kommentti")
+    comment = None
+    if comment_ref:
+        comment = _comment_or_404(round_, comment_ref, participant)
+        if comment.idea_id != idea.id or comment.status != VISIBLE:
+            abort(404)
+    if idea.status != VISIBLE:
         abort(404)
+    back = url_for("ideas.idea_page", round_id=round_.id, idea_ref=idea.public_id)
     form = forms.FlagForm()
     if form.validate_on_submit():
-        added = services.flag(idea.id, _participant_for_write(round_), form.reason.data, form.detail.data,
-                              now=now, comment_id=comment_id)
-        flash(_("Thank you. A moderator will look at it.") if added
-              else _("You have already reported this. A moderator will look at it."), "success")
-        return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_id=idea.id))
+        flagger = _participant_for_write(round_)
+        ok, result = attempt(lambda: services.flag(idea.public_id, flagger, form.reason.data, form.detail.data,
+                                                   now=now, comment_ref=comment.public_id if comment else None),
+                             once=True, next_url=_round_url(round_))
+        if ok:
+            if not isinstance(result, Repeated):
+                flash(_("Thank you. A moderator will look at it.") if result
+                      else _("You have already reported this. A moderator will look at it."), "success")
+            return redirect(back)
     return render_template("ideas/flag.html", round=round_, locale=_locale(), idea=idea, comment=comment,
                            form=form, accepting=round_.accepting(now)), 400 if form.errors else 200
 
@@ -344,10 +467,13 @@ def notify(round_id: int):
     form = forms.NotifyForm()
     if not form.validate_on_submit():
         raise ValidationFailed(_l("Enter an e-mail address such as name@example.fi."))
-    services.request_notification(round_.id, form.email.data, _locale(), now=now)
-    flash(_("Thank you. We will e-mail you when the outcome is published and when the decision on it is recorded, and then delete your address."),
-          "success")
-    return redirect(url_for("ideas.round_page", round_id=round_.id))
+    ok, result = attempt(lambda: services.request_notification(round_.id, form.email.data, _locale(), now=now),
+                         once=True, next_url=_round_url(round_))
+    if ok and not isinstance(result, Repeated):
+        flash(_("Thank you. We will e-mail you when the outcome is published and when the decision on it is recorded, and then delete your address.")
+              if result else _("This address is already on the list: we will e-mail you once when the outcome is published."),
+              "success")
+    return redirect(url_for("ideas.round_page", round_id=round_.id), code=302 if ok else 303)
 
 
 @bp.get("/<int:round_id>/nimettomyys")
@@ -368,13 +494,14 @@ def public_results(round_id: int):
 
 @bp.get("/<int:round_id>/ideat.json")
 def ideas_json(round_id: int):
-    """The data the page can load: ideas and counts, never who wrote or voted what."""
+    """The data the page can load: ideas (by public id, in public-id order) and the shown
+    counts, never who wrote or voted what."""
     round_ = services.visible_round(round_id, actor=current_user, now=utcnow())
-    counts = services.round_counts(round_.id)
+    counts = services.shown_counts(round_)
     out = []
     for idea in services.public_ideas(round_.id, None):
         c = counts.get(idea.id)
-        out.append({"id": idea.id, "text": idea.text if idea.status == VISIBLE else "",
+        out.append({"id": idea.public_id, "text": idea.text if idea.status == VISIBLE else "",
                     "removed_reason": idea.hidden_reason if idea.status == HIDDEN else None,
                     "status": idea.status, "written": idea.created_at.date().isoformat(),
                     "agree": c.agree if c else 0, "disagree": c.disagree if c else 0, "pass": c.pass_ if c else 0})
@@ -409,6 +536,7 @@ def index():
 @staff_required(rules.MANAGE)
 def create():
     form = forms.RoundForm()
+    form.needs_publish_confirm = True
     return form_page(
         form, lambda: services.create_round(_round_data(form), actor=current_user, now=utcnow(),
                                             publish=form.publish.data),
@@ -431,6 +559,7 @@ def edit(round_id: int):
         form = forms.RoundForm(data=data)
     else:
         form = forms.RoundForm()
+    form.needs_publish_confirm = round_.state == "draft"
     return form_page(
         form, lambda: services.update_round(round_.id, _round_data(form), actor=current_user, now=utcnow(),
                                             publish=form.publish.data),
@@ -448,10 +577,10 @@ def detail(round_id: int):
 
     from kuulas.extensions import db
     ideas = list(db.session.scalars(select(Idea).where(Idea.round_id == round_.id, Idea.status != "withdrawn")
-                                    .order_by(Idea.id.desc())))
+                                    .order_by(Idea.public_id)))
     return render_template("ideas/staff_round.html", round=round_, locale=_locale(), ideas=ideas,
                            queue=services.queue(round_.id, actor=current_user, now=now),
-                           counts=services.round_counts(round_.id), comments=services.comment_counts(round_.id),
+                           counts=services.shown_counts(round_), comments=services.comment_counts(round_.id),
                            participants=services.participant_count(round_.id), hide_form=forms.HideForm(),
                            tag_form=forms.TagForm(), can_manage=access.can(current_user, rules.MANAGE),
                            flag_reasons=services.FLAG_REASONS, now=now)
@@ -462,12 +591,14 @@ def detail(round_id: int):
 def moderate(round_id: int):
     round_ = services.get_round(round_id)
     kind = request.form.get("kind", "")
-    item_id = request.form.get("item_id", type=int)
+    ref = request.form.get("item_id", "")
     action = request.form.get("action", "")
-    item = services.moderate(kind, item_id, action, actor=current_user, now=utcnow(),
-                             reason=request.form.get("reason"))
-    if item.round_id != round_.id:
+    found = (services.find_idea(ref) if kind == "idea" else services.find_comment(ref)) \
+        if services.valid_public_id(ref) else None
+    if found is None or found.round_id != round_.id:
         abort(404)
+    item = services.moderate(kind, ref, action, actor=current_user, now=utcnow(),
+                             reason=request.form.get("reason"))
     if kind == "idea":
         if item.status == VISIBLE and action == "approve":
             events.idea_added(round_.id, item)
@@ -476,26 +607,35 @@ def moderate(round_id: int):
     messages = {"approve": _("Approved and published."), "hide": _("Removed from view; the reason is shown publicly."),
                 "restore": _("Restored."), "dismiss": _("Reports dismissed.")}
     flash(messages.get(action, _("Done.")), "success")
-    return redirect(url_for("ideas_staff.detail", round_id=round_.id, _anchor=f"{kind}-{item.id}"))
+    return redirect(url_for("ideas_staff.detail", round_id=round_.id, _anchor=f"{kind}-{item.public_id}"))
 
 
-@staff.post("/<int:round_id>/ideat/<int:idea_id>/teemat")
+@staff.post("/<int:round_id>/ideat/<idea_ref>/teemat")
 @staff_required(rules.MODERATE)
-def tags(round_id: int, idea_id: int):
+def tags(round_id: int, idea_ref: str):
     round_ = services.get_round(round_id)
+    found = services.find_idea(idea_ref) if services.valid_public_id(idea_ref) else None
+    if found is None or found.round_id != round_.id:
+        abort(404)
     form = forms.TagForm()
     if not form.validate_on_submit():
         raise ValidationFailed(_l("Themes are too long."))
-    idea = services.set_tags(idea_id, (form.tags.data or "").split(","), actor=current_user, now=utcnow())
-    if idea.round_id != round_.id:
-        abort(404)
+    idea = services.set_tags(idea_ref, (form.tags.data or "").split(","), actor=current_user, now=utcnow())
     flash(_("Themes saved."), "success")
-    return redirect(url_for("ideas_staff.detail", round_id=round_.id, _anchor=f"idea-{idea.id}"))
+    return redirect(url_for("ideas_staff.detail", round_id=round_.id, _anchor=f"idea-{idea.public_id}"))
 
 
 @staff.post("/<int:round_id>/sulje")
 @staff_required(rules.MANAGE)
 def close(round_id: int):
+    round_ = services.get_round(round_id)
+    if not _confirmed():
+        return _confirm_page(
+            title=_("Close the round now?"), quote=round_.text("title", _locale()),
+            text=_("Closing cannot be undone: nothing more can be written or voted, and the results are "
+                   "published on the round's page at once."),
+            action=url_for("ideas_staff.close", round_id=round_.id), button=_("Close the round now"),
+            cancel=url_for("ideas_staff.detail", round_id=round_.id))
     services.close_now(round_id, actor=current_user, now=utcnow())
     events.round_closed(round_id)
     flash(_("The round is closed."), "success")

@@ -134,7 +134,7 @@ def docx(o, which: str = "outcome") -> bytes:
                 if d.summary:
                     _in_language(doc.add_paragraph(d.summary), o.language)
                 if d.minutes_url:
-                    doc.add_paragraph(f"{_('Minutes')}: {d.minutes_url}")
+                    doc.add_paragraph(_("Minutes") + ": " + d.minutes_url)   # gettext outside any f-string
         rows = [r for r in ctx["impacts"] if r["current"]]
         if rows:
             doc.add_heading(_("How participation affected the decision"), level=1)

@@ -98,12 +98,15 @@ def figures(o: Outcome) -> list[tuple[str, object, int]]:
 
 
 def groups(o: Outcome) -> list[dict]:
-    out = []
-    for g in (o.results or {}).get("groups") or []:
-        size = int(g.get("size") or 0)
-        out.append({"label": g.get("label", ""), "size": size if size >= MIN_CELL else None,
-                    "distinctive": g.get("distinctive") or []})
-    return out
+    """Opinion groups as every outcome output shows them (page, API, documents).  The idea
+    round already joins groups under its minimum size; a snapshot stored before that rule
+    may still hold a small group, and such a group is withheld entirely (its size and its
+    distinctive ideas would tell what those few people voted).  If that leaves fewer than
+    two groups, there are no groups to show."""
+    kept = [{"label": g.get("label", ""), "size": int(g.get("size") or 0),
+             "distinctive": g.get("distinctive") or []}
+            for g in (o.results or {}).get("groups") or [] if int(g.get("size") or 0) >= MIN_CELL]
+    return kept if len(kept) > 1 else []
 
 
 TEXT_FIELDS = ("title", "question", "background", "summary")

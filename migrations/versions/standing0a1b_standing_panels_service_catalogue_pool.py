@@ -6,7 +6,7 @@ source_volunteer_id; the service catalogue and service use (GDPR art. 9, kept ap
 invitations sent to a pool (counts and per-member "was invited" rows).
 
 Revision ID: standing0a1b
-Revises: a1b2c3d4e5f6
+Revises: b7c8d9e0f1a2
 Create Date: 2026-12-02 06:26:52.575664
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'standing0a1b'
-down_revision = 'a1b2c3d4e5f6'
+down_revision = 'b7c8d9e0f1a2'
 branch_labels = None
 depends_on = None
 

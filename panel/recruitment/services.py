@@ -478,6 +478,10 @@ def update_registration(panel_id: int, *, display_name: str, answers: dict,
     values = check_answers(panel, answers, sensitive_consent)
     volunteer.display_name = display_name.strip()[:80]
     volunteer.sensitive_consent_at = (volunteer.sensitive_consent_at or now) if sensitive_consent else None
+    if not sensitive_consent:       # the same consent covers declared service use
+        from ..clients.services import write_service_use
+
+        write_service_use(volunteer, (), consent=False, now=now)
     current = {a.feature_key: a for a in volunteer.answers}
     for key, value in values.items():
         if key in current:

@@ -1,7 +1,9 @@
 /* Idea rounds: progressive enhancement of the round page.
    Without JavaScript every form posts and the page reloads; with it, votes are sent with
    fetch and the next idea is dealt in place, and new ideas, vote counts, removals and the
-   closing arrive over Socket.IO (namespace /ideas).  Text is always set with textContent. */
+   closing arrive over Socket.IO (namespace /ideas).  Text is always set with textContent,
+   and every element holding participants' text gets dir="auto" (bidi isolation).  Counts
+   arrive in batches (one event for many ideas, every few seconds at most), never per vote. */
 (function () {
   "use strict";
   var root = document.querySelector(".idea-round");
@@ -9,33 +11,42 @@
   var roundId = parseInt(root.getAttribute("data-round"), 10);
   var list = root.querySelector("[data-idea-list]");
   var label = function (name) { return root.getAttribute("data-label-" + name) || ""; };
-  var ideaUrl = function (id) { return root.getAttribute("data-idea-url").replace(/\/0$/, "/" + id); };
+  var ideaUrl = function (id) {
+    return root.getAttribute("data-idea-url").replace(/\/IDEA$/, "/" + encodeURIComponent(id));
+  };
+  var validId = function (id) { return typeof id === "string" && /^[A-Za-z0-9]{12}$/.test(id); };
+  // Plural forms come from the server (fi, sv and en: one for 1, other for the rest).
+  var holder = root.querySelector("template[data-counts-template]");
+  var template = holder && holder.content ? holder.content.querySelector("[data-counts]") : null;
+
+  function drawCount(el, n) {
+    var form = n === 1 ? el.getAttribute("data-one") : el.getAttribute("data-other");
+    el.textContent = (form || "#").replace("#", String(n));
+  }
 
   function setCounts(id, c) {
+    if (!validId(id)) { return; }
     var item = list && list.querySelector('[data-idea="' + id + '"]');
     if (!item) { return; }
     ["agree", "disagree", "pass"].forEach(function (k) {
-      var el = item.querySelector('[data-n="' + k + '"]');
-      if (el && typeof c[k] === "number") { el.textContent = String(c[k]); }
+      var el = item.querySelector('[data-count="' + k + '"]');
+      if (el && typeof c[k] === "number") { drawCount(el, c[k]); }
     });
   }
 
   function countsNode() {
+    if (template) {
+      var copy = template.cloneNode(true);
+      copy.querySelectorAll("[data-count]").forEach(function (el) { drawCount(el, 0); });
+      return copy;
+    }
     var span = document.createElement("span");
     span.className = "idea-counts";
-    ["agree", "disagree", "pass"].forEach(function (k, i) {
-      if (i) { span.appendChild(document.createTextNode(" · ")); }
-      var n = document.createElement("span");
-      n.setAttribute("data-n", k);
-      n.textContent = "0";
-      span.appendChild(n);
-      span.appendChild(document.createTextNode(" " + label(k)));
-    });
     return span;
   }
 
   function addIdea(idea) {
-    if (!list || list.querySelector('[data-idea="' + idea.id + '"]')) { return; }
+    if (!list || !validId(idea.id) || list.querySelector('[data-idea="' + idea.id + '"]')) { return; }
     var empty = list.querySelector("[data-empty]");
     if (empty) { empty.remove(); }
     var li = document.createElement("li");
@@ -44,6 +55,7 @@
     li.setAttribute("data-idea", String(idea.id));
     var p = document.createElement("p");
     p.className = "idea-text";
+    p.setAttribute("dir", "auto");
     p.textContent = idea.text;
     var meta = document.createElement("p");
     meta.className = "meta";
@@ -62,6 +74,7 @@
   }
 
   function changeIdea(data) {
+    if (!validId(data.id)) { return; }
     var item = list && list.querySelector('[data-idea="' + data.id + '"]');
     if (!item) { return; }
     if (data.status === "withdrawn") { item.remove(); return; }
@@ -73,7 +86,10 @@
       var s = document.createElement("strong");
       s.textContent = label("removed");
       p.appendChild(s);
-      p.appendChild(document.createTextNode(" " + (data.reason || "")));
+      p.appendChild(document.createTextNode(" "));
+      var reason = document.createElement("bdi");
+      reason.textContent = data.reason || "";
+      p.appendChild(reason);
       item.appendChild(p);
     } else if (data.status === "visible" && data.text) {
       var t = item.querySelector(".idea-text");
@@ -108,7 +124,6 @@
           form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
           return;
         }
-        setCounts(res.json.idea_id, res.json.counts);
         if (status) { status.textContent = label("saved"); }
         var dealt = root.querySelector("[data-dealt]");
         var next = res.json.next;
@@ -134,7 +149,10 @@
   if (typeof window.io !== "function") { return; }
   var socket = window.io("/ideas", { auth: { round: roundId } });
   socket.on("idea", addIdea);
-  socket.on("counts", function (d) { setCounts(d.id, d); });
+  socket.on("counts", function (d) {
+    if (!d || !Array.isArray(d.ideas)) { return; }
+    d.ideas.forEach(function (c) { setCounts(c.id, c); });
+  });
   socket.on("changed", changeIdea);
   socket.on("closed", closed);
 })();

@@ -43,6 +43,7 @@ def test_idea_round_end_to_end(app, live_server, new_page, make_staff):
     staff.get_by_label("Avautuu", exact=True).fill(local(now - timedelta(days=1)))
     staff.get_by_label("Sulkeutuu", exact=True).fill(local(now + timedelta(hours=2)))
     staff.get_by_label("Julkaise").check()
+    staff.get_by_label("Ymmärrän, että kun kierros on avautunut").check()   # publishing cannot be undone
     staff.get_by_role("button", name="Tallenna").click()
     staff.get_by_text("Ideakierros tallennettiin.").wait_for()
     assert_accessible(staff)

@@ -39,7 +39,11 @@ def make_round(app, preparer):
     from deliberation.ideas import services
 
     def factory(publish=True, **overrides):
-        return services.create_round(round_data(**overrides), actor=preparer, now=utcnow(), publish=publish)
+        from kuulas.extensions import db
+
+        round_ = services.create_round(round_data(**overrides), actor=preparer, now=utcnow(), publish=publish)
+        db.session.commit()   # the service flushes; its caller owns the transaction
+        return round_
     return factory
 
 

@@ -52,7 +52,7 @@ def test_scripted_participation_leaves_no_identifying_data(app, make_round, capl
         a.open(base).read()
         b.open(base).read()
         assert _post(a, f"{base}/ideat", {"text": "Kotihoitoon lisää aikaa asiakkaalle"}).status == 200
-        idea_id = int(re.search(r'id="idea-(\d+)"', a.open(base).read().decode()).group(1))
+        idea_id = re.search(r'id="idea-([A-Za-z0-9]{12})"', a.open(base).read().decode()).group(1)
         _post(b, f"{base}/aani", {"idea_id": idea_id, "value": "agree"})
         _post(a, f"{base}/aani", {"idea_id": idea_id, "value": "pass"})
         _post(b, f"{base}/ideat/{idea_id}/kommentit", {"text": "Samaa mieltä, hyvä idea"})
@@ -70,6 +70,15 @@ def test_scripted_participation_leaves_no_identifying_data(app, make_round, capl
     forbidden = ["127.0.0.1", FORWARDED, UA, "secret-device-model", *tokens]
     for needle in forbidden:
         assert needle not in tables, needle
+    # The random public ids of ideas and comments sit only in their own rows: no other
+    # table (votes, flags, submission keys, notify requests) links one to anything.
+    from deliberation.ideas.models import Idea, IdeaComment
+    public_ids = [(i.public_id, "idea:") for i in db.session.scalars(select(Idea))] + \
+        [(c.public_id, "idea_comment:") for c in db.session.scalars(select(IdeaComment))]
+    assert len(public_ids) == 2
+    for pid, own in public_ids:
+        lines = [line for line in tables.splitlines() if pid in line]
+        assert len(lines) == 1 and lines[0].startswith(own), lines
     # The address for the outcome notice is only in its own unlinked table.
     lines_with_email = [line for line in tables.splitlines() if EMAIL in line]
     assert lines_with_email and all(line.startswith("idea_notify_request:") for line in lines_with_email)
@@ -89,7 +98,8 @@ def test_json_and_exports_have_no_participant_identifiers(app, client, login, pr
     from deliberation.ideas.models import Idea
     a = participant_client(open_round.id)
     a.post(f"/ideariihi/{open_round.id}/ideat", data={"text": "Idea viennin tarkistukseen"})
-    a.post(f"/ideariihi/{open_round.id}/aani", data={"idea_id": 1, "value": "agree"})
+    idea = db.session.scalar(select(Idea))
+    a.post(f"/ideariihi/{open_round.id}/aani", data={"idea_id": idea.public_id, "value": "agree"})
     data = client.get(f"/ideariihi/{open_round.id}/ideat.json").json
     assert set(data["ideas"][0]) == {"id", "text", "removed_reason", "status", "written", "agree", "disagree", "pass"}
     hashes = {i.author_hash for i in db.session.scalars(select(Idea))}

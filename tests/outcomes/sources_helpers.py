@@ -73,6 +73,7 @@ def finished_idea_round(app, preparer, *, notify_email="osallistuja@example.fi")
         "opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=7),
         "moderation": "post", "comments_enabled": True, "max_length": 300,
     }, actor=preparer, now=now, publish=True)
+    db.session.commit()   # create_round flushes; the caller commits
     rid = round_.id
     closes_at = round_.closes_at
 
@@ -85,7 +86,7 @@ def finished_idea_round(app, preparer, *, notify_email="osallistuja@example.fi")
     for client, name in ((a, "formula"), (b, "evening"), (c, "contact")):
         r = client.post(f"/ideariihi/{rid}/ideat", data={"text": IDEA_TEXTS[name]})
         assert r.status_code == 302, r.get_data(as_text=True)[:300]
-    ideas = {i.text: i.id for i in db.session.scalars(select(Idea).where(Idea.round_id == rid))}
+    ideas = {i.text: i.public_id for i in db.session.scalars(select(Idea).where(Idea.round_id == rid))}
     ids = {name: ideas[text] for name, text in IDEA_TEXTS.items() if text in ideas}
     assert set(ids) == {"formula", "evening", "contact"}, ideas
 
@@ -107,8 +108,8 @@ def finished_idea_round(app, preparer, *, notify_email="osallistuja@example.fi")
     key = anonymity.round_key(current_app.config["SECRET_KEY"], rid)
     camp = [services.Participant(rid, anonymity.participant_hash(key, f"camp-{n}")) for n in range(12)]
     with app.test_request_context():
-        ids["remote"] = services.post_idea(rid, camp[0], IDEA_TEXTS["remote"], now=utcnow()).id
-        ids["staff"] = services.post_idea(rid, camp[6], IDEA_TEXTS["staff"], now=utcnow()).id
+        ids["remote"] = services.post_idea(rid, camp[0], IDEA_TEXTS["remote"], now=utcnow()).public_id
+        ids["staff"] = services.post_idea(rid, camp[6], IDEA_TEXTS["staff"], now=utcnow()).public_id
         for n, p in enumerate(camp):
             first = n < 6
             for name, value in (("evening", 1), ("contact", 1), ("remote", 1 if first else -1),

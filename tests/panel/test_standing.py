@@ -242,6 +242,20 @@ def test_withdraw_or_remove_service_consent_deletes_service_use(app, make_staff)
     assert pool.members(panel.id, now=NOW, service_keys=["home_care"]) == []
 
 
+def test_withdrawing_consent_on_the_answers_page_deletes_service_use(app, make_staff):
+    from panel.clients.models import ServiceUse
+
+    staff = make_staff("preparer")
+    panel = standing_panel(staff)
+    catalogue(staff)
+    member = join(panel, 1, services_used=["home_care"])
+    account = db.session.get(Account, member.account_id)
+    services.update_registration(panel.id, display_name="J", answers={"gender": "male"},
+                                 sensitive_consent=False, actor=account, now=NOW)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(ServiceUse)) == 0
+
+
 def test_service_aggregates_are_suppressed(app, make_staff):
     staff = make_staff("preparer")
     panel = standing_panel(staff)
@@ -254,3 +268,21 @@ def test_service_aggregates_are_suppressed(app, make_staff):
     # 9 use the family doctor and 0 do not: the "no" cell is empty, nothing to hide
     assert rows["family_doctor"].count == 9
     assert view["consented"] == 9
+
+
+def test_demo_standing_panel(app):
+    from kuulas.clock import utcnow
+    from kuulas.demo import seed_staff
+    from panel.clients.models import Service, ServiceUse
+    from panel.demo import seed_standing_panel
+
+    now, out = utcnow(), []
+    seed_staff(now, random.Random(1), out)
+    seed_standing_panel(now, random.Random(1), out)
+    db.session.commit()
+    parent, group = db.session.scalars(select(Panel).order_by(Panel.id)).all()
+    assert parent.standing and group.parent_id == parent.id and group.client_group == "family_doctor"
+    assert db.session.scalar(select(func.count()).select_from(Service)) == 8
+    assert db.session.scalar(select(func.count()).select_from(ServiceUse)) > 50
+    assert len(pool.members(parent.id, now=now)) == 300
+    assert standing.send_renewals(now) > 0          # some memberships are in the renewal window
