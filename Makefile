@@ -20,7 +20,7 @@ test-deps: $(BIN)/activate
 	  { echo "Installing Debian's chromium for the browser tests"; \
 	    (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core poppler-utils) >/dev/null; }
 
-translations:
+translations: venv
 	$(BIN)/python -m kuulas.i18n_tools compile
 
 db: translations

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from kuulas import (accounts, demo, errors, i18n, mail, pages, sanitize, scheduler, web,
+    from kuulas import (accounts, demo, errors, i18n, logs, mail, pages, sanitize, scheduler, web,
                         security)
     from kuulas.config import from_environment
     from kuulas.extensions import csrf, db, limiter, login_manager, migrate, socketio
@@ -25,6 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    # Whatever the configuration says, SQL parameters never reach a log (kuulas.logs).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = logs.engine_options(
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
@@ -48,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     panel.init_app(app)
     deliberation.init_app(app)
     _import_models()
+    logs.init_app(app)   # last: it reads every route that takes a one-time token
     return app
 
 

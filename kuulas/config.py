@@ -49,7 +49,9 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "KUULAS_ENV": mode,
         "SECRET_KEY": env.get("SECRET_KEY") or instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL values (e-mail addresses, voter hashes, messages) never reach
+        # an error log; create_app enforces it for any configuration given to it as well.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool(env.get("KUULAS_RATELIMIT"), True),

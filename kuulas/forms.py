@@ -36,8 +36,50 @@ def _bounded_int(value):
     return value
 
 
+JSON_FIELD_DEPTH = 2   # {"field": "value"} or {"field": ["a", "b"]}; nothing deeper
+
+
+def _json_formdata(payload):
+    """A JSON body as form data: an object whose values are scalars (sent as their text,
+    so every validator sees what a form post would give) or lists of scalars.  Anything
+    else is a 400, never a validator crashing on a number or a nested object."""
+    from flask import abort
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    def text(value):
+        if isinstance(value, (dict, list)):
+            abort(400, description=str(JSON_SHAPE))
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "y" if value else ""
+        return str(value)
+
+    if not isinstance(payload, dict):
+        abort(400, description=str(JSON_SHAPE))
+    pairs = []
+    for key, value in payload.items():
+        for item in (value if isinstance(value, list) else [value]):
+            pairs.append((str(key), text(item)))
+    return ImmutableMultiDict(pairs)
+
+
+JSON_SHAPE = _l("The request body must be an object of field names and values.")
+
+
 class KuulasForm(FlaskForm):
     class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            from flask import request
+            from flask_wtf.form import _Auto   # Flask-WTF's "read the request" sentinel
+
+            if (formdata is _Auto and request and request.method in ("POST", "PUT", "PATCH", "DELETE")
+                    and request.is_json and not request.form and not request.files):
+                # Flask-WTF would hand the raw JSON values (numbers, lists, objects) to the
+                # fields, whose validators expect text.
+                return _json_formdata(request.get_json())
+            return super().wrap_formdata(form, formdata)
+
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class
             if (issubclass(field_class, (StringField, TextAreaField))

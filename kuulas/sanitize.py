@@ -51,5 +51,13 @@ def plain_text(text: str | None, limit: int | None = None) -> str:
     return clean(text, limit)
 
 
+def bdi(text) -> Markup:
+    """Inline user text (a name, a title, an address) isolated from the text around it:
+    ``<bdi>``, so a right-to-left name cannot reorder the sentence or table cell it sits in.
+    The text is escaped; ``None`` gives an empty isolate."""
+    return Markup("<bdi>%s</bdi>") % ("" if text is None else text)
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["markdown"] = markdown
+    app.jinja_env.filters["bdi"] = bdi

@@ -44,12 +44,47 @@ def form_page(form, action, *, success, next_url, render, redirect_code: int = 3
     return render(result.status)
 
 
+def confirmed() -> bool:
+    """True when this POST comes from a confirmation step (``templates/_confirm.html``):
+    an irreversible action runs only then; otherwise the view shows the step."""
+    return request.method == "POST" and request.form.get("confirmed") == "yes"
+
+
 def form_errors(form) -> list[str]:
     return [f"{getattr(form, name).label.text}: {msg}" for name, msgs in form.errors.items()
             for msg in msgs if hasattr(form, name)]
 
 
 INT_MAX = 2**31 - 1   # the largest id or number any integer column holds (PostgreSQL integer)
+JSON_MAX_DEPTH = 32
+
+
+def _json_depth(value) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _bounded_json_provider(app):
+    """Request bodies in JSON: nesting deeper than ``JSON_MAX_DEPTH`` (or deep enough to
+    exhaust Python's recursion limit) is a 400 like any malformed JSON, never a 500."""
+    from flask.json.provider import DefaultJSONProvider
+
+    class BoundedJSONProvider(DefaultJSONProvider):
+        def loads(self, s, **kwargs):
+            try:
+                value = super().loads(s, **kwargs)
+            except RecursionError:
+                raise ValueError("JSON nested too deeply") from None
+            if _json_depth(value) > JSON_MAX_DEPTH:
+                raise ValueError("JSON nested too deeply")
+            return value
+
+    return BoundedJSONProvider(app)
 
 
 def init_app(app) -> None:
@@ -65,6 +100,7 @@ def init_app(app) -> None:
             super().__init__(map, *args, **kwargs)
 
     app.url_map.converters["int"] = BoundedInt
+    app.json = _bounded_json_provider(app)
 
     from .access import ROLE_LABELS, Role
 

@@ -2,18 +2,20 @@
 
 Plain functions over the database; call them inside an application context.  None of
 them returns demographics of an identifiable person: ``composition`` gives counts only,
-and with ``public=True`` hides counts under 5 (as the domain brief asks of public views).
+and with ``public=True`` leaves out sensitive features and passes every count through
+:func:`kuulas.disclosure.suppress`, the one rule for public counts.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from kuulas import disclosure
 from kuulas.extensions import db
 
 from .invitations.models import ACCEPTED, Invitation
 from .recruitment.models import CLOSED, UNDISCLOSED, Answer, Panel, Volunteer
 
-SMALL_CELL = 5
+SMALL_CELL = disclosure.MIN_CELL
 
 
 def accepted_members(panel_id: int) -> list[dict]:
@@ -50,7 +52,7 @@ def composition(panel_id: int, account_ids=None, *, locale: str | None = None,
 
     ``population_share`` and ``share`` are percentages.  Sensitive features are left out
     unless ``public`` is False and the caller is staff-side code.  With ``public=True``
-    counts below 5 become ``None`` (shown as "fewer than 5")."""
+    hidden counts and shares become ``None`` (shown as "fewer than 5")."""
     panel = db.session.get(Panel, panel_id)
     if panel is None:
         return []
@@ -71,20 +73,22 @@ def composition(panel_id: int, account_ids=None, *, locale: str | None = None,
     out = []
     for feature in panel.features:
         if public and feature.sensitive:
-            continue
-        cats = []
-        for c in feature.categories:
-            n = counts.get((feature.key, c.value), 0)
-            cats.append({"value": c.value, "label": c.label(locale),
-                         "population_share": c.population_share,
-                         "count": None if public and 0 < n < SMALL_CELL else n,
-                         "share": round(100.0 * n / total, 1) if total else 0.0})
-        n = counts.get((feature.key, UNDISCLOSED), 0)
-        if n:
+            continue   # special-category data is never public, not even as counts
+        cats = [{"value": c.value, "label": c.label(locale), "population_share": c.population_share,
+                 "count": counts.get((feature.key, c.value), 0)} for c in feature.categories]
+        if counts.get((feature.key, UNDISCLOSED), 0):
             cats.append({"value": UNDISCLOSED, "label": _undisclosed_label(),
                          "population_share": None,
-                         "count": None if public and n < SMALL_CELL else n,
-                         "share": round(100.0 * n / total, 1) if total else 0.0})
+                         "count": counts.get((feature.key, UNDISCLOSED), 0)})
+        if public:
+            # The one suppression rule of every public count (small cells and their
+            # complements hidden; a feature of fewer than 5 members hidden entirely).
+            for cat, row in zip(cats, disclosure.suppress(cats)):
+                cat["count"] = row.count
+                cat["share"] = None if row.share is None else round(100.0 * row.share, 1)
+        else:
+            for cat in cats:
+                cat["share"] = round(100.0 * cat["count"] / total, 1) if total else 0.0
         out.append({"feature": feature.key, "label": feature.label(locale), "categories": cats})
     return out
 

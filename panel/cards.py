@@ -33,9 +33,27 @@ def front_page_cards(now: datetime, locale: str) -> list[ProcessCard]:
     return cards
 
 
+STATUS_TEXTS = {
+    "pending": _l("Your registration waits for e-mail confirmation."),
+    "waiting": _l("You are registered as a volunteer. The draw has not been made yet."),
+    "excluded": _l("Your registration is not in the pool: it seemed to repeat another "
+                   "registration. Contact the panel's organisers if this is a mistake."),
+    "not_in_pool": _l("Your registration was not confirmed before the pool was frozen, so it "
+                      "was not in the draw."),
+    "invited": _l("You were selected in the draw. Please answer your invitation."),
+    "member": _l("You are a member of this panel."),
+    "declined": _l("You declined your invitation."),
+    "expired": _l("The deadline of your invitation passed."),
+    "not_selected": _l("The draw has been made and you were not selected. You may still be "
+                       "invited if a seat opens."),
+}
+
+
 def resident_sections(account) -> list[dict]:
-    from .invitations.models import ACCEPTED, Invitation
-    from .recruitment.models import CONFIRMED, Panel, Volunteer
+    from kuulas.clock import utcnow
+
+    from .recruitment.models import Panel, Volunteer
+    from .selection.services import registration_status
 
     rows = db.session.execute(select(Volunteer, Panel).join(Panel, Panel.id == Volunteer.panel_id)
                               .where(Volunteer.account_id == account.id)
@@ -49,14 +67,7 @@ def resident_sections(account) -> list[dict]:
 
             out.append(membership_section(volunteer, panel))
             continue
-        member = db.session.scalar(select(Invitation.id).where(
-            Invitation.volunteer_id == volunteer.id, Invitation.state == ACCEPTED))
-        if member:
-            text = _l("You are a member of this panel.")
-        elif volunteer.state == CONFIRMED:
-            text = _l("You are registered as a volunteer.")
-        else:
-            text = _l("Your registration waits for e-mail confirmation.")
+        text = STATUS_TEXTS[registration_status(volunteer, panel, utcnow())["code"]]
         out.append({"title": panel.name(volunteer.locale), "text": str(text),
                     "links": [(str(_l("See, change or withdraw my registration")),
                                url_for("panel.own", panel_id=panel.id))]})

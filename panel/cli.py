@@ -2,12 +2,15 @@
 
     flask --app app panel select --people P.csv --quotas Q.csv --size N --seed S \\
         --out panel.csv --probabilities probs.csv [--forced F.csv --excluded E.csv]
-    flask --app app panel hash --people P.csv --quotas Q.csv --size N [--forced F.csv --excluded E.csv]
+    flask --app app panel hash --commitments pooli.csv --quotas Q.csv --size N [--forced F.csv --excluded E.csv]
+    flask --app app panel hash --people FULL.csv --key avain.txt --quotas Q.csv --size N [...]
     flask --app app panel weight --respondents R.csv --margins M.csv --out W.csv [--trim LOW,HIGH]
 
-Both files use the published formats (people: ``id`` plus one column per feature;
-quotas: ``feature,value,min,max``).  ``select`` goes through the same code as the web
-draw, so the same files and seed give the same panel.  ``weight`` rakes survey respondents
+The people file of ``select`` is the auditor's full file (``id`` plus one column per
+feature); the public ``pooli.csv`` carries one commitment per id instead of answers (see
+``docs/panels.md``).  Quotas: ``feature,value,min,max``.  ``select`` goes through the same
+code as the web draw, so the same files and seed give the same panel (``--out`` holds the
+selected ids, as the public ``paneeli.csv``).  ``weight`` rakes survey respondents
 (``id`` plus one column per feature) to population shares (``feature,value,share``) with
 the pure ``panel.weighting`` module and writes ``id,weight`` (mean 1); bad input exits
 with status 2, a translated message and no output file.
@@ -149,26 +152,49 @@ def init_app(app) -> None:
                        f"drawn {c['achieved']}")
 
     @group.command("hash")
-    @click.option("--people", "people_path", required=True, type=click.Path(exists=True, dir_okay=False))
+    @click.option("--people", "people_path", type=click.Path(exists=True, dir_okay=False),
+                  help="The auditor's full people file (needs --key).")
+    @click.option("--key", "key_text", help="The draw key given to the auditor (64 hex digits), "
+                                            "or a file holding it.")
+    @click.option("--commitments", "commitments_path", type=click.Path(exists=True, dir_okay=False),
+                  help="The public pool file (id,commitment) instead of --people/--key.")
     @click.option("--quotas", "quotas_path", required=True, type=click.Path(exists=True, dir_okay=False))
     @click.option("--size", required=True, type=int)
     @click.option("--forced", "forced_path", type=click.Path(exists=True, dir_okay=False))
     @click.option("--excluded", "excluded_path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--public-out", "public_out", type=click.Path(dir_okay=False, writable=True),
+                  help="With --people/--key: also write the public pool file to compare.")
     @click.option("--lang", default=None, type=click.Choice(["fi", "sv", "en"]))
-    def hash_command(people_path, quotas_path, size, forced_path, excluded_path, lang):
-        """Print the pool hash published before the draw, to compare."""
-        from flask_babel import force_locale
+    def hash_command(people_path, key_text, commitments_path, quotas_path, size, forced_path,
+                     excluded_path, public_out, lang):
+        """Print the pool hash published before the draw, to compare.  Anyone can compute
+        it from the public files; the auditor computes it from the full file and the key."""
+        import os
+
+        from flask_babel import force_locale, gettext
 
         from .selection import engine
 
+        extra = dict(forced_csv=_read(forced_path) if forced_path else "",
+                     excluded_csv=_read(excluded_path) if excluded_path else "")
         with force_locale(lang or app.config["BABEL_DEFAULT_LOCALE"]):
             try:
-                click.echo(engine.hash_files(
-                    _read(people_path), _read(quotas_path), size,
-                    forced_csv=_read(forced_path) if forced_path else "",
-                    excluded_csv=_read(excluded_path) if excluded_path else ""))
+                if commitments_path:
+                    digest = engine.commitment_hash(_read(commitments_path), _read(quotas_path),
+                                                    size, **extra)
+                elif people_path and key_text:
+                    key = (_read(key_text) if os.path.isfile(key_text) else key_text).strip()
+                    people_text = _read(people_path)
+                    digest = engine.hash_files(people_text, _read(quotas_path), size, key=key,
+                                               **extra)
+                    if public_out:
+                        with open(public_out, "w", encoding="utf-8", newline="") as fh:
+                            fh.write(engine.public_pool_csv(people_text, key))
+                else:
+                    raise click.UsageError(gettext("Give --commitments, or --people with --key."))
             except engine.EngineProblem as exc:
                 raise click.ClickException("\n".join([str(exc.reason), *map(str, exc.details)])) from None
+            click.echo(digest)
 
     @group.command("weight")
     @click.option("--respondents", "respondents_path", required=True,

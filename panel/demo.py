@@ -61,7 +61,6 @@ def _volunteers(panel, n, rng, now, features, *, accounts_too=False, prefix="asu
     from kuulas.extensions import db
 
     from .recruitment.models import CONFIRMED, PAPER, WEB, Answer, Volunteer
-    from .recruitment.services import new_pseudonym
 
     first = ["Aino", "Eero", "Helmi", "Juha", "Kaisa", "Lauri", "Maija", "Niko", "Oona", "Pekka",
              "Ritva", "Sami", "Tuula", "Ville", "Elsa", "Anders", "Leila", "Omar"]
@@ -72,7 +71,8 @@ def _volunteers(panel, n, rng, now, features, *, accounts_too=False, prefix="asu
             account_id = accounts.resident_account(email, now=now, locale="fi").id
         v = Volunteer(panel_id=panel.id, account_id=account_id, email=email,
                       display_name=f"{rng.choice(first)} {chr(65 + i % 26)}.", locale="fi",
-                      pseudonym=new_pseudonym(), channel=WEB if i % 10 else PAPER,
+                      pseudonym=f"v{rng.getrandbits(40):010x}",   # from the demo seed: reproducible
+                      channel=WEB if i % 10 else PAPER,
                       state=CONFIRMED, consent_at=now, created_at=now, confirmed_at=now)
         for key, _fi, _sv, _en, cats, sensitive in features:
             values = [c[0] for c in cats]
@@ -130,25 +130,23 @@ def seed_panels(now, rng, out):
     selection.run_draw(done.id, seed_value="3 7 12 19 24 31 38", actor=preparer, now=now)
     # One invitee declines; the replacement draw (the same engine, keeping the others)
     # fills the seat, and everyone then accepts.
-    # Pseudonyms are random, so with an unlucky pool one invitee's seat cannot be refilled
-    # within the quotas: then the next invitee declines instead (the demo must always work).
-    from .errors import DetailedValidation
-
-    for candidate in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)
-                                        .order_by(Invitation.pseudonym)).all():
-        try:
-            with db.session.begin_nested():
-                candidate.state, candidate.answered_at = "declined", now
-                db.session.flush()
-                selection.replacement_draw(done.id, now=now)
-            break
-        except DetailedValidation:
-            continue
+    first = db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)
+                               .order_by(Invitation.pseudonym)).first()
+    first.state, first.answered_at = "declined", now
+    db.session.flush()
+    draw = selection.replacement_draw(done.id, actor=preparer, now=now)
+    relaxed = draw is not None and draw.state == "blocked"
+    if relaxed:
+        # Some random pools cannot keep every quota without the decliner: do what staff
+        # are offered, run it with the engine's smallest relaxation of the quotas.
+        selection.replacement_draw(done.id, actor=preparer, now=now,
+                                   quotas_csv=draw.report["relaxation"]["quotas_csv"])
     for inv in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id,
                                                            Invitation.state == "pending")):
         inv.state, inv.answered_at = "accepted", now
     db.session.flush()
-    out.append(f"panel: '{done.name_fi}' drawn (one decline, one replacement draw), "
+    out.append(f"panel: '{done.name_fi}' drawn (one decline, one replacement draw"
+               f"{' with quotas relaxed by the engine' if relaxed else ''}), "
                f"12 members accepted (/paneelit/{done.id}/arvonta)")
 
 

@@ -6,7 +6,9 @@ from kuulas.forms import KuulasForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, StringField,
                      TextAreaField)
+from wtforms.fields import Field
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .recruitment.models import CLIENT, RESIDENT
@@ -53,9 +55,22 @@ class FeatureForm(KuulasForm):
     allow_undisclosed = BooleanField(_l("Offer “prefer not to say”"), default=True)
 
 
+class CsvTextField(Field):
+    """Pasted CSV text.  Not a TextAreaField on purpose: the import reads it cell by cell
+    and names the row and column of a NUL or other control character (the same check and
+    normalisation every form field gets), which a field-wide error could not."""
+    widget = TextArea()
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist else ""
+
+    def _value(self):
+        return self.data or ""
+
+
 class CsvForm(KuulasForm):
     file = FileField(_l("CSV file"))
-    text = TextAreaField(_l("…or paste the CSV here"), validators=[Optional(), Length(max=2_000_000)])
+    text = CsvTextField(_l("…or paste the CSV here"), validators=[Optional(), Length(max=2_000_000)])
 
 
 class PrepareDrawForm(KuulasForm):

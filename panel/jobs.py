@@ -32,20 +32,29 @@ def invitations(now):
 
     expired = inv.expire_due(now)
     db.session.commit()
-    replaced = failed = 0
+    replaced = failed = blocked = 0
     for panel_id in db.session.scalars(select(Panel.id).where(Panel.state == DRAWN)).all():
         panel = db.session.get(Panel, panel_id)
-        if not selection.gaps(panel):
-            continue
+        from .invitations.services import DECLINE_UNDO_WINDOW
+
+        if not selection.gaps(panel, settled_before=now - DECLINE_UNDO_WINDOW):
+            continue   # nothing open, or declines still inside their undo window
         try:
-            if selection.replacement_draw(panel_id, now=now) is not None:
+            draw = selection.replacement_draw(panel_id, now=now)
+            if draw is not None and draw.state == "blocked":
+                # Staff choose: the engine's relaxed quotas, or their own (staff page).
+                blocked += 1
+                log.warning("replacement draw for panel %s waits for staff: the quotas "
+                            "cannot all be kept", panel_id)
+            elif draw is not None:
                 replaced += 1
             db.session.commit()
         except Exception as exc:  # e.g. the pool can no longer meet the quotas
             db.session.rollback()
             failed += 1
             log.warning("replacement draw for panel %s failed: %s", panel_id, exc)
-    return {"expired": expired, "replacement_draws": replaced, "failed": failed}
+    return {"expired": expired, "replacement_draws": replaced, "blocked": blocked,
+            "failed": failed}
 
 
 @scheduler.job("panel.retention", seconds=3600)

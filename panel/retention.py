@@ -25,7 +25,7 @@ from .recruitment.services import get_panel, pool_counts, pool_total
 def close_panel(panel_id: int, *, actor, now: datetime) -> Panel:
     panel = get_panel(panel_id)
     access.require(actor, rules.MANAGE, panel, now=now)
-    if panel.state not in (DRAWN, RECRUITMENT_CLOSED):
+    if panel.phase(now) not in (DRAWN, RECRUITMENT_CLOSED):   # the clock, not the job
         raise Conflict(_l("Only a panel whose recruitment has ended can be closed."))
     panel.state = CLOSED
     panel.closed_at = now

@@ -31,3 +31,26 @@ def read_upload(form) -> str:
             except UnicodeDecodeError:
                 continue
     return form.text.data or ""
+
+
+def confirmed() -> bool:
+    """Has the person confirmed an action that cannot be undone (second step)?"""
+    from flask import request
+
+    return request.form.get("confirm") == "yes"
+
+
+def confirmation_page(*, title, consequences, button, cancel_url: str, undo=None,
+                      extra_fields=()):
+    """The server-rendered second step before an action that cannot be undone (works
+    without JavaScript): says what will happen and posts the same fields again with
+    ``confirm=yes``.  Nothing has been changed when this page is shown."""
+    from flask import render_template, request
+
+    fields = [(k, v) for k, v in request.form.items(multi=True)
+              if k != "confirm" and not k.endswith("csrf_token")]
+    fields += list(extra_fields)
+    csrf_names = sorted({k for k in request.form if k.endswith("csrf_token")} or {"csrf_token"})
+    return render_template("panel/confirm_action.html", title=title, consequences=consequences,
+                           button=button, cancel_url=cancel_url, undo=undo, fields=fields,
+                           csrf_names=csrf_names, action_url=request.path)

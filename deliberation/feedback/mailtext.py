@@ -8,6 +8,7 @@ REPLY = {
     "hello": _l("Hello,"),
     "intro": _l("Thank you for your feedback to %(unit)s. Here is our answer:"),
     "forgotten": _l("Your e-mail address was used only for this answer and has now been deleted from our system."),
+    "experience": _l("How was it to give feedback? Four anonymous questions:"),
 }
 REMINDER = {
     "subject_near": _l("Feedback to %(unit)s is nearly due"),

@@ -3,7 +3,7 @@ no database; the service layer hands in plain rows.
 
 A row is ``FeedbackRow(unit, area, received, rating, kind, tags, due, done)`` where ``done``
 is the date it was answered or closed (None while open).  Public figures go through
-``kuulas.disclosure``-style suppression by the caller: this module only counts.
+``kuulas.disclosure`` (the monthly public ratings below use it directly).
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-MIN_PUBLIC = 5
+from kuulas.disclosure import MIN_CELL as MIN_PUBLIC
+from kuulas.disclosure import public_counts
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def monthly_ratings(rows, months: list[str], *, min_count: int = MIN_PUBLIC) -> 
             "count": len(ratings) if shown else None,
             "suppressed": not shown and bool(ratings),
             "mean": round(sum(ratings) / len(ratings), 1) if shown else None,
-            "distribution": {r: ratings.count(r) for r in (1, 2, 3, 4, 5)} if shown else None,
+            "distribution": dict(zip((1, 2, 3, 4, 5), public_counts([ratings.count(r) for r in (1, 2, 3, 4, 5)])))
+            if shown else None,
         })
     return out

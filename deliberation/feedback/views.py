@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 
 import segno
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
@@ -17,6 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from kuulas import logfilter
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import csrf, db, limiter
@@ -225,33 +225,7 @@ def kiosk_unlock():
 
 # --- logs ----------------------------------------------------------------------------------
 
-class FeedbackLogFilter(logging.Filter):
-    """Strip network addresses from every log line about the public feedback pages."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        from flask import has_request_context
-
-        from deliberation.ideas.participation import scrub
-
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001
-            return True
-        if (has_request_context() and request.path.startswith(PREFIX)) or f" {PREFIX}" in message \
-                or "feedback-a:" in message:
-            record.msg, record.args = scrub(message), ()
-        return True
-
-
-_FILTER = FeedbackLogFilter()
-
-
 def install_log_filter(app) -> None:
-    from deliberation.ideas.participation import LOGGERS
-
-    for logger in [logging.getLogger(n) for n in LOGGERS] + [app.logger]:
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
-    for handler in logging.getLogger().handlers:
-        if _FILTER not in handler.filters:
-            handler.addFilter(_FILTER)
+    """The feedback pages are anonymous: no address in their log lines."""
+    logfilter.protect(PREFIX, markers=("feedback-a:",))
+    logfilter.install(app)

@@ -4,16 +4,16 @@
   HttpOnly, SameSite=Lax, scoped to the round's path and kept until a while after closing.
 - Rate-limit keys are keyed hashes (of the participant, of the address), so neither the
   in-memory nor the Redis limiter store ever holds a raw token or IP address.
-- ``AnonymousAccessFilter`` removes network addresses from every log line about the public
+- ``kuulas.logfilter`` removes network addresses from every log line about the public
   idea-round pages (Werkzeug's access log, Flask-Limiter, the app logger).
 """
 from __future__ import annotations
 
-import logging
-import re
 from datetime import timedelta
 
-from flask import current_app, has_request_context, request
+from flask import current_app, request
+
+from kuulas import logfilter
 
 from . import anonymity
 from .services import Participant
@@ -64,44 +64,10 @@ def address_rate_key() -> str:
     return "ideas-a:" + anonymity.address_key(current_app.config["SECRET_KEY"], request.remote_addr)
 
 
-_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
-
-
-def scrub(text: str) -> str:
-    return _IPV6.sub("-", _IPV4.sub("-", text))
-
-
-class AnonymousAccessFilter(logging.Filter):
-    """Strip addresses from records about idea-round participation (and their sockets)."""
-
-    MARKERS = (f" {PUBLIC_PREFIX}", "/socket.io/", "ideas-a:", "ideas-p:")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - leave malformed records to logging itself
-            return True
-        in_round = has_request_context() and (request.path.startswith(PUBLIC_PREFIX)
-                                              or request.path.startswith("/socket.io"))
-        if in_round or any(m in message for m in self.MARKERS):
-            record.msg, record.args = scrub(message), ()
-        return True
-
-
-_FILTER = AnonymousAccessFilter()
-LOGGERS = ("werkzeug", "flask-limiter", "flask_limiter", "kuulas.ideas", "engineio.server",
-           "socketio.server", "gunicorn.access", "gunicorn.error")
-
-
 def install_log_filter(app) -> None:
-    for logger in [logging.getLogger(n) for n in LOGGERS] + [app.logger]:
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
-    # Handlers too, so records propagated from child loggers are covered when they print.
-    for handler in logging.getLogger().handlers:
-        if _FILTER not in handler.filters:
-            handler.addFilter(_FILTER)
+    """Idea-round pages and their sockets are anonymous: no address in their log lines."""
+    logfilter.protect(PUBLIC_PREFIX, "/socket.io", markers=("ideas-a:", "ideas-p:"))
+    logfilter.install(app)
 
 
 def token_lifetime() -> timedelta:

@@ -53,7 +53,10 @@ def pdf(o, which: str = "outcome") -> bytes:
     from weasyprint import HTML
 
     html = render_template("outcomes/document.html", **_context(o, which))
-    return HTML(string=html, base_url=current_app.root_path).write_pdf(pdf_variant="pdf/ua-1")
+    # The site's address, not a directory: a relative Markdown link (/tulokset/3) becomes
+    # https://<site>/tulokset/3 in the PDF, never a file:/// link into the server.
+    return HTML(string=html, base_url=current_app.config["SITE_URL"] + "/").write_pdf(
+        pdf_variant="pdf/ua-1")
 
 
 DOCX_LANGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
@@ -151,6 +154,15 @@ def docx(o, which: str = "outcome") -> bytes:
     return out.getvalue()
 
 
+def _approval_lines(statement) -> list[str]:
+    """The digiraati's approval record (rule, members, per-section approvals, override)."""
+    try:
+        from deliberation.raati.api import approval_lines
+    except ImportError:
+        return []
+    return approval_lines(statement)
+
+
 def _docx_statement(doc, ctx) -> None:
     o = ctx["o"]
     if ctx["statement"]:
@@ -160,6 +172,11 @@ def _docx_statement(doc, ctx) -> None:
                 doc.add_heading(s["title"], level=2)
             for para in (s.get("text") or "").split("\n\n"):
                 doc.add_paragraph(para)
+        approval = _approval_lines(ctx["statement"])
+        if approval:
+            doc.add_heading(_("Approval record"), level=2)
+            for line in approval:
+                doc.add_paragraph(line, style="List Bullet")
     doc.add_heading(_("What was said"), level=1)
     for kind, text in ctx["blocks"]:
         if kind == "heading":

@@ -13,7 +13,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from . import history
-from .figures import MIN_CELL, percent_step, public_composition
+from kuulas.disclosure import MIN_CELL, public_composition
+
+from .figures import percent_step
 from .models import Outcome
 
 LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
@@ -31,6 +33,8 @@ TIMELINE_LABELS = {
     "closed": _l("Idea round closed"),
     "session": _l("Session"),
     "statement": _l("Statement approved"),
+    "statement_override": _l("Statement locked by the chair without the members' approval"),
+    "statement_locked": _l("Statement locked"),
     "published": _l("Outcome published"),
     "first_feedback": _l("First feedback on the theme received"),
     "decided": _l("Decision on the development item"),
@@ -69,8 +73,19 @@ def _dt(value):
     return datetime.fromisoformat(str(value))
 
 
+def _statement_kind(o: Outcome, kind: str) -> str:
+    """A statement is "approved" only when its approval record says so (older outcomes were
+    stored with "statement" for any locked statement)."""
+    if kind != "statement":
+        return kind
+    approval = (o.statement or {}).get("approval") or {}
+    if approval.get("approved"):
+        return kind
+    return "statement_override" if approval.get("override") else "statement_locked"
+
+
 def timeline(o: Outcome) -> list[dict]:
-    rows = [{"kind": t["kind"], "at": _dt(t["at"]), "label": t.get("label") or ""}
+    rows = [{"kind": _statement_kind(o, t["kind"]), "at": _dt(t["at"]), "label": t.get("label") or ""}
             for t in (o.timeline or []) if t.get("at")]
     if o.published_at:
         rows.append({"kind": "published", "at": o.published_at, "label": ""})

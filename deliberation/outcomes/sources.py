@@ -106,7 +106,8 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
     if statement:
         statement = {"sections": [{"title": str(s.get("title", "")), "text": str(s.get("text", ""))}
                                   for s in statement.get("sections") or []],
-                     "sha256": str(statement.get("sha256") or ""), "locked_at": _dt(statement.get("locked_at"))}
+                     "sha256": str(statement.get("sha256") or ""), "locked_at": _dt(statement.get("locked_at")),
+                     "approval": approval_record(statement.get("approval"))}
     data = SourceData(
         kind=kind, source_id=source_id, title=d.get("title") or "", question=d.get("question") or "",
         background=d.get("background") or "",
@@ -117,7 +118,11 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
     data.timeline = [{"kind": "session", "at": _dt(s.get("starts_at")), "label": str(s.get("title", ""))}
                      for s in sessions if s.get("starts_at")]
     if statement and statement.get("locked_at"):
-        data.timeline.append({"kind": "statement", "at": statement["locked_at"], "label": ""})
+        # Only a statement locked with the members' approval is "approved".
+        approval = statement.get("approval") or {}
+        kind = ("statement_override" if approval.get("override") else
+                "statement" if approval.get("approved") else "statement_locked")
+        data.timeline.append({"kind": kind, "at": statement["locked_at"], "label": ""})
         data.closed_at = statement["locked_at"]
     elif sessions:
         ends = [_dt(s.get("ends_at")) for s in sessions if s.get("ends_at")]
@@ -147,6 +152,17 @@ def _load_survey(api, source_id: int, locale: str) -> SourceData | None:
         {"kind": "survey_sent", "at": data.opens_at, "label": ""},
         {"kind": "survey_closed", "at": data.closed_at, "label": ""}) if t["at"]]
     return data
+
+
+def approval_record(record) -> dict | None:
+    """The digiraati's approval record at the lock, reduced to known keys and types."""
+    if not isinstance(record, dict):
+        return None
+    return {"rule": str(record.get("rule") or ""), "members": int(record.get("members") or 0),
+            "approved": bool(record.get("approved")), "override": str(record["override"]) if record.get("override") else None,
+            "sections": [{"title": str(s.get("title", "")), "approvals": int(s.get("approvals") or 0),
+                          "members": int(s.get("members") or 0), "needed": int(s.get("needed") or 0),
+                          "met": bool(s.get("met"))} for s in record.get("sections") or []]}
 
 
 def _feedback(api, item_id: int, locale: str) -> SourceData | None:

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from statistics import median
 from typing import Callable
 
+from kuulas.disclosure import public_counts
+
 INPUT, OUTPUT, OUTCOME, IMPACT = "input", "output", "outcome", "impact"
 LEVELS = (INPUT, OUTPUT, OUTCOME, IMPACT)
 MIN_ANSWERS = 5          # experience results with fewer answers are not shown
@@ -187,7 +189,8 @@ def experience_results(answers: list[tuple[str, dict]], *, min_answers: int = MI
         shown = len(values) >= min_answers
         out.append({"question": q, "n": len(values) if shown else None, "suppressed": bool(values) and not shown,
                     "mean": round(sum(values) / len(values), 2) if shown else None,
-                    "distribution": {v: values.count(v) for v in range(1, 6)} if shown else None})
+                    "distribution": dict(zip(range(1, 6), public_counts([values.count(v) for v in range(1, 6)])))
+                    if shown else None})
     return out
 
 

@@ -22,6 +22,9 @@ def init_app(app) -> None:
         if blueprint.name not in app.blueprints:
             app.register_blueprint(blueprint)
     events.register(app)
+    from .api import approval_lines
+
+    app.jinja_env.globals["raati_approval_lines"] = approval_lines
     processes.register(raati_cards)
     residents.register(resident_section)
     staff_menu.register(_l("Digiraati"), "raati_staff.index", rules.MANAGE, order=40)

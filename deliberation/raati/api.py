@@ -45,6 +45,9 @@ def raati_outcome_data(raati_id: int, locale: str = "fi") -> dict | None:
             "sections": [{"title": s.title, "text": s.versions[-1].text} for s in services.sections(raati.id)],
             "sha256": raati.statement_sha256,
             "locked_at": raati.drafting_closed_at,
+            # The record frozen at the lock (see ``statement.lock_record``); None for a
+            # statement locked before records were kept: then nobody may call it approved.
+            "approval": raati.lock_record,
         }
     return data
 
@@ -57,3 +60,48 @@ def member_recipients(raati_id: int) -> list[tuple[str, str]]:
         if m.account is not None and m.account.active:
             out.append((m.account.email, m.account.locale or "fi"))
     return out
+
+
+def approval_lines(statement: dict | None) -> list[str]:
+    """The approval record of a locked statement as translated lines, the same on the
+    outcome page, its PDF and its DOCX: rule, members, lock time, hash, per section
+    approvals / members, and any override with its reason.  A statement without a record
+    (locked before records were kept) says so and is never called approved."""
+    from datetime import datetime
+
+    from flask_babel import format_datetime, gettext as _, ngettext
+
+    from .forms import RULE_LABELS
+
+    if not statement:
+        return []
+    record = statement.get("approval")
+    locked_at = statement.get("locked_at")
+    if isinstance(locked_at, str):
+        try:
+            locked_at = datetime.fromisoformat(locked_at.rstrip("Z"))
+        except ValueError:
+            locked_at = None
+    lines = []
+    if locked_at is not None:
+        lines.append(_("Locked: %(when)s", when=format_datetime(locked_at, "short")))
+    if statement.get("sha256"):
+        lines.append(_("SHA-256 of the text: %(hash)s", hash=statement["sha256"]))
+    if not isinstance(record, dict):
+        lines.append(_("No approval record was kept for this statement, so it is not shown as approved."))
+        return lines
+    rule = record.get("rule")
+    lines.append(_("Approval rule: %(rule)s", rule=RULE_LABELS.get(rule, rule or "–")))
+    lines.append(ngettext("%(num)d member could approve.", "%(num)d members could approve.",
+                          int(record.get("members") or 0)))
+    for s in record.get("sections") or []:
+        lines.append(ngettext("%(title)s: approved by %(a)s of %(num)d member (%(n)s needed)",
+                              "%(title)s: approved by %(a)s of %(num)d members (%(n)s needed)",
+                              int(s.get("members") or 0), title=s.get("title", ""), a=s.get("approvals", 0),
+                              n=s.get("needed", 0)) + ("" if s.get("met") else " – " + _("not approved")))
+    if record.get("override"):
+        lines.append(_("The chair locked the statement without the approval the rule needs. Reason: %(reason)s",
+                       reason=record["override"]))
+    elif record.get("approved"):
+        lines.append(_("Every section had the approval the rule needs."))
+    return lines

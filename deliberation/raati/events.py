@@ -4,35 +4,38 @@ Flask's request hooks, CSRF protection and route rate limits do not run for sock
 so every handler here checks for itself, each time: the connection's Origin against the
 site's own, the account (still active, same session version) and its membership in *this*
 raati (through the service, so a removed or muted member is refused even on a connection
-opened before), a per-connection rate limit, and the payload's shape and size.  Handlers only
+opened before), a rate limit per member across all its connections and processes, and the
+payload against the event's schema (``payloads``).  A member holds at most a few sockets.  Handlers only
 validate, call one service, commit, and then broadcast the saved events (with their sequence
 numbers); the ack is ``{ok: true, seq: [...]}`` or ``{ok: false, code, error}``.
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import Namespace, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
+from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db, socketio
 
-from . import services
+from . import payloads, phases, services
+from .payloads import Bool, Int, PayloadError, Str, StrList
 
 log = logging.getLogger("kuulas.raati")
 NAMESPACE = "/raati"
-MAX_PAYLOAD_BYTES = 24 * 1024
-RATE_CAPACITY = 10        # burst
-RATE_PER_SECOND = 4.0     # sustained events per connection
+# Per member (account) across all of its connections, in every process (the limiter's
+# storage is Redis when REDIS_URL is set): a burst of 10, about 4 a second sustained.
+RATE_LIMITS = (RateLimitItemPerSecond(10, 2), RateLimitItemPerMinute(240))
 STRIKES_BEFORE_DISCONNECT = 40
 
 
@@ -50,80 +53,63 @@ class Conn:
     session_version: int
     raati_id: int
     member_id: int
-    tokens: float = RATE_CAPACITY
-    refilled: float = field(default_factory=time.monotonic)
     strikes: int = 0
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(RATE_CAPACITY, self.tokens + (now - self.refilled) * RATE_PER_SECOND)
-        self.refilled = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        self.strikes += 1
-        return False
 
 
 _CONNS: dict[str, Conn] = {}
 _LOCK = threading.Lock()
 
-# Event name -> {field: (type, max length or None, required)}.  Unknown fields are refused.
-SCHEMAS: dict[str, dict[str, tuple]] = {
-    "sync": {"after": (int, None, True)},
-    "message": {"body": (str, services.MAX_MESSAGE, True)},
+
+def _limiter() -> MovingWindowRateLimiter:
+    limiter = current_app.extensions.get("raati_limiter")
+    if limiter is None:
+        uri = current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+        limiter = MovingWindowRateLimiter(storage_from_string(uri))
+        current_app.extensions["raati_limiter"] = limiter
+    return limiter
+
+
+def take(conn: Conn) -> bool:
+    """One event's worth of the member's allowance (shared by all its sockets)."""
+    prefix = (current_app.config.get("RATELIMIT_KEY_PREFIX") or "") + "raati-member"
+    try:
+        limiter = _limiter()
+        ok = all([limiter.hit(item, prefix, str(conn.member_id)) for item in RATE_LIMITS])
+    except Exception:  # noqa: BLE001 - the storage (Redis) is down: the room keeps working
+        log.warning("raati: rate-limit storage failed", exc_info=True)
+        return True
+    if not ok:
+        conn.strikes += 1
+    return ok
+
+
+# Event name -> {field: spec}.  Unknown fields are refused.  Every on_<event> handler has one
+# (a test checks), so no handler sees a payload that was not checked.
+SCHEMAS: dict[str, dict] = {
+    "sync": {"after": Int(0)},
+    "message": {"body": Str(services.MAX_MESSAGE)},
     "hand": {},
     "hand_down": {},
     "call_next": {},
-    "question": {"body": (str, services.MAX_QUESTION, True)},
-    "upvote": {"id": (int, None, True)},
-    "answered": {"id": (int, None, True)},
-    "poll": {"question": (str, 300, True), "options": (list, 8, True)},
-    "vote": {"id": (int, None, True), "option": (int, None, True)},
-    "poll_close": {"id": (int, None, True)},
-    "pin": {"seq": (int, None, True), "pinned": (bool, None, True)},
-    "hide": {"seq": (int, None, True), "reason": (str, services.MAX_REASON, True)},
-    "moderate": {"member": (int, None, True), "action": (str, 10, True), "reason": (str, services.MAX_REASON, False)},
-    "phase": {"id": (int, None, True)},
-    "timer": {"action": (str, 10, True), "seconds": (int, None, False)},
-    "section": {"id": (int, None, False), "title": (str, 200, True), "text": (str, 20_000, True)},
-    "review": {"id": (int, None, True), "verdict": (str, 20, True), "comment": (str, 2000, False)},
-    "lock": {},
+    "question": {"body": Str(services.MAX_QUESTION)},
+    "upvote": {"id": Int()},
+    "answered": {"id": Int()},
+    "poll": {"question": Str(300), "options": StrList(8, 100)},
+    "vote": {"id": Int(), "option": Int(0, 7)},
+    "poll_close": {"id": Int()},
+    "pin": {"seq": Int(), "pinned": Bool()},
+    "hide": {"seq": Int(), "reason": Str(services.MAX_REASON)},
+    "moderate": {"member": Int(), "action": Str(10), "reason": Str(services.MAX_REASON, required=False)},
+    "phase": {"id": Int()},
+    "timer": {"action": Str(10), "seconds": Int(1, phases.MAX_TIMER_SECONDS, required=False)},
+    "section": {"id": Int(required=False), "title": Str(200), "text": Str(20_000)},
+    "review": {"id": Int(), "verdict": Str(20), "comment": Str(2000, required=False)},
+    "lock": {"override": Str(services.MAX_REASON, required=False)},
 }
 
 
-class PayloadError(Exception):
-    pass
-
-
 def check_payload(event: str, data) -> dict:
-    schema = SCHEMAS[event]
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise PayloadError("not an object")
-    try:
-        size = len(json.dumps(data, ensure_ascii=False).encode())
-    except (TypeError, ValueError):
-        raise PayloadError("not JSON") from None
-    if size > MAX_PAYLOAD_BYTES:
-        raise PayloadError("too large")
-    extra = set(data) - set(schema)
-    if extra:
-        raise PayloadError("unknown fields")
-    for name, (kind, limit, required) in schema.items():
-        if name not in data or data[name] is None:
-            if required:
-                raise PayloadError(f"missing {name}")
-            continue
-        value = data[name]
-        if kind is int and (not isinstance(value, int) or isinstance(value, bool)):
-            raise PayloadError(f"{name} not an integer")
-        if kind is not int and not isinstance(value, kind):
-            raise PayloadError(f"{name} has the wrong type")
-        if limit is not None and len(value) > limit:
-            raise PayloadError(f"{name} too long")
-    return data
+    return payloads.check(SCHEMAS[event], data)
 
 
 def allowed_origins() -> set[str]:
@@ -195,9 +181,10 @@ class RaatiNamespace(Namespace):
         try:
             member = services.connect(raati_id, request.sid, actor=current_user, now=now)
             db.session.commit()
-        except KuulasError:
+        except KuulasError as exc:
             db.session.rollback()
-            return False
+            # The client's connect_error carries the translated reason (err.data).
+            raise ConnectionRefusedError(str(exc), error(exc.code, exc)) from None
         with _LOCK:
             _CONNS[request.sid] = Conn(current_user.id, current_user.session_version, raati_id, member.id)
         _ensure_heartbeat()
@@ -225,7 +212,7 @@ class RaatiNamespace(Namespace):
             return error("not_joined", _("You are not connected to this digiraati."))
         if not origin_ok():
             return error("origin", _("This connection was opened from another site."))
-        if not conn.take():
+        if not take(conn):
             if conn.strikes >= STRIKES_BEFORE_DISCONNECT:
                 self.disconnect(request.sid)
             return error("rate_limited", _("Too many actions at once. Please wait a moment."))
@@ -260,7 +247,8 @@ class RaatiNamespace(Namespace):
         def act(account, conn, d, now):
             events = services.events_after(conn.raati_id, d["after"], actor=account, now=now)
             return {"events": [e.wire() for e in events], "more": len(events) >= 500,
-                    "online": services.online(conn.raati_id, now), "me": conn.member_id}
+                    "online": services.online(conn.raati_id, now), "me": conn.member_id,
+                    "can": services.abilities(conn.raati_id, actor=account, now=now)}
         return self._run("sync", data, act)
 
     def on_message(self, data=None):
@@ -330,7 +318,7 @@ class RaatiNamespace(Namespace):
 
     def on_lock(self, data=None):
         return self._run("lock", data, lambda a, c, d, now: services.close_drafting(
-            c.raati_id, actor=a, now=now))
+            c.raati_id, actor=a, now=now, override=d.get("override")))
 
 
 _HEARTBEATS: set[int] = set()
@@ -367,9 +355,44 @@ def _heartbeat(app, server) -> None:
                 log.warning("raati: presence heartbeat failed", exc_info=True)
 
 
+# What python-socketio raises on a packet it cannot decode (JSON nested past the recursion
+# limit, a binary attachment that does not match its placeholder ...).
+_DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+
+
+def _guard_decoding(app, server) -> None:
+    """A packet that python-socketio cannot decode would otherwise end as a traceback in
+    Engine.IO's log and leave a half-read binary packet behind.  Refuse it with one log line
+    and tell the sender, in its language, with a ``room_error`` event (there is no ack: the
+    packet's id could not be read)."""
+    original = server._handle_eio_message
+    if getattr(original, "raati_guard", False):
+        return
+
+    def guarded(eio_sid, data):
+        try:
+            return original(eio_sid, data)
+        except _DECODE_ERRORS as exc:
+            server._binary_packet.pop(eio_sid, None)
+            log.warning("raati: refused a malformed socket packet (%s)", type(exc).__name__)
+            sid = server.manager.sid_from_eio_sid(eio_sid, NAMESPACE)
+            environ = server.environ.get(eio_sid)
+            if sid is None or environ is None:
+                return None
+            with app.request_context(environ):
+                payload = error("invalid", _("The request was malformed or too large."))
+            server.emit("room_error", payload, to=sid, namespace=NAMESPACE)
+            return None
+
+    guarded.raati_guard = True
+    server._handle_eio_message = guarded
+    server.eio.on("message", guarded)
+
+
 def register(app) -> None:
     """Register the namespace on the *current* Socket.IO server.  ``socketio.init_app`` builds
     a new server for every ``create_app`` (tests build many), so this runs every time."""
     ns = RaatiNamespace(NAMESPACE)
     ns._set_socketio(socketio)
     socketio.server.register_namespace(ns)
+    _guard_decoding(app, socketio.server)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from kuulas.forms import KuulasForm
-from wtforms import (DateTimeLocalField, EmailField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateTimeLocalField, EmailField, IntegerField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from . import phases
+from . import phases, statement
 from .models import ROLES
 
 ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator"), "chair": _l("Chair"),
@@ -16,6 +16,8 @@ ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator"), "chair": _l
 PHASE_LABELS = {phases.ORIENTATION: _l("Orientation"), phases.HEARING: _l("Expert hearing"),
                 phases.DISCUSSION: _l("Discussion"), phases.DRAFTING: _l("Statement drafting"),
                 phases.CLOSING: _l("Closing")}
+RULE_LABELS = {statement.MAJORITY: _l("A majority of the members approves every section"),
+               statement.ALL: _l("Every member approves every section")}
 
 
 class RaatiForm(KuulasForm):
@@ -28,6 +30,10 @@ class RaatiForm(KuulasForm):
     background_fi = TextAreaField(_l("Background (Finnish)"), validators=[Optional(), Length(max=20000)])
     background_sv = TextAreaField(_l("Background (Swedish)"), validators=[Optional(), Length(max=20000)])
     background_en = TextAreaField(_l("Background (English)"), validators=[Optional(), Length(max=20000)])
+    approval_rule = SelectField(_l("Approval needed to lock the statement"), default=statement.MAJORITY, choices=[
+        SelectChoice(k, v) for k, v in RULE_LABELS.items()])
+    allow_override = BooleanField(_l("The chair may lock without that approval by recording a reason "
+                                     "(the reason is published with the statement)"))
 
 
 class MemberForm(KuulasForm):
@@ -71,3 +77,11 @@ class StateForm(KuulasForm):
 
 class NameForm(KuulasForm):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(min=2, max=40)])
+
+
+class LockForm(KuulasForm):
+    """The chair's confirmation step before the statement is locked (it cannot be undone)."""
+    override = TextAreaField(_l("Reason for locking without the members' approval"),
+                             validators=[Optional(), Length(max=300)])
+    confirm = BooleanField(_l("I understand that after locking nobody can change the statement."),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kuulas.clock import utcnow
@@ -38,6 +38,13 @@ class Raati(db.Model):
     timer_remaining: Mapped[int] = mapped_column(default=0)
     drafting_closed_at: Mapped[datetime | None]
     statement_sha256: Mapped[str | None] = mapped_column(String(64))
+    # What locking the statement needs (``statement.RULES``), and whether the chair may lock
+    # without it by recording a reason.  Set by staff per raati.
+    approval_rule: Mapped[str] = mapped_column(String(16), default="majority", server_default="majority")
+    allow_override: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The approval record frozen at the lock (per section approvals / members, the rule, any
+    # override with its reason): outcomes publish this, never a recount.
+    lock_record: Mapped[dict | None] = mapped_column(JSON)
     summary_markdown: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]

@@ -14,20 +14,19 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from kuulas import access
 from kuulas.accounts import services as accounts
-from kuulas.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from kuulas.errors import AccessDenied, Conflict, KuulasError, NotFound, ValidationFailed
 from kuulas.extensions import db
 from kuulas.mail import services as mail
 from kuulas.sanitize import plain_text
 
 from . import ical, phases, rules, statement
 from .models import (CHAIR, DRAFT, EXPERT, FINISHED, LIVE, MEMBER, MODERATOR, ROLES, SECRETARY,
-                     Comment, Connection, Event, ExpertInvite, Hand, Member, Message, Phase, Poll,
-                     PollVote, Question, QuestionVote, Raati, RaatiSession, Review, Section,
-                     SectionVersion)
+                     Event, ExpertInvite, Hand, Member, Message, Phase, Poll, PollVote, Question,
+                     QuestionVote, Raati, RaatiSession)
 
 MAX_MESSAGE = 2000
 MAX_QUESTION = 500
@@ -99,6 +98,10 @@ def save_raati(raati_id: int | None, data: dict, *, actor, now) -> Raati:
         for k, v in values.items():
             setattr(raati, k, v)
     raati.panel_id = data.get("panel_id") or None
+    rule = data.get("approval_rule") or statement.MAJORITY
+    if rule not in statement.RULES:
+        raise ValidationFailed(_l("Unknown approval rule."))
+    raati.approval_rule, raati.allow_override = rule, bool(data.get("allow_override"))
     db.session.flush()
     return raati
 
@@ -165,23 +168,46 @@ def add_panel_members(raati_id: int, panel_id: int, *, actor, now) -> int:
     return added
 
 
-def set_role(member_id: int, role: str, *, actor, now) -> Member:
-    access.require(actor, rules.MANAGE, now=now)
-    member = db.session.get(Member, member_id)
+def member_of(raati_id: int, member_id) -> Member:
+    """The member ``member_id`` *of this raati*: an id from another raati is not found, so a
+    URL that names raati A and a member of raati B acts on nothing."""
+    member = db.session.scalar(select(Member).where(Member.id == member_id, Member.raati_id == raati_id)) \
+        if isinstance(member_id, int) and isinstance(raati_id, int) else None
     if member is None:
         raise NotFound(_l("No such member."))
+    return member
+
+
+def set_role(raati_id: int, member_id: int, role: str, *, actor, now) -> Member:
+    access.require(actor, rules.MANAGE, now=now)
+    member = member_of(raati_id, member_id)
     if role not in ROLES:
         raise ValidationFailed(_l("Unknown role."))
     member.role = role
     return member
 
 
-def staff_remove(member_id: int, *, actor, now) -> tuple[Member, list[Event]]:
+def staff_remove(raati_id: int, member_id: int, *, actor, now) -> tuple[Member, list[Event]]:
     access.require(actor, rules.MANAGE, now=now)
-    member = db.session.get(Member, member_id)
-    if member is None:
-        raise NotFound(_l("No such member."))
+    member = member_of(raati_id, member_id)
     return member, _remove(member, None, "", now)
+
+
+UNDO_REMOVAL = timedelta(minutes=15)
+
+
+def staff_restore(raati_id: int, member_id: int, *, actor, now) -> tuple[Member, list[Event]]:
+    """Undo a removal within ``UNDO_REMOVAL``; later, staff add the member again by e-mail
+    (a deliberate act, not an undo)."""
+    access.require(actor, rules.MANAGE, now=now)
+    member = member_of(raati_id, member_id)
+    if member.removed_at is None:
+        raise Conflict(_l("This member has not been removed."))
+    if member.removed_at < now - UNDO_REMOVAL:
+        raise Conflict(_l("The removal can no longer be undone here. Add the member again by e-mail."))
+    member.removed_at = None
+    return member, [append(raati_id, "restored", None, {"target": member.id,
+                                                         "target_name": member.display_name}, now)]
 
 
 def _remove(member: Member, by: Member | None, reason: str, now) -> list[Event]:
@@ -483,6 +509,30 @@ def _speaker(raati_id: int, actor, now, action: str) -> tuple[Raati, Member]:
     return raati, member
 
 
+ABILITIES = ("chat", "hand", "question", "poll", "review")
+
+
+def abilities(raati_id: int, *, actor, now) -> dict[str, str | None]:
+    """For each room action, ``None`` if the actor may do it now, else the reason (the very
+    check the action itself runs), so the room can disable a control and say why."""
+    out: dict[str, str | None] = {}
+    for action in ABILITIES:
+        try:
+            if action == "review":
+                raati = get_raati(raati_id)
+                _member(raati_id, actor, rules.REVIEW, now)
+                _live(raati)
+                if raati.drafting_closed_at is not None:
+                    raise Conflict(_l("Drafting has closed and the statement is locked."))
+            else:
+                _speaker(raati_id, actor, now, action)
+        except KuulasError as exc:
+            out[action] = str(exc)
+        else:
+            out[action] = None
+    return out
+
+
 def _moderator(raati_id: int, actor, now) -> tuple[Raati, Member]:
     raati = get_raati(raati_id)
     member = _member(raati_id, actor, rules.MODERATE, now)
@@ -567,7 +617,7 @@ def call_next(raati_id: int, *, actor, now) -> list[Event]:
         raise Conflict(_l("No hands are up."))
     hand.called_at = now
     member = db.session.get(Member, hand.member_id)
-    return [append(raati.id, "called", mod.id, {"target": member.id, "name": member.display_name}, now)]
+    return [append(raati.id, "called", mod.id, {"target": member.id, "target_name": member.display_name}, now)]
 
 
 def ask_question(raati_id: int, body, *, actor, now) -> list[Event]:
@@ -661,7 +711,7 @@ def moderate_member(raati_id: int, target_id, action: str, *, actor, now, reason
         raise ValidationFailed(_l("You cannot do this to yourself."))
     if action in ("mute", "unmute"):
         target.muted = action == "mute"
-        return [append(raati.id, action, mod.id, {"target": target.id, "name": target.display_name}, now)]
+        return [append(raati.id, action, mod.id, {"target": target.id, "target_name": target.display_name}, now)]
     if action == "remove":
         return _remove(target, mod, plain_text(reason, MAX_REASON), now)
     if action == "floor":
@@ -677,7 +727,7 @@ def _give_floor(raati: Raati, mod: Member, target: Member, now) -> list[Event]:
     for hand in db.session.scalars(select(Hand).where(Hand.raati_id == raati.id, Hand.member_id == target.id,
                                                       Hand.called_at.is_(None), Hand.lowered_at.is_(None))):
         hand.called_at = now
-    return [append(raati.id, "called", mod.id, {"target": target.id, "name": target.display_name}, now)]
+    return [append(raati.id, "called", mod.id, {"target": target.id, "target_name": target.display_name}, now)]
 
 
 def set_phase(raati_id: int, phase_id, *, actor, now) -> list[Event]:
@@ -728,165 +778,6 @@ def timer_action(raati_id: int, action: str, seconds=None, *, actor, now) -> lis
     return [append(raati.id, "timer", mod.id, {"action": action, **_timer_wire(timer, now)}, now)]
 
 
-# --- the statement ----------------------------------------------------------------------
-
-def _statement_locked(raati: Raati) -> None:
-    if raati.drafting_closed_at is not None:
-        raise Conflict(_l("Drafting has closed and the statement is locked."))
-
-
-def save_section(raati_id: int, section_id, title, text, *, actor, now) -> list[Event]:
-    raati = get_raati(raati_id)
-    member = _member(raati_id, actor, rules.DRAFT, now)
-    _live(raati)
-    _statement_locked(raati)
-    if not isinstance(title, str) or not isinstance(text, str):
-        raise ValidationFailed(_l("The section needs a title and text."))
-    problems = statement.check_edit(False, title, text)
-    if problems:
-        raise ValidationFailed(_l("The section needs a title (at most 200 characters) and at most 20,000 characters of text."))
-    title, text = statement.normalise(plain_text(title)), statement.normalise(plain_text(text))
-    if section_id is None:
-        position = db.session.scalar(select(func.count()).select_from(Section)
-                                     .where(Section.raati_id == raati.id))
-        section = Section(raati_id=raati.id, position=position, title=title, version=1)
-        db.session.add(section)
-        db.session.flush()
-        old = ""
-    else:
-        section = db.session.get(Section, section_id) if isinstance(section_id, int) else None
-        if section is None or section.raati_id != raati.id:
-            raise NotFound(_l("No such section."))
-        previous = section.versions[-1]
-        if previous.title == title and previous.text == text:
-            raise Conflict(_l("Nothing changed."))
-        old = previous.text
-        section.version += 1
-        section.title = title
-    db.session.add(SectionVersion(section_id=section.id, number=section.version, title=title, text=text,
-                                  member_id=member.id, created_at=now))
-    db.session.flush()
-    return [append(raati.id, "section", member.id, {
-        "id": section.id, "position": section.position, "title": title, "text": text,
-        "version": section.version, "diff": statement.diff(old, text)}, now)]
-
-
-def review_section(raati_id: int, section_id, verdict, comment, *, actor, now) -> list[Event]:
-    raati = get_raati(raati_id)
-    member = _member(raati_id, actor, rules.REVIEW, now)
-    _live(raati)
-    _statement_locked(raati)
-    section = db.session.get(Section, section_id) if isinstance(section_id, int) else None
-    if section is None or section.raati_id != raati.id:
-        raise NotFound(_l("No such section."))
-    if verdict not in statement.VERDICTS:
-        raise ValidationFailed(_l("Choose approve or needs change."))
-    body = plain_text(comment, 2000) if isinstance(comment, str) else ""
-    if verdict == statement.NEEDS_CHANGE and not body:
-        raise ValidationFailed(_l("Say what needs to change."))
-    review = db.session.scalar(select(Review).where(Review.section_id == section.id,
-                                                    Review.member_id == member.id))
-    if review is None:
-        review = Review(section_id=section.id, member_id=member.id, verdict=verdict,
-                        version=section.version, updated_at=now)
-        db.session.add(review)
-    review.verdict, review.version, review.updated_at = verdict, section.version, now
-    if body:
-        db.session.add(Comment(section_id=section.id, member_id=member.id, version=section.version,
-                               body=body, created_at=now))
-    db.session.flush()
-    t = section_tally(section)
-    return [append(raati.id, "review", member.id, {
-        "id": section.id, "version": section.version, "verdict": verdict, "comment": body,
-        "name": member.display_name, "approve": t.approve, "needs_change": t.needs_change}, now)]
-
-
-def section_tally(section: Section) -> statement.Tally:
-    rows = db.session.execute(select(Review.member_id, Review.verdict, Review.version)
-                              .where(Review.section_id == section.id)).all()
-    return statement.tally({m: v for m, v, _n in rows}, section.version, {m: n for m, _v, n in rows})
-
-
-def sections(raati_id: int) -> list[Section]:
-    return list(db.session.scalars(select(Section).where(Section.raati_id == raati_id)
-                                   .order_by(Section.position)))
-
-
-def close_drafting(raati_id: int, *, actor, now) -> list[Event]:
-    raati = get_raati(raati_id)
-    member = _member(raati_id, actor, rules.LOCK, now)
-    _live(raati)
-    _statement_locked(raati)
-    parts = [(s.title, s.versions[-1].text) for s in sections(raati.id)]
-    if not parts:
-        raise Conflict(_l("The statement has no sections yet."))
-    raati.drafting_closed_at = now
-    raati.statement_sha256 = statement.sha256(parts)
-    return [append(raati.id, "locked", member.id, {"sha256": raati.statement_sha256}, now)]
-
-
-# --- presence ---------------------------------------------------------------------------
-
-# Presence: the process holding a socket refreshes its row every HEARTBEAT; a row not seen for
-# PRESENCE_TTL (its process died without a disconnect) is not online, and the prune job
-# deletes it and tells the room.
-HEARTBEAT = timedelta(seconds=60)
-PRESENCE_TTL = timedelta(minutes=3)
-
-
-def connect(raati_id: int, sid: str, *, actor, now) -> Member:
-    member = _member(raati_id, actor, rules.ENTER, now)
-    db.session.merge(Connection(sid=sid, raati_id=raati_id, member_id=member.id, connected_at=now, seen_at=now))
-    return member
-
-
-def touch_connections(sids, now: datetime) -> int:
-    """The heartbeat: mark this process's open sockets as still there."""
-    sids = list(sids)
-    if not sids:
-        return 0
-    return db.session.execute(update(Connection).where(Connection.sid.in_(sids)).values(seen_at=now)
-                              .execution_options(synchronize_session=False)).rowcount or 0
-
-
-def disconnect(sid: str) -> Connection | None:
-    row = db.session.get(Connection, sid)
-    if row is not None:
-        db.session.delete(row)
-    return row
-
-
-def _fresh(now: datetime):
-    return Connection.seen_at >= now - PRESENCE_TTL
-
-
-def online(raati_id: int, now: datetime) -> list[dict]:
-    rows = db.session.execute(
-        select(Member.id, Member.display_name, Member.role, Member.muted).join(
-            Connection, Connection.member_id == Member.id)
-        .where(Connection.raati_id == raati_id, Member.removed_at.is_(None), _fresh(now)).distinct()).all()
-    return [{"id": i, "name": n or "", "role": r, "muted": m} for i, n, r, m in rows]
-
-
-def connections_of(member_id: int) -> list[str]:
-    return list(db.session.scalars(select(Connection.sid).where(Connection.member_id == member_id)))
-
-
-def prune_connections(now: datetime) -> list[Member]:
-    """Delete the rows nobody has refreshed for PRESENCE_TTL; return the members who thereby
-    went offline (no fresh connection left), so the caller can tell their rooms."""
-    from sqlalchemy import delete
-
-    stale = db.session.execute(select(Connection.member_id).where(
-        or_(Connection.seen_at.is_(None), ~_fresh(now)))).scalars().all()
-    if not stale:
-        return []
-    db.session.execute(delete(Connection).where(or_(Connection.seen_at.is_(None), ~_fresh(now)))
-                       .execution_options(synchronize_session=False))
-    still = set(db.session.scalars(select(Connection.member_id).where(Connection.member_id.in_(set(stale)))))
-    return [m for m in db.session.scalars(select(Member).where(Member.id.in_(set(stale) - still)))]
-
-
 def my_raatis(account) -> list[tuple[Raati, Member]]:
     return list(db.session.execute(select(Raati, Member).join(Member, Member.raati_id == Raati.id)
                                    .where(Member.account_id == account.id, Member.removed_at.is_(None))
@@ -900,3 +791,11 @@ def assert_can_read_transcript(raati_id: int, *, actor, now) -> Member | None:
 
 
 _unused = (AccessDenied, CHAIR, SECRETARY)
+
+
+# Statement drafting and presence live in their own modules; re-exported so callers keep
+# one import.
+from .drafting import (approval_status, close_drafting, review_section, save_section,  # noqa: E402
+                       section_tally, sections)
+from .presence import (HEARTBEAT, MAX_CONNECTIONS_PER_MEMBER, PRESENCE_TTL, connect,  # noqa: E402
+                       connections_of, disconnect, online, prune_connections, touch_connections)

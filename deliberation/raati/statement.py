@@ -87,3 +87,49 @@ def check_edit(locked: bool, title: str, text: str) -> list[str]:
     if len(normalise(text)) > MAX_SECTION_CHARS:
         problems.append("text_too_long")
     return problems
+
+
+# --- what locking needs -------------------------------------------------------------------
+
+MAJORITY, ALL = "majority", "all"
+RULES = (MAJORITY, ALL)
+
+
+def needed(rule: str, members: int) -> int:
+    """Approvals a section needs: more than half of the members, or every one of them.
+    With no members at all nothing can be approved (one is still needed)."""
+    if rule == ALL:
+        return max(members, 1)
+    return members // 2 + 1
+
+
+@dataclass(frozen=True)
+class SectionApproval:
+    section_id: int
+    title: str
+    version: int
+    approvals: int
+    members: int
+    needed: int
+
+    @property
+    def met(self) -> bool:
+        return self.approvals >= self.needed
+
+
+def approval(rule: str, members: int, sections: list[tuple[int, str, int, int]]) -> list[SectionApproval]:
+    """Per section ``(id, title, version, approvals of that version)``: whether the rule holds."""
+    if rule not in RULES:
+        raise ValueError(rule)
+    need = needed(rule, members)
+    return [SectionApproval(i, t, v, a, members, need) for i, t, v, a in sections]
+
+
+def lock_record(rule: str, members: int, checked: list[SectionApproval], *, override: str | None,
+                locked_at: str, sha256: str) -> dict:
+    """What is frozen at the lock and published with the statement."""
+    return {"rule": rule, "members": members, "locked_at": locked_at, "sha256": sha256,
+            "approved": all(s.met for s in checked) and bool(checked),
+            "override": override or None,
+            "sections": [{"title": s.title, "version": s.version, "approvals": s.approvals,
+                          "members": s.members, "needed": s.needed, "met": s.met} for s in checked]}

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    session, url_for)
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
+from kuulas.accounts.views import sign_in_from_mail
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db
@@ -60,7 +61,10 @@ def room(raati_id: int):
     access.require(current_user, rules.ENTER, member, now=now)
     if not member.display_name:
         return redirect(url_for("raati.choose_name", raati_id=raati_id))
-    return render_template("raati/room.html", raati=raati, me=member, locale=_locale(),
+    # What the phase and role allow now, with the reasons, so the page starts with the right
+    # controls disabled (the script keeps them current from the same service).
+    can = services.abilities(raati_id, actor=current_user, now=now)
+    return render_template("raati/room.html", raati=raati, me=member, locale=_locale(), can=can,
                            phase_labels=forms.PHASE_LABELS, role_labels=forms.ROLE_LABELS)
 
 
@@ -106,6 +110,9 @@ def statement_page(raati_id: int):
         return _need_sign_in()
     raati = services.get_raati(raati_id)
     services.assert_can_read_transcript(raati_id, actor=current_user, now=utcnow())
+    _raati, checked = services.approval_status(raati_id)
+    approvals = {c.section_id: c for c in checked}
+    member = services.membership(raati_id, current_user)
     sections = []
     for s in services.sections(raati_id):
         history = []
@@ -116,8 +123,42 @@ def statement_page(raati_id: int):
         sections.append((s, list(reversed(history)), services.section_tally(s)))
     names = dict(db.session.execute(select(Member.id, Member.display_name)
                                     .where(Member.raati_id == raati_id)).all())
+    record = {"approval": raati.lock_record, "locked_at": raati.drafting_closed_at,
+              "sha256": raati.statement_sha256} if raati.drafting_closed_at else None
     return render_template("raati/statement.html", raati=raati, sections=sections, names=names,
+                           approvals=approvals, record=record, rule_labels=forms.RULE_LABELS,
+                           is_chair=member is not None and member.role == "chair" and member.removed_at is None,
                            locale=_locale())
+
+
+@bp.route("/raati/<int:raati_id>/kannanotto/lukitse", methods=["GET", "POST"])
+def lock_statement(raati_id: int):
+    """The chair's confirmation step (works without JavaScript): which sections have the
+    approval the rule needs, and the lock itself, with an override reason where allowed."""
+    if not current_user.is_authenticated:
+        return _need_sign_in()
+    now = utcnow()
+    member = services.membership(raati_id, current_user)
+    from kuulas import access
+
+    access.require(current_user, rules.LOCK, member, now=now)
+    raati, checked = services.approval_status(raati_id)
+    form = forms.LockForm()
+    if raati.allow_override and not all(s.met for s in checked):
+        from wtforms.validators import DataRequired, Length
+
+        form.override.validators = [DataRequired(_("Give the reason for locking without the members' approval.")),
+                                    Length(max=300)]
+
+    def saved(result):
+        events.broadcast(result)
+        return url_for("raati.statement_page", raati_id=raati_id)
+    return form_page(
+        form, lambda: services.close_drafting(raati_id, actor=current_user, now=utcnow(),
+                                              override=form.override.data or None),
+        success=_("The statement is locked."), next_url=saved,
+        render=lambda status: (render_template("raati/lock.html", raati=raati, checked=checked, form=form,
+                                               rule_labels=forms.RULE_LABELS, locale=_locale()), status))
 
 
 @bp.route("/raati/asiantuntija/<token>", methods=["GET", "POST"])
@@ -127,12 +168,7 @@ def expert_link(token: str):
     try:
         if request.method == "POST" and form.validate_on_submit():
             member = services.consume_expert_invite(token, now=now)
-            account = member.account
-            session.clear()
-            login_user(account)
-            session.permanent = True
-            db.session.commit()
-            return redirect(url_for("raati.room", raati_id=member.raati_id))
+            return sign_in_from_mail(member.account, url_for("raati.room", raati_id=member.raati_id))
         invite = services.peek_expert_invite(token, now=now)
         raati = db.session.get(Raati, db.session.get(Member, invite.member_id).raati_id)
     except KuulasError as exc:
@@ -183,6 +219,7 @@ def _show(raati: Raati, status: int = 200, **bound):
         members=db.session.scalars(select(Member).where(Member.raati_id == raati.id)
                                    .order_by(Member.removed_at.is_not(None), Member.role, Member.id)).all(),
         role_labels=forms.ROLE_LABELS, phase_labels=forms.PHASE_LABELS, to_local=to_local,
+        restorable_after=utcnow() - services.UNDO_REMOVAL,
     )
     return render_template("raati/staff_show.html", **ctx), status
 
@@ -201,8 +238,15 @@ def show(raati_id: int):
 
 def _act(raati_id: int, form_name: str, form, do):
     raati = services.get_raati(raati_id)
-    if form is not None and not form.validate_on_submit():
-        return _show(raati, 400, **{form_name: form})
+    if form is not None:
+        # Forms that create something go through the kernel's form_page (one transaction,
+        # input kept on error, and whatever protection against double submits it gives).
+        def done(result):
+            if isinstance(result, list):
+                events.broadcast(result)
+            return url_for("raati_staff.show", raati_id=raati_id)
+        return form_page(form, lambda: do(utcnow()), success=_("Saved."), next_url=done,
+                         render=lambda status: _show(raati, status, **{form_name: form}))
     try:
         result = do(utcnow())
         db.session.commit()
@@ -227,8 +271,12 @@ def add_member(raati_id: int):
 @staff.post("/<int:raati_id>/paneeli")
 @staff_required(rules.MANAGE)
 def add_panel(raati_id: int):
+    from kuulas.web import INT_MAX
+
     try:
         panel_id = int(request.form.get("panel-panel_id", ""))
+        if not 0 < panel_id <= INT_MAX:
+            raise ValueError(panel_id)
     except ValueError:
         flash(_("Choose a panel."), "error")
         return _show(services.get_raati(raati_id), 400)
@@ -252,15 +300,52 @@ def member_role(raati_id: int, member_id: int):
         flash(_("Choose a role."), "error")
         return _show(services.get_raati(raati_id), 400)
     return _act(raati_id, "role_form", None, lambda now: services.set_role(
-        member_id, form.role.data, actor=current_user, now=now) and None)
+        raati_id, member_id, form.role.data, actor=current_user, now=now) and None)
 
 
-@staff.post("/<int:raati_id>/jasen/<int:member_id>/poista")
+def _confirm(raati, *, title: str, lines: list[str], action: str, back: str, status: int = 200):
+    """A server-rendered confirmation step for what cannot (easily) be undone; it works
+    without JavaScript: the first POST (or a GET) shows it, the POST with ``confirm`` acts."""
+    return render_template("raati/confirm.html", raati=raati, title=title, lines=lines, action=action,
+                           back=back, form=forms.KuulasForm(), locale=_locale()), status
+
+
+def _confirmed() -> bool:
+    return request.method == "POST" and forms.KuulasForm().validate_on_submit() and request.form.get("confirm") == "1"
+
+
+@staff.route("/<int:raati_id>/jasen/<int:member_id>/poista", methods=["GET", "POST"])
 @staff_required(rules.MANAGE)
 def member_remove(raati_id: int, member_id: int):
+    raati = services.get_raati(raati_id)
+    member = services.member_of(raati_id, member_id)
+    back = url_for("raati_staff.show", raati_id=raati_id) + "#members-h"
+    if not _confirmed():
+        who = member.display_name or member.account.email
+        minutes = int(services.UNDO_REMOVAL.total_seconds() // 60)
+        return _confirm(raati, title=_("Remove %(who)s?", who=who), action=_("Remove"), back=back, lines=[
+            _("%(who)s loses access to the room at once; an open room window is closed.", who=who),
+            _("What they already wrote stays in the transcript."),
+            ngettext("You can undo the removal on the digiraati page for %(num)d minute.",
+                     "You can undo the removal on the digiraati page for %(num)d minutes.", minutes)])
+    ok, result = attempt(lambda: services.staff_remove(raati_id, member_id, actor=current_user, now=utcnow()),
+                         _("Member removed. You can undo this for a while with Restore in the member list."))
+    if not ok:
+        return _show(raati, result.status)
+    events.broadcast(result[1])
+    return redirect(back)
+
+
+@staff.post("/<int:raati_id>/jasen/<int:member_id>/palauta")
+@staff_required(rules.MANAGE)
+def member_restore(raati_id: int, member_id: int):
     forms.KuulasForm().validate_on_submit()
-    return _act(raati_id, "x", None, lambda now: services.staff_remove(
-        member_id, actor=current_user, now=now)[1])
+    ok, result = attempt(lambda: services.staff_restore(raati_id, member_id, actor=current_user, now=utcnow()),
+                         _("Member restored."))
+    if not ok:
+        return _show(services.get_raati(raati_id), result.status)
+    events.broadcast(result[1])
+    return redirect(url_for("raati_staff.show", raati_id=raati_id) + "#members-h")
 
 
 @staff.post("/<int:raati_id>/istunnot")
@@ -290,9 +375,18 @@ def edit_session(raati_id: int, session_id: int):
                                                form=form, locale=_locale()), status))
 
 
-@staff.post("/<int:raati_id>/istunnot/<int:session_id>/peru")
+@staff.route("/<int:raati_id>/istunnot/<int:session_id>/peru", methods=["GET", "POST"])
 @staff_required(rules.MANAGE)
 def cancel_session(raati_id: int, session_id: int):
+    raati = services.get_raati(raati_id)
+    session_ = next((s for s in raati.sessions if s.id == session_id), None)
+    if session_ is None:
+        abort(404)
+    if not _confirmed():
+        return _confirm(raati, title=_("Cancel the session “%(title)s”?", title=session_.title), action=_("Cancel the session"),
+                        back=url_for("raati_staff.edit_session", raati_id=raati_id, session_id=session_id), lines=[
+                            _("The session is removed from the agenda. This cannot be undone; you can add a new session."),
+                            _("Members who were invited get an e-mail whose calendar file removes it from their calendars.")])
     ok, result = attempt(lambda: services.cancel_session(raati_id, session_id, actor=current_user, now=utcnow()),
                          _("The session was cancelled. Invited members get the cancellation by e-mail."))
     if not ok:

@@ -12,7 +12,7 @@ from ..errors import KuulasError
 from ..extensions import db, limiter, login_manager
 from ..i18n import safe_next
 from ..mail import services as mail
-from ..web import form_page, staff_required
+from ..web import confirmed, form_page, staff_required
 from . import services
 from .forms import (ConfirmForm, EmailLinkForm, SetPasswordForm, StaffEditForm, StaffForm,
                     StaffSignInForm, TotpForm)
@@ -25,7 +25,13 @@ def _email_key() -> str:
     return "link:" + services.normalise_email(request.form.get("email", ""))
 
 
-@login_manager.user_loader
+# How the session was established; a staff account is only ever loaded from a session
+# that its password (and second factor, when on) opened.
+AUTH_KEY = "_kuulas_auth"
+AUTH_PASSWORD = "password"
+AUTH_MAIL_LINK = "mail_link"
+
+
 def _load(user_id: str):
     ident, _sep, version = user_id.partition(":")
     if not ident.isdigit() or not version.isdigit():
@@ -36,14 +42,52 @@ def _load(user_id: str):
     return account
 
 
-def _finish_sign_in(account: Account, next_path: str | None):
+@login_manager.user_loader
+def _load_session_user(user_id: str):
+    account = _load(user_id)
+    if account is not None and account.is_staff and session.get(AUTH_KEY) != AUTH_PASSWORD:
+        # Defence in depth for sign_in_from_mail: whatever opened this session (a mailed
+        # link, an area's own login_user call), it was not the staff sign-in.
+        return None
+    return account
+
+
+def _finish_sign_in(account: Account, next_path: str | None, *, method: str = AUTH_PASSWORD):
     session.clear()  # no session fixation: a fresh session for the signed-in user
     login_user(account)
+    session[AUTH_KEY] = method
     session.permanent = True
     services.mark_signed_in(account, utcnow())
     db.session.commit()
     default = url_for("accounts.staff_home") if account.is_staff else url_for("accounts.resident_home")
     return redirect(safe_next(next_path, default))
+
+
+def sign_in_from_mail(account: Account, next_path: str | None, *, done_message=None):
+    """The one way a link sent by mail signs someone in (resident sign-in link, panel
+    confirmation, digiraati expert link; every area calls this instead of ``login_user``).
+
+    A mailed link proves only that someone can read the mailbox: it must never open a
+    staff session, which needs the password and the second factor.  For an account with
+    any staff role the link's own purpose (already done by the caller's service, e.g. the
+    panel membership confirmed) is committed, nobody is signed in, and the person is sent
+    to the staff sign-in, which then continues to ``next_path``.
+    """
+    if account.is_staff:
+        db.session.commit()   # the link's purpose stays done; the link itself is used up
+        logout_user()
+        session.clear()
+        if done_message:
+            flash(done_message, "success")
+        flash(_("This link does not sign in a staff account. Sign in with your password "
+                "(and two-step verification) to continue."), "info")
+        target = safe_next(next_path, "")
+        return redirect(url_for("accounts.staff_sign_in", next=target) if target
+                        else url_for("accounts.staff_sign_in"))
+    response = _finish_sign_in(account, next_path, method=AUTH_MAIL_LINK)
+    if done_message:
+        flash(done_message, "success")   # after _finish_sign_in, which clears the session
+    return response
 
 
 @bp.route("/kirjaudu", methods=["GET", "POST"])
@@ -75,7 +119,7 @@ def link(token: str):
     try:
         if request.method == "POST" and form.validate_on_submit():
             account, row = services.consume_token(token, services.PURPOSE_LOGIN, now=now)
-            return _finish_sign_in(account, row.next_path)
+            return sign_in_from_mail(account, row.next_path)
         services.peek_token(token, services.PURPOSE_LOGIN, now=now)
     except (services.TokenExpired, services.TokenUsed) as exc:
         db.session.rollback()
@@ -105,7 +149,7 @@ def staff_sign_in():
                 session["pending_2fa"] = account.get_id()
                 session["pending_next"] = safe_next(request.args.get("next"), "")
                 return redirect(url_for("accounts.second_factor"))
-            return _finish_sign_in(account, request.args.get("next"))
+            return _finish_sign_in(account, safe_next(request.args.get("next"), ""))
     elif form.errors:
         status = 400
     return render_template("accounts/staff_sign_in.html", form=form), status
@@ -259,8 +303,16 @@ def staff_edit(account_id: int):
                                explanation=""), 404
     form = StaffEditForm(roles=[r.value for r in account.role_set], active=account.active)
     if form.validate_on_submit():
+        roles, active = sorted(form.roles.data), bool(form.active.data)
+        old_roles = sorted(r.value for r in account.role_set)
+        if (roles != old_roles or active != account.active) and not confirmed():
+            # Both end the person's sessions at once (and deactivation locks them out):
+            # a confirmation step first, which works without JavaScript.
+            return render_template("accounts/staff_edit_confirm.html", account=account,
+                                   roles=roles, old_roles=old_roles, active=active,
+                                   hidden={"roles": roles, **({"active": "y"} if active else {})})
         try:
-            services.update_staff(account_id, roles=form.roles.data, active=form.active.data,
+            services.update_staff(account_id, roles=roles, active=active,
                                   actor=current_user, now=utcnow())
             db.session.commit()
         except KuulasError as exc:
@@ -269,7 +321,8 @@ def staff_edit(account_id: int):
         else:
             flash(_("The account was updated."), "success")
             return redirect(url_for("accounts.staff_list"))
-    return render_template("accounts/staff_edit.html", form=form, account=account)
+    status = 400 if form.errors else 200
+    return render_template("accounts/staff_edit.html", form=form, account=account), status
 
 
 def init_app(app) -> None:

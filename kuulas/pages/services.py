@@ -55,3 +55,15 @@ def save_page(slug: str, locale: str, title: str, body: str, *, actor, now: date
     page.title, page.body, page.updated_at, page.updated_by_id = title, body, now, actor.id
     db.session.commit()
     return page
+
+
+def reset_page(slug: str, locale: str, *, actor, now: datetime) -> bool:
+    """Delete the edited text of a page, so the shipped default is shown again."""
+    access.require(actor, "site:pages:edit", now=now)
+    if slug not in SLUGS:
+        raise NotFound()
+    page = db.session.scalar(select(SitePage).where(SitePage.slug == slug, SitePage.locale == locale))
+    if page is None:
+        return False
+    db.session.delete(page)
+    return True

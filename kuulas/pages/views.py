@@ -8,9 +8,10 @@ from flask_login import current_user
 from .. import processes
 from ..clock import utcnow
 from ..errors import KuulasError
-from ..web import staff_required
-from . import services
-from .forms import PageForm
+from ..extensions import limiter
+from ..web import attempt, confirmed, form_page, staff_required
+from . import feedback, services
+from .forms import FeedbackForm, FeedbackReplyForm, PageForm
 
 bp = Blueprint("pages", __name__)
 
@@ -52,9 +53,76 @@ def edit(slug: str, locale: str):
         else:
             flash(_("The page was saved."), "success")
             return redirect(url_for("pages.edit", slug=slug, locale=locale))
+    status = 400 if form.errors else 200
     return render_template("pages/edit.html", form=form, slug=slug, locale=locale,
+                           slugs=services.SLUGS, stored=page.id is not None), status
+
+
+@bp.route("/hallinta/sivut/<slug>/<locale>/palauta", methods=["GET", "POST"])
+@staff_required("site:pages:edit")
+def reset(slug: str, locale: str):
+    """Delete the edited text and show the shipped default again: a confirmation step."""
+    if slug not in services.SLUGS or locale not in current_app.config["LANGUAGES"]:
+        abort(404)
+    if confirmed():
+        attempt(lambda: services.reset_page(slug, locale, actor=current_user,
+                                                          now=utcnow()),
+                              _("The edited text was deleted; the default text is shown again."))
+        return redirect(url_for("pages.edit", slug=slug, locale=locale))
+    page = services.get_page(slug, locale)
+    return render_template("pages/reset_confirm.html", page=page, slug=slug, locale=locale,
                            slugs=services.SLUGS)
 
 
+# --- accessibility feedback ---------------------------------------------------------------
+
+@bp.route("/saavutettavuus/palaute", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def feedback_form():
+    form = FeedbackForm()
+    return form_page(
+        form, lambda: feedback.submit(name=form.name.data or "", email=form.email.data,
+                                      page=form.page.data or "", description=form.description.data,
+                                      locale=str(get_locale()), now=utcnow()),
+        success=None,
+        next_url=lambda _item: url_for("pages.feedback_sent"),
+        render=lambda status: (render_template("pages/feedback.html", form=form,
+                                               reply_days=feedback.REPLY_DAYS), status))
+
+
+@bp.get("/saavutettavuus/palaute/kiitos")
+def feedback_sent():
+    return render_template("pages/feedback_sent.html", reply_days=feedback.REPLY_DAYS)
+
+
+@bp.get("/hallinta/saavutettavuuspalaute")
+@staff_required(feedback.HANDLE)
+def feedback_queue():
+    now = utcnow()
+    items = feedback.queue(actor=current_user, now=now)
+    return render_template("pages/feedback_queue.html", items=items, now=now,
+                           status=lambda item: feedback.status(item, now))
+
+
+@bp.route("/hallinta/saavutettavuuspalaute/<int:feedback_id>", methods=["GET", "POST"])
+@staff_required(feedback.HANDLE)
+def feedback_item(feedback_id: int):
+    now = utcnow()
+    item = feedback.get(feedback_id, actor=current_user, now=now)
+    form = FeedbackReplyForm()
+    return form_page(
+        form, lambda: feedback.reply(feedback_id, form.reply.data, actor=current_user, now=utcnow()),
+        success=_("The reply was sent and the contact address deleted."),
+        next_url=lambda _item: url_for("pages.feedback_queue"),
+        render=lambda status: (render_template("pages/feedback_item.html", item=item, form=form,
+                                               state=feedback.status(item, now)), status))
+
+
 def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .. import staff_menu
+
     app.register_blueprint(bp)
+    staff_menu.register(_l("Accessibility feedback"), "pages.feedback_queue", feedback.HANDLE,
+                        order=95)

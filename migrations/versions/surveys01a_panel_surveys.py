@@ -1,7 +1,7 @@
 """panel surveys: surveys, questions, recipients (no token), responses (keyed by an HMAC, no identity)
 
 Revision ID: surveys01a
-Revises: standing0a1b
+Revises: ke7f0a11fb14
 Create Date: 2026-12-02 07:07:26.385494
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'surveys01a'
-down_revision = 'standing0a1b'
+down_revision = 'ke7f0a11fb14'
 branch_labels = None
 depends_on = None
 

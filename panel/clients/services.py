@@ -156,7 +156,7 @@ def service_aggregates(panel_id: int, *, actor, now: datetime, locale: str | Non
     """Members per service, suppressed for display: ``{"consented": n or None, "rows":
     [{"service", "label", "row"}]}`` where ``row`` is a suppression row (count None when
     hidden).  Counts only members with the separate consent."""
-    from deliberation.outcomes.figures import suppress
+    from kuulas.disclosure import suppress
 
     from ..recruitment.services import get_panel
 

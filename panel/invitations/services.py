@@ -91,6 +91,36 @@ def answer(token: str, *, accept: bool, display_name: str | None = None,
     return invitation
 
 
+# A decline can be taken back for this long, and until a replacement draw fills the seat;
+# the scheduled job waits this long before it draws a replacement for a decline.
+DECLINE_UNDO_WINDOW = timedelta(hours=24)
+
+
+def can_undo_decline(invitation: Invitation, now: datetime) -> bool:
+    return (invitation.state == DECLINED and invitation.replaced_by_draw_id is None
+            and invitation.deadline > now)
+
+
+def undo_decline(token: str, *, now: datetime) -> Invitation:
+    """Take a decline back while the seat is still open (no replacement drawn yet) and the
+    answer deadline has not passed: the invitation is pending again."""
+    invitation = peek(token, now=now)
+    if not can_undo_decline(invitation, now):
+        raise Conflict(_l("The decline can no longer be taken back: the seat has already been "
+                          "offered to someone else or the deadline has passed."))
+    changed = db.session.execute(
+        update(Invitation).where(Invitation.id == invitation.id, Invitation.state == DECLINED,
+                                 Invitation.replaced_by_draw_id.is_(None),
+                                 Invitation.deadline > now)
+        .values(state=PENDING, answered_at=None)
+        .execution_options(synchronize_session="fetch")).rowcount
+    if changed != 1:
+        raise Conflict(_l("The decline can no longer be taken back: the seat has already been "
+                          "offered to someone else or the deadline has passed."))
+    db.session.refresh(invitation)
+    return invitation
+
+
 def expire_due(now: datetime) -> int:
     return db.session.execute(
         update(Invitation).where(Invitation.state == PENDING, Invitation.deadline <= now)

@@ -16,7 +16,9 @@ from ..forms import ActionForm
 from ..recruitment.models import Volunteer
 from ..recruitment.services import get_panel
 from ..selection import services as selection
-from ..web import bp, flash_error
+from flask_babel import lazy_gettext as _l
+
+from ..web import bp, confirmation_page, confirmed, flash_error, locale
 from . import services
 from .models import ACCEPTED, DECLINED
 
@@ -32,16 +34,30 @@ def invitation(token: str):
         volunteer = db.session.get(Volunteer, current.volunteer_id)
         if request.method == "POST" and form.validate_on_submit():
             choice = request.form.get("answer")
-            if choice not in ("accept", "decline"):
+            if choice not in ("accept", "decline", "undo"):
                 raise NotFound()
+            if choice == "undo":
+                services.undo_decline(token, now=now)
+                db.session.commit()
+                flash(_("Your decline was taken back. Please answer the invitation again."),
+                      "success")
+                return redirect(url_for("panel.invitation", token=token))
+            if choice == "decline" and not confirmed():
+                if current.state != "pending":
+                    raise Conflict(_l("You have already answered this invitation."))
+                return confirmation_page(
+                    title=_("Decline the invitation?"),
+                    consequences=[_("Your seat in “%(panel)s” will be offered to another "
+                                    "volunteer.", panel=panel.name(locale()))],
+                    undo=_("You can take the decline back on this page for %(hours)s hours, "
+                           "as long as nobody has been drawn for your seat.",
+                           hours=int(services.DECLINE_UNDO_WINDOW.total_seconds() // 3600)),
+                    button=_("I decline"),
+                    cancel_url=url_for("panel.invitation", token=token))
             services.answer(token, accept=choice == "accept",
                             display_name=request.form.get("display_name"), now=now)
             db.session.commit()
-            message = (_("Welcome to the panel! We will send you the details of the first "
-                         "session.") if choice == "accept"
-                       else _("Thank you for letting us know. Your seat will be offered to "
-                              "someone else."))
-            flash(message, "success")
+            # No flash: the invitation page itself states the answer (one status line).
             return redirect(url_for("panel.invitation", token=token))
     except services.LinkExpired as exc:
         db.session.rollback()
@@ -54,7 +70,8 @@ def invitation(token: str):
         flash(str(exc), "error")
         return redirect(url_for("panel.invitation", token=token))
     return render_template("panel/invitation.html", invitation=current, panel=panel,
-                           volunteer=volunteer, form=form)
+                           volunteer=volunteer, form=form,
+                           can_undo=services.can_undo_decline(current, now))
 
 
 @bp.get("/hallinta/paneelit/<int:panel_id>/kutsut")
@@ -65,8 +82,12 @@ def staff_invitations(panel_id: int):
     counts = {}
     for row in rows:
         counts[row.state] = counts.get(row.state, 0) + 1
+    from ..selection import report
+
     return render_template("panel/staff_invitations.html", panel=panel, rows=rows,
-                           counts=counts, gaps=selection.gaps(panel), action=ActionForm())
+                           counts=counts, gaps=selection.gaps(panel), action=ActionForm(),
+                           blocked=selection.blocked_draw(panel.id),
+                           describe_issue=report.describe_blocking)
 
 
 @bp.get("/hallinta/paneelit/<int:panel_id>/jasenet")

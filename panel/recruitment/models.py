@@ -20,6 +20,9 @@ DRAFT, RECRUITING, RECRUITMENT_CLOSED, DRAWN, CLOSED = (
     "draft", "recruiting", "recruitment_closed", "drawn", "closed")
 # Volunteer states
 PENDING, CONFIRMED = "pending", "confirmed"
+# Left out of the pool by staff as a suspected duplicate registration (reversible until
+# the pool is frozen).
+EXCLUDED = "excluded"
 WEB, PAPER, PHONE = "web", "paper", "phone"
 # The value stored for "prefer not to say" (and for sensitive features without consent).
 UNDISCLOSED = "undisclosed"
@@ -86,6 +89,17 @@ class Panel(db.Model):
     def recruiting(self, now: datetime) -> bool:
         return (self.state == RECRUITING and self.recruitment_opens_at <= now
                 and (self.recruitment_closes_at is None or now < self.recruitment_closes_at))
+
+    def phase(self, now: datetime) -> str:
+        """The state the clock implies: the scheduler flips ``state`` up to a minute late
+        (or not at all while it is down), so every time-bound check and label uses this."""
+        if self.state in ("scheduled", RECRUITING):
+            # A standing panel may have no closing time: it stays open.
+            if self.recruitment_closes_at is not None and now >= self.recruitment_closes_at:
+                return RECRUITMENT_CLOSED
+            if self.state == "scheduled" and now >= self.recruitment_opens_at:
+                return RECRUITING
+        return self.state
 
 
 class Feature(db.Model):

@@ -20,17 +20,21 @@ from kuulas import access
 from kuulas.accounts import services as accounts
 from kuulas.errors import Conflict, NotFound, ValidationFailed
 from kuulas.extensions import db
+from kuulas.text import ControlCharacter, normalise
+from kuulas.text import has_forbidden_control as has_control
 
 from .. import rules
 from ..pool import consent_until
 from ..errors import DetailedValidation, Msg
-from .models import (CLIENT, CONFIRMED, DRAFT, PAPER, PENDING, PHONE, RECRUITING,
+from .models import (CLIENT, CONFIRMED, DRAFT, EXCLUDED, PAPER, PENDING, PHONE, RECRUITING,
                      RECRUITMENT_CLOSED, RESIDENT, UNDISCLOSED, WEB, Answer, Category, Feature,
                      Panel, Volunteer)
 
 PURPOSE_CONFIRM = "panel_confirm"
 CONFIRM_LIFETIME = timedelta(days=3)
 SHARE_TOLERANCE = 0.5      # percentage points: shares from published tables are rounded
+POOL_MARGIN = 2            # volunteers beyond a category's seats, so the draw has a choice
+UNDER_PP = 2.0             # a pool share this many points below the population's is a shortfall
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 VALUE_RE = re.compile(r"^[A-Za-z0-9ÅÄÖåäö][A-Za-z0-9ÅÄÖåäö_+.-]{0,59}$")
 
@@ -200,6 +204,9 @@ def read_csv(text: str, required: tuple[str, ...], *, file_label) -> list[dict]:
     else:
         reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     header = [h.strip() for h in (reader.fieldnames or [])]
+    if any(has_control(h) for h in header):
+        raise ValidationFailed(_l("The first line of the file %(file)s contains a control "
+                                  "character (for example a NUL byte)."), file=file_label)
     missing = [c for c in required if c not in header]
     if missing:
         raise ValidationFailed(_l("The file %(file)s has no column %(columns)s. Its first line must "
@@ -207,7 +214,24 @@ def read_csv(text: str, required: tuple[str, ...], *, file_label) -> list[dict]:
                                file=file_label, columns=", ".join(missing),
                                expected=",".join(required))
     reader.fieldnames = header
-    return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    rows, problems = [], []
+    for number, row in enumerate(reader, start=2):
+        clean = {}
+        for key, value in row.items():
+            if key is None:
+                continue
+            try:
+                # The same normalisation every form field gets (NFC, no bidi controls),
+                # with the row and column named when a cell holds a NUL or other control.
+                clean[key] = normalise(value or "").strip()
+            except ControlCharacter:
+                problems.append(Msg(_l("Row %(n)s, column “%(column)s”: the value contains a "
+                                       "control character (for example a NUL byte). Remove it "
+                                       "and try again."), {"n": number, "column": key}))
+        rows.append(clean)
+    if problems:
+        raise DetailedValidation(_l("Nothing was imported: fix these rows and try again."), problems)
+    return rows
 
 
 def import_shares(panel_id: int, text: str, *, actor, now: datetime) -> int:
@@ -283,10 +307,11 @@ def open_due_recruitments(now: datetime) -> int:
     return opened
 
 
-def close_due_recruitments(now: datetime) -> int:
+def close_due_recruitments(now: datetime, panel_id: int | None = None) -> int:
+    only = (Panel.id == panel_id,) if panel_id is not None else ()
     closed = db.session.execute(
         update(Panel).where(Panel.state.in_(("scheduled", RECRUITING)),
-                            Panel.recruitment_closes_at <= now)
+                            Panel.recruitment_closes_at <= now, *only)
         .values(state=RECRUITMENT_CLOSED).execution_options(synchronize_session="fetch")).rowcount
     return closed or 0
 
@@ -364,6 +389,10 @@ def _resident_account(email: str, *, now: datetime, locale: str):
 
 class AlreadyRegistered(Conflict):
     code = "already_registered"
+
+
+class RecruitmentClosed(Conflict):
+    code = "recruitment_closed"
 
 
 def register(panel_id: int, *, email: str, display_name: str, answers: dict,
@@ -451,6 +480,12 @@ def confirm(token: str, *, now: datetime) -> Volunteer:
     if volunteer is None:
         raise NotFound(_l("This registration no longer exists."))
     if volunteer.state == PENDING:
+        if not get_panel(panel_id).recruiting(now):
+            # The pool is what was confirmed by the closing time; a late confirmation
+            # would change it behind the staff's (and the published hash's) back.
+            raise RecruitmentClosed(_l("Recruitment closed before this registration was "
+                                       "confirmed, so it could not be included. Thank you "
+                                       "for your interest."))
         volunteer.state = CONFIRMED
         volunteer.confirmed_at = now
         volunteer.consent_expires_at = consent_until(get_panel(panel_id), now)
@@ -472,8 +507,8 @@ def update_registration(panel_id: int, *, display_name: str, answers: dict,
     volunteer = registration_of(panel_id, actor)
     access.require(actor, rules.OWN_REGISTRATION, volunteer, now=now)
     panel = get_panel(panel_id)
-    if panel.state not in ("scheduled", RECRUITING):
-        raise Conflict(_l("Answers cannot change after recruitment has closed, because the "
+    if not panel.recruiting(now):
+        raise RecruitmentClosed(_l("Answers cannot change after recruitment has closed, because the "
                           "draw is based on them. You can still withdraw."))
     values = check_answers(panel, answers, sensitive_consent)
     volunteer.display_name = display_name.strip()[:80]
@@ -512,8 +547,14 @@ def import_volunteers(panel_id: int, text: str, *, actor, now: datetime) -> int:
     """Import volunteers recruited on paper or by phone: ``email,display_name,channel`` plus
     one column per feature (and ``postal_code,address`` if the panel asks).  Every row is
     checked first; any error imports nothing."""
+    from ..selection.models import Draw
+
     panel = get_panel(panel_id)
     access.require(actor, rules.MANAGE, panel, now=now)
+    if db.session.scalar(select(Draw.id).where(Draw.panel_id == panel.id)):
+        # Volunteers added after the freeze would never be in the draw nor told so.
+        raise Conflict(_l("The pool has been frozen and its hash published: it can no longer "
+                          "change."))
     required = ["email", "display_name"] + [f.key for f in panel.features]
     if panel.asks_address:
         required += ["postal_code", "address"]
@@ -600,14 +641,56 @@ def pool_view(panel_id: int, *, actor, now: datetime, locale: str | None = None)
         for c in feature.categories:
             n = fc.get(c.value, 0)
             share = 100.0 * n / total if total else 0.0
-            # Enough volunteers for the panel's share (with a margin of 2 for choice)?
+            # Enough volunteers for the panel's seats (with a margin of 2 for choice)?
             needed = round(c.population_share / 100 * panel.target_size)
+            missing = max(0, needed + (POOL_MARGIN if needed else 0) - n)
             gap_pp = share - c.population_share
+            # A category clearly below its population share is a shortfall even when its
+            # seats can be filled: its volunteers then get lower chances and less choice.
+            status = ("missing" if missing else
+                      "under" if total and gap_pp <= -UNDER_PP else "enough")
             cats.append({"value": c.value, "label": c.label(locale), "count": n,
                          "share": share, "population_share": c.population_share,
-                         "gap_pp": gap_pp, "needed": needed,
-                         "short": n < needed + (2 if needed else 0) or gap_pp <= -10})
+                         "gap_pp": gap_pp, "needed": needed, "missing": missing,
+                         "status": status, "short": status != "enough"})
         undisclosed = fc.get(UNDISCLOSED, 0)
         features.append({"key": feature.key, "label": feature.label(locale), "categories": cats,
                          "undisclosed": undisclosed, "sensitive": feature.sensitive})
     return {"panel": panel, "total": total, "pending": pending, "features": features}
+
+
+# --- suspected duplicates (staff review before the pool is frozen) ----------------------
+
+def suspected_duplicates(panel_id: int, *, actor, now: datetime) -> list[tuple[Volunteer, Volunteer]]:
+    """Pairs of volunteers whose e-mail addresses probably reach the same person (plus
+    addressing, case, dots at Gmail, confusable or fullwidth characters): for staff to
+    review, never shown publicly.  Excluded volunteers are listed too, so an exclusion
+    can be undone until the pool is frozen."""
+    from .duplicates import suspected_pairs
+
+    panel = get_panel(panel_id)
+    access.require(actor, rules.MANAGE, panel, now=now)
+    volunteers = {v.id: v for v in db.session.scalars(
+        select(Volunteer).where(Volunteer.panel_id == panel.id))}
+    pairs = suspected_pairs((v.id, v.email) for v in volunteers.values())
+    return [(volunteers[a], volunteers[b]) for a, b in pairs]
+
+
+def set_excluded(panel_id: int, volunteer_id: int, *, exclude: bool, actor,
+                 now: datetime) -> Volunteer:
+    """Leave a suspected duplicate out of the pool (or take it back) before the freeze."""
+    from ..selection.models import Draw
+
+    panel = get_panel(panel_id)
+    access.require(actor, rules.MANAGE, panel, now=now)
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    if volunteer is None or volunteer.panel_id != panel.id:
+        raise NotFound(_l("No such volunteer."))
+    if db.session.scalar(select(Draw.id).where(Draw.panel_id == panel.id)):
+        raise Conflict(_l("The pool has been frozen and its hash published: it can no longer "
+                          "change."))
+    if exclude and volunteer.state != EXCLUDED:
+        volunteer.state = EXCLUDED
+    elif not exclude and volunteer.state == EXCLUDED:
+        volunteer.state = CONFIRMED if volunteer.confirmed_at else PENDING
+    return volunteer

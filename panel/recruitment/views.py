@@ -3,10 +3,11 @@ confirmation and own-registration pages."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
 
 from kuulas.accounts import services as accounts
+from kuulas.accounts.views import sign_in_from_mail
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError, NotFound
 from kuulas.extensions import db, limiter
@@ -14,7 +15,7 @@ from kuulas.web import form_page, staff_required
 
 from .. import mailing, rules
 from ..forms import ActionForm, CsvForm, FeatureForm, PanelForm
-from ..web import bp, flash_error, locale, read_upload
+from ..web import bp, confirmation_page, confirmed, flash_error, locale, read_upload
 from . import services
 from .forms import answers_from, feature_field_name, signup_form
 from .models import Panel
@@ -93,7 +94,8 @@ def staff_features(panel_id: int):
                 details, status = flash_error(exc), exc.status
             else:
                 db.session.commit()
-                flash(_("Population shares updated for %(n)s categories.", n=n), "success")
+                flash(ngettext("Population share updated for %(num)s category.",
+                               "Population shares updated for %(num)s categories.", n), "success")
                 return redirect(url_for("panel.staff_features", panel_id=panel.id))
         else:
             status = 400
@@ -126,6 +128,28 @@ def staff_state(panel_id: int, action: str):
     if action not in handlers:
         raise NotFound()
     if ActionForm().validate_on_submit():
+        if not confirmed():
+            panel = services.get_panel(panel_id)
+            texts = {
+                "julkaise": (_("Publish the panel?"), [
+                    _("The panel's public page opens and recruitment starts by itself at its "
+                      "opening time."),
+                    _("Once volunteers register, the features can no longer change.")],
+                    _("Publish")),
+                "sulje-rekrytointi": (_("Close recruitment now?"), [
+                    _("Nobody can register any more, and volunteers can no longer change their "
+                      "answers. Recruitment cannot be reopened."),
+                    _("Registrations not yet confirmed by e-mail stay out of the pool.")],
+                    _("Close recruitment")),
+                "sulje": (_("Close the panel?"), [
+                    _("The panel ends: no more replacement draws or invitations."),
+                    _("Personal data is deleted after the retention period of %(days)s days; "
+                      "only aggregate counts are kept.", days=panel.retention_days)],
+                    _("Close the panel")),
+            }
+            title, lines, button = texts[action]
+            return confirmation_page(title=title, consequences=lines, button=button,
+                                     cancel_url=url_for("panel.staff_panel", panel_id=panel.id))
         try:
             handlers[action](panel_id, actor=current_user, now=utcnow())
         except KuulasError as exc:
@@ -153,13 +177,50 @@ def staff_pool(panel_id: int):
                 details, status = flash_error(exc), exc.status
             else:
                 db.session.commit()
-                flash(_("%(n)s volunteers were imported.", n=n), "success")
+                flash(ngettext("%(num)s volunteer was imported.", "%(num)s volunteers were imported.", n),
+                      "success")
                 return redirect(url_for("panel.staff_pool", panel_id=panel_id))
         else:
             status = 400
     view = services.pool_view(panel_id, actor=current_user, now=utcnow(), locale=locale())
+    try:
+        duplicates = sum(1 for pair in services.suspected_duplicates(
+            panel_id, actor=current_user, now=utcnow()) if all(v.state != "excluded" for v in pair))
+    except KuulasError:
+        duplicates = 0
     return render_template("panel/staff_pool.html", view=view, panel=view["panel"],
-                           csv_form=csv_form, details=details), status
+                           csv_form=csv_form, details=details, duplicates=duplicates), status
+
+
+@bp.route("/hallinta/paneelit/<int:panel_id>/kaksoiskirjautumiset", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def staff_duplicates(panel_id: int):
+    """Suspected duplicate registrations (staff only), with exclusion before the freeze."""
+    now = utcnow()
+    if request.method == "POST":
+        form = ActionForm()
+        if form.validate_on_submit():
+            try:
+                volunteer_id = int(request.form.get("volunteer", ""))
+                if not 0 < volunteer_id < 2**31:
+                    raise ValueError
+            except ValueError:
+                raise NotFound() from None
+            try:
+                services.set_excluded(panel_id, volunteer_id,
+                                      exclude=request.form.get("action") == "exclude",
+                                      actor=current_user, now=now)
+            except KuulasError as exc:
+                db.session.rollback()
+                flash_error(exc)
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+        return redirect(url_for("panel.staff_duplicates", panel_id=panel_id))
+    pairs = services.suspected_duplicates(panel_id, actor=current_user, now=now)
+    panel = services.get_panel(panel_id)
+    return render_template("panel/staff_duplicates.html", panel=panel, pairs=pairs,
+                           action=ActionForm())
 
 
 # --- public: sign-up ----------------------------------------------------------------------
@@ -208,7 +269,8 @@ def recruit(panel_id: int):
         else:
             status = 400
     return render_template("panel/recruit.html", panel=panel, form=form,
-                           recruiting=panel.recruiting(now), now=now), status
+                           recruiting=panel.recruiting(now), phase=panel.phase(now),
+                           now=now), status
 
 
 @bp.route("/paneelit/vahvista/<token>", methods=["GET", "POST"])
@@ -220,13 +282,9 @@ def confirm(token: str):
         if request.method == "POST" and form.validate_on_submit():
             volunteer = services.confirm(token, now=now)
             account = db.session.get(accounts.Account, volunteer.account_id)
-            db.session.commit()
-            session.clear()
-            login_user(account)
-            session.permanent = True
-            flash(_("Thank you! Your registration is confirmed."), "success")
             own = "panel.membership" if services.get_panel(volunteer.panel_id).standing else "panel.own"
-            return redirect(url_for(own, panel_id=volunteer.panel_id))
+            return sign_in_from_mail(account, url_for(own, panel_id=volunteer.panel_id),
+                                     done_message=_("Thank you! Your registration is confirmed."))
         accounts.peek_token(token, services.PURPOSE_CONFIRM, now=now)
     except (accounts.TokenExpired, accounts.TokenUsed):
         db.session.rollback()
@@ -237,6 +295,9 @@ def confirm(token: str):
         db.session.rollback()
         return render_template("panel/link_problem.html", message=_(
             "This confirmation link is not valid. Check that you copied the whole link.")), 404
+    except services.RecruitmentClosed as exc:
+        db.session.rollback()
+        return render_template("panel/link_problem.html", message=str(exc)), 409
     return render_template("panel/confirm.html", form=form)
 
 
@@ -274,9 +335,15 @@ def own(panel_id: int):
                 return redirect(url_for("panel.own", panel_id=panel.id))
         else:
             status = 400
+    from ..cards import STATUS_TEXTS
+    from ..selection import services as selection
+
+    state = selection.registration_status(volunteer, panel, now)
     return render_template("panel/own.html", panel=panel, volunteer=volunteer, form=form,
                            values=values, withdraw_form=ActionForm(prefix="withdraw"),
-                           editable=panel.state in ("scheduled", "recruiting")), status
+                           editable=panel.recruiting(now), now=now,
+                           status_text=STATUS_TEXTS[state["code"]], state=state,
+                           own_row=selection.own_commitment(volunteer, panel)), status
 
 
 @bp.post("/paneelit/<int:panel_id>/oma/peru")
@@ -284,6 +351,17 @@ def withdraw(panel_id: int):
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
     if ActionForm(prefix="withdraw").validate_on_submit():
+        if not confirmed():
+            panel = services.get_panel(panel_id)
+            services.registration_of(panel.id, current_user)
+            return confirmation_page(
+                title=_("Withdraw from the panel?"),
+                consequences=[_("Your registration and answers for “%(panel)s” are deleted at "
+                                "once; they cannot be restored.", panel=panel.name(locale())),
+                              _("If you have been invited or are a member, your seat is offered "
+                                "to someone else.")],
+                button=_("Withdraw and delete my data"),
+                cancel_url=url_for("panel.own", panel_id=panel.id))
         services.withdraw(panel_id, actor=current_user, now=utcnow())
         db.session.commit()
         flash(_("Your registration was withdrawn and your data deleted."), "success")

@@ -26,9 +26,14 @@ class Outcome:
 
 
 class EngineProblem(Exception):
-    def __init__(self, code: str, reason, details=()):
+    def __init__(self, code: str, reason, details=(), *, kind: str = ""):
         super().__init__(code)
         self.code, self.reason, self.details = code, reason, list(details)
+        self.kind = kind          # the engine's error class, e.g. "InfeasibleQuotasError"
+
+    @property
+    def infeasible(self) -> bool:
+        return self.kind == "InfeasibleQuotasError"
 
 
 # --- the published file formats ------------------------------------------------------------
@@ -68,20 +73,78 @@ def parse(people_text: str, quotas_text: str):
     from panel.sortition import csvio
     from panel.sortition.errors import SortitionError
 
+    _check_text(people_text, "people")
+    _check_text(quotas_text, "quotas")
     try:
         quotas = csvio.read_quotas(quotas_text or "")
-        return csvio.read_people(people_text or "", quotas), quotas
+        people = csvio.read_people(people_text or "", quotas)
     except SortitionError as exc:
         raise _problem(exc) from None
+    for q in quotas:
+        if max(abs(int(q.min)), abs(int(q.max))) > INT_LIMIT:
+            raise EngineProblem("quota_bound_too_large", HEADLINES["CsvFormatError"], [_SafeMsg(
+                MESSAGES["quota_bound_too_large"], {"feature": q.feature, "value": q.value,
+                                                    "limit": INT_LIMIT})])
+    return people, quotas
 
 
-def hash_files(people_text: str, quotas_text: str, size: int, *, forced_csv: str = "",
-               excluded_csv: str = "") -> str:
-    """The SHA-256 published before the draw (see ``panel.sortition.draw.pool_hash``)."""
-    from panel.sortition import pool_hash
+INT_LIMIT = 2**31 - 1
 
-    people, quotas = parse(people_text, quotas_text)
-    return pool_hash(people, quotas, size, ids_of(forced_csv), ids_of(excluded_csv))
+
+def _check_text(text: str, file: str) -> None:
+    """A NUL or other control character in a published file is named by its line, before
+    the CSV reader sees it."""
+    from kuulas.text import has_forbidden_control
+
+    for number, line in enumerate((text or "").split("\n"), start=1):
+        if has_forbidden_control(line):
+            raise EngineProblem("csv_control_character", HEADLINES["CsvFormatError"], [_SafeMsg(
+                MESSAGES["csv_control_character"], {"row": number, "file": FILES.get(file, file)})])
+
+
+def hash_files(people_text: str, quotas_text: str, size: int, *, key: str,
+               forced_csv: str = "", excluded_csv: str = "") -> str:
+    """The SHA-256 published before the draw, from the full (auditor's) people file and
+    the draw key: it covers the public commitments, not the answers themselves (see
+    :mod:`panel.selection.commitments`).  The files are read by the engine first, so a
+    malformed file fails here with the engine's precise message."""
+    parse(people_text, quotas_text)
+    return commitment_hash(public_pool_csv(people_text, key), quotas_text, size,
+                           forced_csv=forced_csv, excluded_csv=excluded_csv)
+
+
+def public_pool_csv(people_text: str, key: str) -> str:
+    """``id,commitment``: the public per-person file (no feature values)."""
+    from .commitments import CommitmentError, commitments_csv, commitments_of
+
+    try:
+        return commitments_csv(commitments_of(people_text, key))
+    except CommitmentError as exc:
+        raise _commitment_problem(exc) from None
+
+
+def commitment_hash(commitments_text: str, quotas_text: str, size: int, *,
+                    forced_csv: str = "", excluded_csv: str = "") -> str:
+    """The published hash from the public files alone (anyone can compute it)."""
+    from .commitments import CommitmentError, public_hash, read_commitments
+
+    try:
+        return public_hash(read_commitments(commitments_text), quotas_text, size,
+                           forced_csv, excluded_csv)
+    except CommitmentError as exc:
+        raise _commitment_problem(exc) from None
+
+
+def _commitment_problem(exc) -> EngineProblem:
+    messages = {"key_invalid": _l("The draw key must be the 64 hexadecimal digits given to "
+                                  "the auditor."),
+                "csv_empty": _l("A CSV file is empty."),
+                "csv_missing_column": _l("A CSV file has no column “%(column)s”."),
+                "csv_row_length": _l("Row %(row)s of the people file has the wrong number of "
+                                     "values.")}
+    return EngineProblem(exc.code, HEADLINES["CsvFormatError"],
+                         [_SafeMsg(messages.get(exc.code, FALLBACK), {"code": exc.code,
+                                                                       "params": "", **exc.params})])
 
 
 def seed_of(seed_value: str) -> int:
@@ -106,6 +169,45 @@ def check(people_text: str, quotas_text: str, size: int, *, forced_csv: str = ""
         require_feasible(group(people, quotas, size, forced, excluded))
     except SortitionError as exc:
         raise _problem(exc) from None
+
+
+def relax(people_text: str, quotas_text: str, size: int, *, forced_csv: str = "",
+          excluded_csv: str = "") -> tuple[str, list[dict]]:
+    """Quotas a panel can meet, changed as little as possible, and what changed.
+
+    Uses the engine's own relaxation (``panel.sortition.diagnose.slack_conflicts``: every
+    quota's minimum and maximum get integer slack and the total slack is minimised), so the
+    quotas that move are the fewest and by the least the engine can find.  Returns the new
+    quotas file and the changes as ``{"code", "params"}`` (``quota_min_too_high`` /
+    ``quota_max_too_low`` with ``by``), ready for :func:`describe`."""
+    from panel.sortition.diagnose import find_panel, slack_conflicts
+    from panel.sortition.errors import SortitionError
+    from panel.sortition.grouping import group
+    from panel.sortition.model import Quota
+
+    people, quotas = parse(people_text, quotas_text)
+    forced, excluded = ids_of(forced_csv), ids_of(excluded_csv)
+    bounds = {(q.feature, q.value): [q.min, q.max] for q in quotas}
+    changes: list[dict] = []
+    try:
+        for _round in range(3):
+            current = [Quota(f, v, lo, hi) for (f, v), (lo, hi) in sorted(bounds.items())]
+            pool = group(people, current, size, forced, excluded)
+            if find_panel(pool) is not None:
+                break
+            for issue in slack_conflicts(pool):
+                key = (issue.params["feature"], issue.params["value"])
+                by = int(issue.params["by"])
+                if issue.code == "quota_min_too_high":
+                    bounds[key][0] = max(0, bounds[key][0] - by)
+                else:
+                    bounds[key][1] = min(size, bounds[key][1] + by)
+                changes.append({"code": issue.code, "params": dict(issue.params)})
+        else:
+            raise EngineProblem("relaxation_failed", HEADLINES["InfeasibleQuotasError"])
+    except SortitionError as exc:
+        raise _problem(exc) from None
+    return quotas_csv([(f, v, lo, hi) for (f, v), (lo, hi) in sorted(bounds.items())]), changes
 
 
 def algorithm_and_version() -> tuple[str, str]:
@@ -208,6 +310,10 @@ MESSAGES = {
                           "“%(column)s”."),
     "csv_bad_integer": _l("Row %(row)s of the %(file)s file: “%(value)s” in column “%(column)s” "
                           "is not a whole number."),
+    "csv_control_character": _l("Row %(row)s of the %(file)s file contains a control character "
+                                "(for example a NUL byte)."),
+    "quota_bound_too_large": _l("The quota “%(feature)s” = “%(value)s” has a bound larger than "
+                                "%(limit)s."),
     "csv_unknown_category": _l("Row %(row)s of the %(file)s file: “%(value)s” in column "
                                "“%(column)s” has no quota row."),
     # diagnose: why no panel meets the quotas
@@ -274,13 +380,13 @@ class _SafeMsg:
 
 def _problem(exc) -> EngineProblem:
     headline = HEADLINES.get(type(exc).__name__, _l("The draw could not be computed."))
-    return EngineProblem(exc.code, headline, [describe(i) for i in exc.issues])
+    return EngineProblem(exc.code, headline, [describe(i) for i in exc.issues],
+                         kind=type(exc).__name__)
 
 
 def panel_csv(people_text: str, selected) -> str:
-    """The drawn panel as rows of the people file (``id,<feature>...``), id order."""
+    """The drawn panel as the public file: the selected ids only (``id``), id order.  The
+    features of the selected are never published per person."""
     chosen = set(selected)
-    reader = csv.reader(io.StringIO(people_text))
-    header = next(reader)
-    rows = sorted((row for row in reader if row and row[0] in chosen), key=lambda r: r[0])
-    return _write(rows, header)
+    known = set(ids_of(people_text)) if people_text else chosen
+    return ids_csv(sorted(pid for pid in chosen if pid in known))

@@ -12,6 +12,9 @@ from kuulas.extensions import db
 
 INITIAL, REPLACEMENT = "initial", "replacement"
 PREPARED, DONE = "prepared", "done"
+# A replacement draw whose quotas the remaining pool cannot meet: it waits for staff to
+# run it with the engine's relaxed quotas or with quotas they adjust by hand.
+BLOCKED = "blocked"
 
 
 class QuotaRow(db.Model):
@@ -48,6 +51,9 @@ class Draw(db.Model):
     forced_csv: Mapped[str] = mapped_column(Text, default="")
     excluded_csv: Mapped[str] = mapped_column(Text, default="")
     pool_hash: Mapped[str] = mapped_column(String(128))
+    # Secret key of the public commitments (panel.selection.commitments): staff and the
+    # county's auditor only.  NULL for draws made before commitments existed.
+    commit_key: Mapped[str | None] = mapped_column(String(64))
     prepared_at: Mapped[datetime] = mapped_column(default=utcnow)
     run_at: Mapped[datetime | None]
     algorithm: Mapped[str | None] = mapped_column(String(80))

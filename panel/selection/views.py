@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from kuulas.clock import utcnow
@@ -14,7 +14,7 @@ from .. import rules
 from ..forms import ActionForm, PrepareDrawForm, RunDrawForm
 from ..recruitment.models import DRAFT
 from ..recruitment.services import get_panel
-from ..web import bp, flash_error, locale
+from ..web import bp, confirmation_page, confirmed, flash_error, locale
 from . import report, services
 
 
@@ -38,12 +38,32 @@ def staff_draw(panel_id: int):
             elif "prepare-seed_source" in request.form:
                 if not prepare_form.validate_on_submit():
                     raise _form_expired(prepare_form)
+                if not confirmed():
+                    return confirmation_page(
+                        title=_("Freeze the pool and publish its hash?"),
+                        consequences=[_("The pseudonymised pool and the quotas are frozen for "
+                                        "good; no quota can change afterwards."),
+                                      _("Their hash is published at once on the public "
+                                        "selection report, with the seed source “%(s)s”.",
+                                        s=prepare_form.seed_source.data)],
+                        button=_("Freeze and publish"),
+                        cancel_url=url_for("panel.staff_draw", panel_id=panel.id))
                 services.prepare_draw(panel.id, seed_source=prepare_form.seed_source.data,
                                       actor=current_user, now=now)
                 message = _("The pool and quotas were frozen and their hash published.")
             elif "run-seed_value" in request.form:
                 if not run_form.validate_on_submit():
                     raise _form_expired(run_form)
+                if not confirmed():
+                    return confirmation_page(
+                        title=_("Run the draw?"),
+                        consequences=[_("The draw is run once with the seed value “%(v)s”; it "
+                                        "cannot be run again.", v=run_form.seed_value.data),
+                                      _("The result is published and invitations are e-mailed "
+                                        "at once to the selected volunteers; the others are told "
+                                        "they were not selected.")],
+                        button=_("Run the draw and send the e-mails"),
+                        cancel_url=url_for("panel.staff_draw", panel_id=panel.id))
                 services.run_draw(panel.id, seed_value=run_form.seed_value.data,
                                   actor=current_user, now=now)
                 message = _("The draw was run and the invitations were sent.")
@@ -97,21 +117,72 @@ def _quota_values(form) -> dict:
 @bp.post("/hallinta/paneelit/<int:panel_id>/korvaava-arvonta")
 @staff_required(rules.DRAW_RUN)
 def staff_replacement(panel_id: int):
-    if ActionForm().validate_on_submit():
-        try:
-            draw = services.replacement_draw(panel_id, actor=current_user, now=utcnow())
-        except KuulasError as exc:
-            db.session.rollback()
-            for detail in flash_error(exc):
-                flash(detail, "error")
+    back = url_for("panel.staff_invitations", panel_id=panel_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    quotas = request.form.get("quotas")
+    if quotas is not None and len(quotas) > 200_000:
+        flash(_("The quotas are too long."), "error")
+        return redirect(back)
+    if not confirmed():
+        lines = [_("The replacement draw is run at once and cannot be undone; invitations "
+                   "are e-mailed to the newly selected volunteers.")]
+        if quotas is not None:
+            lines.append(_("It uses the quotas below, which are published with the draw."))
+        from ..invitations.services import DECLINE_UNDO_WINDOW
+
+        panel = get_panel(panel_id)
+        recent = (len(services.gaps(panel))
+                  - len(services.gaps(panel, settled_before=utcnow() - DECLINE_UNDO_WINDOW)))
+        if recent:
+            lines.append(ngettext("%(num)s decline is less than 24 hours old: that volunteer "
+                                  "could still take it back.",
+                                  "%(num)s declines are less than 24 hours old: those "
+                                  "volunteers could still take them back.", recent))
+        return confirmation_page(title=_("Run the replacement draw?"), consequences=lines,
+                                 button=_("Run the replacement draw"), cancel_url=back)
+    try:
+        draw = services.replacement_draw(panel_id, actor=current_user, now=utcnow(),
+                                         quotas_csv=quotas)
+    except KuulasError as exc:
+        db.session.rollback()
+        for detail in flash_error(exc):
+            flash(detail, "error")
+    else:
+        db.session.commit()
+        if draw is None:
+            flash(_("There are no open seats to fill."), "success")
+        elif draw.state == "blocked":
+            flash(_("The remaining pool cannot meet every quota. Choose below how to "
+                    "continue."), "error")
         else:
-            db.session.commit()
-            if draw is None:
-                flash(_("There are no open seats to fill."), "success")
-            else:
-                flash(_("The replacement draw was run and the new invitations were sent."),
-                      "success")
-    return redirect(url_for("panel.staff_invitations", panel_id=panel_id))
+            flash(_("The replacement draw was run and the new invitations were sent."),
+                  "success")
+    return redirect(back)
+
+
+@bp.get("/hallinta/paneelit/<int:panel_id>/arvonta/<int:number>/tarkastus/<filename>")
+@staff_required(rules.DRAW_RUN)
+def auditor_file(panel_id: int, number: int, filename: str):
+    """The full pseudonymised file and the draw key, for the county's auditor only: with
+    them the CLI re-runs the draw and recomputes the published commitments and hash."""
+    panel = get_panel(panel_id)
+    from flask_babel import lazy_gettext as _l
+
+    from kuulas import access
+
+    access.require(current_user, rules.DRAW_RUN, panel, now=utcnow())
+    draw = services.public_draw(panel.id, number, include_blocked=True)
+    if filename == "pooli-tarkastaja.csv":
+        body, mimetype = draw.people_csv, "text/csv"
+    elif filename == "avain.txt" and draw.commit_key:
+        body, mimetype = draw.commit_key + "\n", "text/plain"
+    else:
+        raise NotFound(_l("No such file."))
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="paneeli{panel_id}-'
+                                                    f'arvonta{number}-{filename}"',
+                             "Cache-Control": "no-store"})
 
 
 # --- public -------------------------------------------------------------------------------
@@ -121,9 +192,11 @@ def public_report(panel_id: int):
     panel = get_panel(panel_id)
     if panel.state == DRAFT:
         raise NotFound()
-    draws = services.draws(panel.id)
+    draws = [d for d in services.draws(panel.id) if d.state != "blocked"]
     return render_template("panel/report.html", panel=panel, draws=draws,
                            labels=report.labels(panel, locale()),
+                           public_categories=report.public_categories,
+                           public_probabilities=report.public_probabilities,
                            describe_issue=report.describe_blocking,
                            composition=report.composition_rows(panel, locale()))
 
@@ -138,12 +211,16 @@ def public_file(panel_id: int, number: int, filename: str):
     if filename not in _FILES:
         raise NotFound()
     draw = services.public_draw(panel_id, number)
+    from . import engine
+
     if filename == "paneeli.csv":
         if draw.selected is None:
             raise NotFound()
-        from . import engine
-
         body = engine.panel_csv(draw.people_csv, draw.selected)
+    elif filename == "pooli.csv":
+        # Never the answers: one commitment per pseudonym (see selection/commitments.py).
+        body = (engine.public_pool_csv(draw.people_csv, draw.commit_key) if draw.commit_key
+                else engine.ids_csv(engine.ids_of(draw.people_csv)))
     else:
         body = getattr(draw, _FILES[filename]) or ""
         if filename == "todennakoisyydet.csv" and not body:

@@ -164,7 +164,7 @@ def create_draw_group(panel_id: int, *, name_fi: str, name_sv: str, name_en: str
         check_keys([client_group])
     eligible = pool.members(parent.id, now=now,
                             service_keys=[client_group] if client_group else None)
-    from deliberation.outcomes.figures import MIN_CELL
+    from kuulas.disclosure import MIN_CELL
 
     if client_group and len(eligible) < MIN_CELL:
         # The group's public pool file would tell how many use the service.

@@ -17,6 +17,10 @@ def init_app(app) -> None:
     if "panel_surveys" not in app.blueprints:
         app.register_blueprint(bp)
     pool.on_leave(forget_member)
+    from kuulas import logfilter
+
+    # Answer pages are anonymous: no network address in any log line about them.
+    logfilter.protect("/paneelit/kysely/")
     pool.register_asked(asked_items)
     from flask_babel import lazy_gettext as _l
 

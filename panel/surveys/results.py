@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deliberation.outcomes.figures import MIN_CELL, suppress
+from kuulas.disclosure import MIN_CELL, suppress
 from panel.weighting import WeightingError, estimate_mean, estimate_share, margins_from_percent, rake
 
 UNDISCLOSED = "undisclosed"

@@ -23,6 +23,11 @@
     if (text !== undefined && text !== null) { e.textContent = text; }
     return e;
   }
+  // User text (names, messages, questions, statement text) is isolated for bidi: a name in
+  // Arabic must not reorder the punctuation around it.
+  function userEl(tag, attrs, text) { var e = el(tag, attrs, text); e.setAttribute("dir", "auto"); return e; }
+  function bdi(text) { return el("bdi", {}, text); }
+  function plural(key, n) { return fmt(n === 1 ? T[key + "_one"] : T[key + "_other"], { n: n }); }
   var announceTimer = null;
   function announce(text) {
     var a = $("announcer");
@@ -35,12 +40,38 @@
     box.textContent = "";
     if (msg) { box.appendChild(el("strong", {}, T.error + " ")); box.appendChild(document.createTextNode(msg)); }
   }
+  // An error belongs next to the control that caused it: a live region right after the
+  // control (inside a form: at its end), tied to the control with aria-describedby.
+  var uid = 0;
+  function errorSlot(ctrl) {
+    if (!ctrl.id) { uid += 1; ctrl.id = "ctl-" + uid; }
+    var id = ctrl.id + "-error", slot = $(id);
+    if (!slot) {
+      slot = el("p", { id: id, className: "error-text control-error", "aria-live": "assertive" });
+      if (ctrl.tagName === "FORM") { ctrl.appendChild(slot); } else { ctrl.insertAdjacentElement("afterend", slot); }
+    }
+    var target = ctrl.tagName === "FORM" ? (ctrl.querySelector("textarea, input:not([type=radio]), select") || ctrl.querySelector("button")) : ctrl;
+    if (target) {
+      var ids = (target.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (ids.indexOf(id) < 0) { ids.push(id); target.setAttribute("aria-describedby", ids.join(" ")); }
+    }
+    return slot;
+  }
+  // Errors by control id: controls the room redraws (polls, reviews, questions) get theirs back.
+  var controlErrors = {};
+  function controlError(ctrl, msg) {
+    if (!ctrl) { showError(msg); return; }
+    var slot = errorSlot(ctrl);
+    if (msg) { controlErrors[ctrl.id] = msg; } else { delete controlErrors[ctrl.id]; }
+    slot.textContent = "";
+    if (msg) { slot.appendChild(el("strong", {}, T.error + " ")); slot.appendChild(document.createTextNode(msg)); }
+  }
 
   // --- state -----------------------------------------------------------------------------
   var lastSeq = 0, pending = {}, replaying = true, clockOffset = 0;
   var names = {}, roles = {}, online = {}, muted = {};
   var messages = {}, hands = [], questions = {}, polls = {}, sections = {}, sectionOrder = [];
-  var currentPhase = null;
+  var currentPhase = null, speaker = null;
   var timer = { endsAt: null, remaining: 0, running: false, announced: {} };
 
   var socket = io("/raati", {
@@ -50,14 +81,44 @@
   });
   window.KuulasRaati = { socket: socket, lastSeq: function () { return lastSeq; } };
 
-  function send(event, data, done) {
+  function send(event, data, done, ctrl) {
     socket.timeout(10000).emit(event, data || {}, function (err, ack) {
-      if (err) { showError(T.lost); return; }
-      if (!ack || !ack.ok) { showError(ack ? ack.error : T.lost); return; }
-      showError("");
+      if (err) { controlError(ctrl, T.lost); return; }
+      if (!ack || !ack.ok) { controlError(ctrl, ack ? ack.error : T.lost); return; }
+      if (ctrl) { controlError(ctrl, ""); } else { showError(""); }
       if (done) { done(ack); }
     });
   }
+
+  // What this member may do now, with the server's reason when not (its own rules: phase,
+  // role, mute, a locked statement).  Controls that may not be used are disabled and the
+  // reason is shown next to them.
+  var can = {};
+  var ABILITY_CONTROLS = { chat: ["message-form"], hand: ["hand-up"], question: ["question-form"] };
+  function setDisabled(ctrl, reason, key) {
+    if (!ctrl) { return; }
+    var controls = ctrl.tagName === "FORM" ? ctrl.querySelectorAll("textarea, input, select, button") : [ctrl];
+    Array.prototype.forEach.call(controls, function (c) { c.disabled = !!reason; });
+    var id = "why-" + key, why = $(id);
+    if (!why) {
+      why = el("p", { id: id, className: "why-disabled" });
+      if (ctrl.tagName === "FORM") { ctrl.insertBefore(why, ctrl.firstChild); } else { ctrl.insertAdjacentElement("beforebegin", why); }
+    }
+    why.textContent = reason || "";
+    why.hidden = !reason;
+    var target = ctrl.tagName === "FORM" ? ctrl.querySelector("textarea, input, button") : ctrl;
+    if (target) {
+      var ids = (target.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== id; });
+      if (reason) { ids.unshift(id); }
+      if (ids.length) { target.setAttribute("aria-describedby", ids.join(" ")); } else { target.removeAttribute("aria-describedby"); }
+    }
+  }
+  function applyAbilities() {
+    Object.keys(ABILITY_CONTROLS).forEach(function (k) {
+      ABILITY_CONTROLS[k].forEach(function (id) { setDisabled($(id), can[k] || null, k + "-" + id); });
+    });
+  }
+  function refreshAbilities() { if (!replaying) { sync(lastSeq); } }
 
   function sync(after) {
     send("sync", { after: after }, function (ack) {
@@ -65,10 +126,12 @@
         online = {};
         ack.online.forEach(function (p) { online[p.id] = true; names[p.id] = p.name; roles[p.id] = p.role; muted[p.id] = p.muted; });
       }
+      if (ack.can) { can = ack.can; }
       ack.events.forEach(offer);
       if (ack.more) { sync(lastSeq); return; }
       replaying = false;
       renderAll();
+      applyAbilities();
       root.dataset.synced = String(lastSeq);
     });
   }
@@ -90,8 +153,12 @@
   function nameOf(id) { return names[id] || "?"; }
   function apply(ev) {
     var d = ev.data || {}, live = !replaying;
+    // In every payload "name"/"role" belong to the event's author (ev.member); a member the
+    // event is about comes as "target"/"target_name".  Never mix the two (a called member's
+    // name must not become the moderator's).
     if (ev.member && d.name) { names[ev.member] = d.name; }
     if (ev.member && d.role) { roles[ev.member] = d.role; }
+    if (d.target && d.target_name) { names[d.target] = d.target_name; }
     switch (ev.kind) {
       case "name": break;
       case "message":
@@ -104,8 +171,8 @@
       case "hand_down": hands = hands.filter(function (m) { return m !== d.target; }); break;
       case "called":
         hands = hands.filter(function (m) { return m !== d.target; });
-        $("speaker").textContent = d.name;
-        if (live) { announce(d.target === meId ? T.you_called : fmt(T.called, { name: d.name })); }
+        speaker = d.target;
+        if (live) { announce(d.target === meId ? T.you_called : fmt(T.called, { name: nameOf(d.target) })); }
         break;
       case "question": questions[d.id] = { id: d.id, body: d.body, name: d.name, votes: 0, answered: false, seq: ev.seq }; break;
       case "upvote": if (questions[d.id]) { questions[d.id].votes = d.votes; if (ev.member === meId) { questions[d.id].mine = true; } } break;
@@ -136,17 +203,23 @@
       case "timer": setTimer(d); break;
       case "section":
         if (!sections[d.id]) { sectionOrder.push(d.id); }
-        sections[d.id] = { id: d.id, title: d.title, text: d.text, version: d.version, diff: d.diff, approve: 0, needs_change: 0, comments: (sections[d.id] || {}).comments || [] };
+        sections[d.id] = { id: d.id, title: d.title, text: d.text, version: d.version, diff: d.diff, approve: 0, needs_change: 0,
+          members: d.members, reset: d.reset || 0, comments: (sections[d.id] || {}).comments || [] };
+        if (live && d.reset) { announce(fmt(d.reset === 1 ? T.reset_one : T.reset_other, { title: d.title, n: d.reset, v: d.version - 1 })); }
         break;
       case "review":
         if (sections[d.id]) {
           sections[d.id].approve = d.approve; sections[d.id].needs_change = d.needs_change;
+          if (d.members !== undefined) { sections[d.id].members = d.members; }
           if (d.comment) { sections[d.id].comments.push({ name: d.name, text: d.comment, verdict: d.verdict, version: d.version }); }
         }
         break;
       case "locked": sections.locked = d.sha256; break;
     }
-    if (live) { renderAll(); }
+    if (live) {
+      renderAll();
+      if (ev.kind === "phase" || ev.kind === "locked" || ((ev.kind === "mute" || ev.kind === "unmute") && d.target === meId)) { refreshAbilities(); }
+    }
   }
 
   // --- timer ----------------------------------------------------------------------------
@@ -171,7 +244,7 @@
       if (s % 300 === 0) { points.push(s); }
       if (points.indexOf(s) >= 0 && !timer.announced[s]) {
         timer.announced[s] = true;
-        announce(s === 0 ? T.time_up : (s >= 60 ? fmt(T.min_left, { n: Math.round(s / 60) }) : fmt(T.sec_left, { n: s })));
+        announce(s === 0 ? T.time_up : (s >= 60 ? plural("min_left", Math.round(s / 60)) : plural("sec_left", s)));
       }
     }
   }
@@ -189,22 +262,26 @@
     li.className = "msg" + (m.hidden !== null ? " msg-hidden" : "") + (m.pinned ? " msg-pinned" : "") + (m.member === meId ? " msg-mine" : "");
     li.textContent = "";
     var meta = el("p", { className: "msg-meta" });
-    meta.appendChild(el("strong", {}, nameOf(m.member)));
+    var who = el("strong"); who.appendChild(bdi(nameOf(m.member))); meta.appendChild(who);
     if (roles[m.member] && roles[m.member] !== "member") { meta.appendChild(document.createTextNode(" (" + (T.roles[roles[m.member]] || "") + ")")); }
     var t = new Date(m.at);
     meta.appendChild(document.createTextNode(" · " + t.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })));
     if (m.pinned) { meta.appendChild(document.createTextNode(" · ")); meta.appendChild(el("span", { className: "badge" }, T.pinned)); }
     li.appendChild(meta);
-    if (m.hidden !== null) { li.appendChild(el("p", {}, fmt(T.hidden, { reason: m.hidden }))); }
-    else { li.appendChild(el("p", { className: "msg-body" }, m.body)); }
+    if (m.hidden !== null) { li.appendChild(userEl("p", {}, fmt(T.hidden, { reason: m.hidden }))); }
+    else { li.appendChild(userEl("p", { className: "msg-body" }, m.body)); }
     if (isMod && m.hidden === null) {
       var tools = el("div", { className: "msg-tools" });
-      tools.appendChild(button(m.pinned ? T.unpin : T.pin, "button-secondary", function () { send("pin", { seq: m.seq, pinned: !m.pinned }); }));
+      var pinB = button(m.pinned ? T.unpin : T.pin, "button-secondary", function () { send("pin", { seq: m.seq, pinned: !m.pinned }, null, pinB); });
+      pinB.id = "pin-" + m.seq;
+      tools.appendChild(pinB);
       var rid = "hide-reason-" + m.seq;
       tools.appendChild(el("label", { "for": rid, className: "visually-hidden" }, T.hide_reason));
       var reason = el("input", { id: rid, placeholder: T.hide_reason, maxlength: "300" });
       tools.appendChild(reason);
-      tools.appendChild(button(T.hide, "button-danger", function () { send("hide", { seq: m.seq, reason: reason.value }); }));
+      var hideB = button(T.hide, "button-danger", function () { send("hide", { seq: m.seq, reason: reason.value }, null, hideB); });
+      hideB.id = "hide-" + m.seq;
+      tools.appendChild(hideB);
       li.appendChild(tools);
     }
     if (append && !li.parentNode) { $("messages").appendChild(li); }
@@ -232,62 +309,107 @@
     var pinned = $("pinned"); pinned.textContent = "";
     Object.keys(messages).forEach(function (k) {
       var m = messages[k];
-      if (m.pinned && m.hidden === null) { pinned.appendChild(el("p", { className: "notice" }, T.pinned + ": " + nameOf(m.member) + ": " + m.body)); }
+      if (m.pinned && m.hidden === null) {
+        var p = el("p", { className: "notice" }, T.pinned + ": ");
+        p.appendChild(bdi(nameOf(m.member))); p.appendChild(document.createTextNode(": "));
+        p.appendChild(userEl("span", {}, m.body));
+        pinned.appendChild(p);
+      }
     });
     // presence
     var pres = $("presence"); pres.textContent = "";
     Object.keys(online).map(Number).forEach(function (id) {
-      var li = el("li", {}, nameOf(id) + (id === meId ? " (" + T.you + ")" : "") + (roles[id] && roles[id] !== "member" ? " – " + (T.roles[roles[id]] || "") : "") + (muted[id] ? " – " + T.muted : ""));
+      var li = el("li", { "data-member": String(id) });
+      li.appendChild(bdi(nameOf(id)));
+      li.appendChild(document.createTextNode((id === meId ? " (" + T.you + ")" : "") + (roles[id] && roles[id] !== "member" ? " – " + (T.roles[roles[id]] || "") : "") + (muted[id] ? " – " + T.muted : "")));
       if (isMod && id !== meId) {
-        if (!muted[id]) { li.appendChild(button(T.floor, "button-secondary", function () { send("moderate", { member: id, action: "floor" }); }, T.floor + ": " + nameOf(id))); }
-        li.appendChild(button(muted[id] ? T.unmute : T.mute, "button-secondary", function () { send("moderate", { member: id, action: muted[id] ? "unmute" : "mute" }); }, (muted[id] ? T.unmute : T.mute) + ": " + nameOf(id)));
-        li.appendChild(button(T.remove, "button-danger", function () { send("moderate", { member: id, action: "remove" }); }, T.remove + ": " + nameOf(id)));
+        var floorB = null, muteB;
+        if (!muted[id]) {
+          floorB = button(T.floor, "button-secondary", function () { send("moderate", { member: id, action: "floor" }, null, floorB); }, T.floor + ": " + nameOf(id));
+          floorB.id = "floor-" + id; li.appendChild(floorB);
+        }
+        muteB = button(muted[id] ? T.unmute : T.mute, "button-secondary", function () { send("moderate", { member: id, action: muted[id] ? "unmute" : "mute" }, null, muteB); }, (muted[id] ? T.unmute : T.mute) + ": " + nameOf(id));
+        muteB.id = "mute-" + id; li.appendChild(muteB);
+        var removeB = button(T.remove, "button-danger", function () { confirmRemove(id, removeB); }, T.remove + ": " + nameOf(id));
+        removeB.id = "remove-" + id; li.appendChild(removeB);
       }
       pres.appendChild(li);
     });
+    $("speaker").textContent = speaker ? nameOf(speaker) : "–";
     // hands
     var q = $("hand-queue"); q.textContent = "";
-    hands.forEach(function (id) { q.appendChild(el("li", {}, nameOf(id) + (id === meId ? " (" + T.you + ")" : ""))); });
+    hands.forEach(function (id) {
+      var li = el("li"); li.appendChild(bdi(nameOf(id)));
+      if (id === meId) { li.appendChild(document.createTextNode(" (" + T.you + ")")); }
+      q.appendChild(li);
+    });
     // questions, most supported first
     var ql = $("questions"); ql.textContent = "";
     Object.keys(questions).map(function (k) { return questions[k]; })
       .sort(function (a, b) { return (a.answered - b.answered) || (b.votes - a.votes) || (a.seq - b.seq); })
       .forEach(function (x) {
         var li = el("li", { className: x.answered ? "answered" : "" });
-        li.appendChild(el("p", {}, x.body));
-        li.appendChild(el("p", { className: "meta" }, x.name + " · " + fmt(T.votes, { n: x.votes }) + (x.answered ? " · " + T.answered : "")));
-        if (!x.answered && !x.mine) { li.appendChild(button(T.upvote, "button-secondary", function () { send("upvote", { id: x.id }); }, T.upvote + ": " + x.body)); }
-        if (isMod && !x.answered) { li.appendChild(button(T.mark_answered, "button-secondary", function () { send("answered", { id: x.id }); })); }
+        li.appendChild(userEl("p", {}, x.body));
+        var meta = el("p", { className: "meta" });
+        meta.appendChild(bdi(x.name));
+        meta.appendChild(document.createTextNode(" · " + plural("votes", x.votes) + (x.answered ? " · " + T.answered : "")));
+        li.appendChild(meta);
+        if (!x.answered && !x.mine) {
+          var up = button(T.upvote, "button-secondary", function () { send("upvote", { id: x.id }, null, up); }, T.upvote + ": " + x.body);
+          up.id = "upvote-" + x.id;
+          if (can.question) { up.disabled = true; up.setAttribute("aria-describedby", "why-question-question-form"); }
+          li.appendChild(up);
+        }
+        if (isMod && !x.answered) {
+          var ans = button(T.mark_answered, "button-secondary", function () { send("answered", { id: x.id }, null, ans); });
+          ans.id = "answered-" + x.id; li.appendChild(ans);
+        }
         ql.appendChild(li);
       });
     renderPolls();
     renderSections();
+    Object.keys(controlErrors).forEach(function (id) {
+      var c = $(id), slot = $(id + "-error");
+      if (c && (!slot || !slot.textContent)) { controlError(c, controlErrors[id]); }
+    });
   }
   function renderPolls() {
     var box = $("polls"); box.textContent = "";
     Object.keys(polls).map(Number).sort(function (a, b) { return b - a; }).forEach(function (id) {
       var p = polls[id], total = p.counts.reduce(function (a, b) { return a + b; }, 0);
       var f = el("form", { className: "poll", "data-poll": String(id) });
-      var fs = el("fieldset"); fs.appendChild(el("legend", {}, p.question + (p.closed ? " (" + T.closed + ")" : "")));
+      var fs = el("fieldset"), lg = el("legend");
+      lg.appendChild(userEl("span", {}, p.question));
+      if (p.closed) { lg.appendChild(document.createTextNode(" (" + T.closed + ")")); }
+      fs.appendChild(lg);
       p.options.forEach(function (o, i) {
         var rid = "poll-" + id + "-" + i, row = el("div", { className: "check" });
         var r = el("input", { type: "radio", name: "poll-" + id, id: rid, value: String(i) });
-        if (p.closed) { r.disabled = true; }
-        row.appendChild(r); row.appendChild(el("label", { "for": rid }, o + ": " + p.counts[i]));
+        if (p.closed || can.poll) { r.disabled = true; }
+        var lab = el("label", { "for": rid }); lab.appendChild(bdi(o)); lab.appendChild(document.createTextNode(": " + p.counts[i]));
+        row.appendChild(r); row.appendChild(lab);
         var bar = el("progress", { max: String(Math.max(total, 1)), value: String(p.counts[i]), "aria-hidden": "true" });
         row.appendChild(bar);
         fs.appendChild(row);
       });
       f.appendChild(fs);
-      f.appendChild(el("p", { className: "meta" }, fmt(T.votes_n, { n: total })));
+      f.appendChild(el("p", { className: "meta" }, plural("answers", total)));
+      f.id = "poll-form-" + id;
       if (!p.closed) {
-        f.appendChild(el("button", { type: "submit", className: "button" }, T.vote));
+        if (can.poll) { f.appendChild(el("p", { className: "why-disabled", id: "why-poll-" + id }, can.poll)); }
+        var vb = el("button", { type: "submit", className: "button" }, T.vote);
+        if (can.poll) { vb.disabled = true; vb.setAttribute("aria-describedby", "why-poll-" + id); }
+        f.appendChild(vb);
         f.addEventListener("submit", function (e) {
           e.preventDefault();
           var c = f.querySelector("input:checked");
-          if (c) { send("vote", { id: id, option: parseInt(c.value, 10) }); }
+          if (!c) { controlError(f, T.choose_option); return; }
+          send("vote", { id: id, option: parseInt(c.value, 10) }, null, f);
         });
-        if (isMod) { f.appendChild(button(T.close_poll, "button-secondary", function () { send("poll_close", { id: id }); })); }
+        if (isMod) {
+          var cb = button(T.close_poll, "button-secondary", function () { send("poll_close", { id: id }, null, cb); });
+          cb.id = "poll-close-" + id; f.appendChild(cb);
+        }
       }
       box.appendChild(f);
     });
@@ -308,24 +430,33 @@
     sectionOrder.forEach(function (id) {
       var s = sections[id];
       var art = el("article", { className: "section", "aria-labelledby": "section-h-" + id });
-      art.appendChild(el("h3", { id: "section-h-" + id }, s.title));
-      art.appendChild(el("p", { className: "prose" }, s.text));
-      art.appendChild(el("p", { className: "meta" }, fmt(T.version, { n: s.version }) + " · " + fmt(T.tally, { a: s.approve, c: s.needs_change })));
+      art.appendChild(userEl("h3", { id: "section-h-" + id }, s.title));
+      art.appendChild(userEl("p", { className: "prose" }, s.text));
+      art.appendChild(el("p", { className: "meta" }, fmt(T.version, { n: s.version }) + " · " + fmt(T.tally, { a: s.approve, c: s.needs_change }) +
+        (s.members ? " · " + fmt(s.members === 1 ? T.approvals_of_one : T.approvals_of_other, { a: s.approve, m: s.members }) : "")));
+      if (s.reset && !locked) { art.appendChild(el("p", { className: "notice reset-notice" }, fmt(s.reset === 1 ? T.reset_one : T.reset_other, { title: s.title, n: s.reset, v: s.version - 1 }))); }
       if (s.version > 1 && s.diff) {
         var det = el("details"); det.appendChild(el("summary", {}, T.changes));
         var ul = el("ul", { className: "diff" });
         s.diff.forEach(function (pair) {
           if (pair[0] === " ") { return; }
-          ul.appendChild(el("li", { className: pair[0] === "+" ? "diff-add" : "diff-del" }, (pair[0] === "+" ? T.added : T.removed_line) + ": " + pair[1]));
+          var dl = el("li", { className: pair[0] === "+" ? "diff-add" : "diff-del" }, (pair[0] === "+" ? T.added : T.removed_line) + ": ");
+          dl.appendChild(userEl("span", {}, pair[1]));
+          ul.appendChild(dl);
         });
         det.appendChild(ul); art.appendChild(det);
       }
       s.comments.filter(function (c) { return c.version === s.version; }).forEach(function (c) {
-        art.appendChild(el("p", { className: "comment" }, c.name + " (" + (c.verdict === "approve" ? T.approve : T.needs_change) + "): " + c.text));
+        var cp = el("p", { className: "comment" });
+        cp.appendChild(bdi(c.name));
+        cp.appendChild(document.createTextNode(" (" + (c.verdict === "approve" ? T.approve : T.needs_change) + "): "));
+        cp.appendChild(userEl("span", {}, c.text));
+        art.appendChild(cp);
       });
       if (canReview && !locked) {
-        var f = el("form", { className: "review" });
-        var fs = el("fieldset"); fs.appendChild(el("legend", {}, T.send_review + ": " + s.title));
+        var f = el("form", { className: "review", id: "review-form-" + id });
+        var fs = el("fieldset"), lg = el("legend", {}, T.send_review + ": ");
+        lg.appendChild(bdi(s.title)); fs.appendChild(lg);
         ["approve", "needs_change"].forEach(function (v) {
           var rid = "rev-" + id + "-" + v, row = el("div", { className: "check" });
           row.appendChild(el("input", { type: "radio", name: "rev-" + id, id: rid, value: v }));
@@ -338,16 +469,20 @@
         if (openDrafts[cid]) { ta.value = openDrafts[cid]; }
         f.appendChild(ta);
         f.appendChild(el("button", { type: "submit", className: "button" }, T.send_review));
+        if (can.review) {
+          f.insertBefore(el("p", { className: "why-disabled", id: "why-review-" + id }, can.review), f.firstChild);
+          Array.prototype.forEach.call(f.querySelectorAll("input, textarea, button"), function (x) { x.disabled = true; });
+        }
         f.addEventListener("submit", function (e) {
           e.preventDefault();
           var c = f.querySelector("input:checked");
-          if (!c) { return; }
-          send("review", { id: id, verdict: c.value, comment: ta.value }, function () { ta.value = ""; });
+          if (!c) { controlError(f, T.choose_verdict); return; }
+          send("review", { id: id, verdict: c.value, comment: ta.value }, function () { ta.value = ""; }, f);
         });
         art.appendChild(f);
       }
       box.appendChild(art);
-      if (select) { select.appendChild(el("option", { value: String(id) }, s.title)); }
+      if (select) { select.appendChild(userEl("option", { value: String(id) }, s.title)); }
     });
     if (select) { select.value = keep; }
     var sf = $("section-form"); if (sf) { sf.hidden = !!locked; }
@@ -364,7 +499,16 @@
     sync(lastSeq);
   });
   socket.on("disconnect", function () { $("conn-status").textContent = T.lost; root.dataset.connected = "false"; });
-  socket.on("connect_error", function () { $("conn-status").textContent = T.lost; });
+  socket.on("connect_error", function (err) {
+    // A refusal carries the server's translated reason (e.g. too many windows open).
+    var data = err && err.data;
+    if (data && data.error) {
+      $("conn-status").textContent = data.error;
+      if (data.code === "too_many_connections" || data.code === "access_denied") { socket.io.opts.reconnection = false; socket.disconnect(); }
+      return;
+    }
+    $("conn-status").textContent = T.lost;
+  });
   socket.on("event", function (ev) {
     if (replaying) { pending[ev.seq] = pending[ev.seq] || ev; return; }  // sync will fill in order
     offer(ev);
@@ -374,38 +518,58 @@
     if (p.online) { online[p.member] = true; } else { delete online[p.member]; }
     if (!replaying) { renderAll(); }
   });
+  socket.on("room_error", function (p) { showError(p && p.error ? p.error : T.lost); });
   socket.on("kicked", function (p) { showError(p.reason || T.kicked); socket.io.opts.reconnection = false; });
 
   // --- controls --------------------------------------------------------------------------
   function onSubmit(id, fn) { var f = $(id); if (f) { f.addEventListener("submit", function (e) { e.preventDefault(); fn(f); }); } }
   function onClick(id, fn) { var b = $(id); if (b) { b.addEventListener("click", fn); } }
-  onSubmit("message-form", function () {
+  onSubmit("message-form", function (f) {
     var t = $("message-body");
-    if (!t.value.trim()) { return; }
-    send("message", { body: t.value }, function () { t.value = ""; t.focus(); });
+    if (!t.value.trim()) { controlError(f, T.write_first); return; }
+    send("message", { body: t.value }, function () { t.value = ""; t.focus(); }, f);
   });
+  // Enter sends, Shift+Enter starts a new line (not while an input method is composing).
   $("message-body").addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $("message-form").requestSubmit(); }
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); $("message-form").requestSubmit(); }
   });
-  onSubmit("question-form", function () {
+  onSubmit("question-form", function (f) {
     var t = $("question-body");
-    send("question", { body: t.value }, function () { t.value = ""; });
+    send("question", { body: t.value }, function () { t.value = ""; }, f);
   });
-  onClick("hand-up", function () { send("hand"); });
-  onClick("hand-down", function () { send("hand_down"); });
-  onClick("call-next", function () { send("call_next"); });
-  onSubmit("phase-form", function () { send("phase", { id: parseInt($("phase-select").value, 10) }); });
-  onSubmit("timer-form", function () { send("timer", { action: "start", seconds: 60 * parseInt($("timer-minutes").value || "5", 10) }); });
+  onClick("hand-up", function () { send("hand", {}, null, $("hand-up")); });
+  onClick("hand-down", function () { send("hand_down", {}, null, $("hand-down")); });
+  onClick("call-next", function () { send("call_next", {}, null, $("call-next")); });
+  onSubmit("phase-form", function (f) { send("phase", { id: parseInt($("phase-select").value, 10) }, null, f); });
+  onSubmit("timer-form", function (f) { send("timer", { action: "start", seconds: 60 * parseInt($("timer-minutes").value || "5", 10) }, null, f); });
   Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (b) {
     b.addEventListener("click", function () {
       var a = b.dataset.timer;
-      send("timer", a === "resume" ? { action: "start" } : a === "extend" ? { action: "extend", seconds: 300 } : { action: a });
+      send("timer", a === "resume" ? { action: "start" } : a === "extend" ? { action: "extend", seconds: 300 } : { action: a }, null, b);
     });
   });
-  onSubmit("poll-form", function () {
+  onSubmit("poll-form", function (f) {
     var opts = $("poll-options").value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
-    send("poll", { question: $("poll-question").value, options: opts }, function () { $("poll-question").value = ""; $("poll-options").value = ""; });
+    send("poll", { question: $("poll-question").value, options: opts }, function () { $("poll-question").value = ""; $("poll-options").value = ""; }, f);
   });
+
+  // Removing someone cannot be undone in the room: ask first, with an optional reason.
+  var removeDialog = $("remove-dialog");
+  function confirmRemove(id, ctrl) {
+    if (!removeDialog || typeof removeDialog.showModal !== "function") {
+      if (window.confirm(fmt(T.confirm_remove, { name: nameOf(id) }))) { send("moderate", { member: id, action: "remove" }, null, ctrl); }
+      return;
+    }
+    $("remove-dialog-name").textContent = nameOf(id);
+    $("remove-reason").value = "";
+    removeDialog.returnValue = "";
+    removeDialog.onclose = function () {
+      if (removeDialog.returnValue === "remove") {
+        send("moderate", { member: id, action: "remove", reason: $("remove-reason").value }, null, ctrl);
+      } else if (ctrl) { ctrl.focus(); }
+    };
+    removeDialog.showModal();
+  }
   var sel = $("section-id");
   if (sel) {
     sel.addEventListener("change", function () {
@@ -417,7 +581,6 @@
     var id = sel.value ? parseInt(sel.value, 10) : null;
     var data = { title: $("section-title").value, text: $("section-text").value };
     if (id) { data.id = id; }
-    send("section", data, function () { if (!id) { $("section-title").value = ""; $("section-text").value = ""; } });
+    send("section", data, function () { if (!id) { $("section-title").value = ""; $("section-text").value = ""; } }, $("section-form"));
   });
-  onClick("lock-statement", function () { if (window.confirm(T.confirm_lock)) { send("lock"); } });
 })();

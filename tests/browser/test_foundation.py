@@ -10,7 +10,7 @@ from tests.browser.conftest import assert_accessible
 pytestmark = pytest.mark.browser
 
 PAGES = [("/", "h1"), ("/kirjaudu", "h1"), ("/kirjaudu/henkilosto", "h1"),
-         ("/saavutettavuus", "h1"), ("/tietosuoja", "h1")]
+         ("/saavutettavuus", "h1"), ("/tietosuoja", "h1"), ("/saavutettavuus/palaute", "h1")]
 LOCALES = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 
 
@@ -36,6 +36,57 @@ def test_narrow_screen_and_zoom(live_server, browser):
     context.close()
 
 
+@pytest.mark.parametrize("width,zoom", [(320, 1), (640, 2)])
+def test_public_pages_are_accessible_at_320px_and_200_percent_zoom(live_server, browser, width, zoom):
+    """What the accessibility statement promises: axe-core at 320 px, and at 200 % zoom
+    (a 1280-pixel window zoomed to 200 % lays out as a 640-pixel one, text twice as big)."""
+    context = browser.new_context(viewport={"width": width, "height": 640}, device_scale_factor=zoom)
+    page = context.new_page()
+    try:
+        for path, _heading in PAGES:
+            page.goto(live_server.url + path)
+            assert_accessible(page)
+            assert page.evaluate(f"document.documentElement.scrollWidth <= {width + 1}"), path
+    finally:
+        context.close()
+
+
+def test_keyboard_alone_requests_a_link_and_sends_accessibility_feedback(live_server, page, app):
+    """The keyboard walk-throughs the statement names: no mouse, only Tab, typing and Enter."""
+    from kuulas.extensions import db
+    from kuulas.pages.models import AccessibilityFeedback
+
+    def tab_to(selector: str, limit: int = 40):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"document.activeElement.matches({selector!r})"):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    page.goto(live_server.url + "/saavutettavuus")
+    tab_to("a[href='/saavutettavuus/palaute']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/saavutettavuus/palaute")
+    tab_to("input[name=name]")
+    page.keyboard.type("Maija")
+    tab_to("input[name=email]")
+    page.keyboard.type("maija@example.fi")
+    tab_to("textarea[name=description]")
+    page.keyboard.type("Valikko ei aukea näppäimistöllä.")
+    tab_to("button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/saavutettavuus/palaute/kiitos")
+    assert page.get_by_role("heading", level=1).is_visible()
+    db.session.expire_all()
+    assert db.session.query(AccessibilityFeedback).one().description == "Valikko ei aukea näppäimistöllä."
+
+    page.goto(live_server.url + "/kirjaudu")
+    tab_to("input[name=email]")
+    page.keyboard.type("asukas@example.fi")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Tarkista sähköpostisi").wait_for()
+
+
 def test_language_switcher_and_skip_link(live_server, page):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="På svenska").click()
@@ -44,6 +95,26 @@ def test_language_switcher_and_skip_link(live_server, page):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Hoppa till innehållet"
+
+
+def test_language_switch_keeps_what_was_typed(live_server, page):
+    """Switching fi/sv/en on a half-filled form keeps the input (issue item 15); the
+    kept values are gone from the tab's storage once they are back in the form."""
+    page.goto(live_server.url + "/kirjaudu")
+    page.locator("input[name=email]").fill("maija@example.fi")
+    page.get_by_role("link", name="På svenska").click()
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("input[name=email]").input_value() == "maija@example.fi"
+    assert page.locator("[data-lang-kept]").is_visible()
+    assert page.evaluate("window.sessionStorage.length") == 0
+    # The kept value is still the person's input, so it travels on; an emptied form does not.
+    page.get_by_role("link", name="In English").click()
+    assert page.locator("input[name=email]").input_value() == "maija@example.fi"
+    page.locator("input[name=email]").fill("")
+    page.get_by_role("link", name="Suomeksi").click()
+    assert page.locator("html").get_attribute("lang") == "fi"
+    assert page.locator("input[name=email]").input_value() == ""
+    assert not page.locator("[data-lang-kept]").is_visible()
 
 
 def test_resident_signs_in_with_a_link(live_server, page, make_resident, app):
@@ -83,3 +154,53 @@ def test_staff_sign_in_and_admin_pages(live_server, page, make_staff):
                  "/hallinta/sivut/privacy/sv", "/tili/kaksivaiheinen"):
         assert page.goto(live_server.url + path).status == 200, path
         assert_accessible(page)
+
+
+def test_confirmation_step_opens_as_a_dialog_and_works_without_it(live_server, page, make_staff, browser):
+    """The kernel's confirmation pattern (issue item 18): with JavaScript a <dialog>, and
+    the same step as its own page when scripts are off."""
+    from kuulas.extensions import db
+    from kuulas.pages.models import SitePage
+
+    admin = make_staff("administrator", email="vahvistus@example.fi")
+    page.goto(live_server.url + "/kirjaudu/henkilosto")
+    page.get_by_label("Sähköpostiosoite").fill(admin.email)
+    page.get_by_label("Salasana").fill("correct horse battery staple")
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.get_by_role("heading", name="Henkilöstö").wait_for()
+    page.goto(live_server.url + "/hallinta/sivut/privacy/fi")
+    page.get_by_label("Otsikko").fill("Muokattu")
+    page.locator("textarea[name=body]").fill("Muokattu teksti")
+    page.get_by_role("button", name="Tallenna").click()
+    page.get_by_role("link", name="Palauta oletusteksti…").click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible() and page.url.endswith("/hallinta/sivut/privacy/fi")
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Peruuta").click()
+    assert not dialog.is_visible()
+    db.session.expire_all()
+    assert db.session.query(SitePage).count() == 1
+    page.get_by_role("link", name="Palauta oletusteksti…").click()
+    page.get_by_role("dialog").get_by_role("button", name="Poista muokattu teksti").click()
+    page.wait_for_url("**/hallinta/sivut/privacy/fi")
+    db.session.expire_all()
+    assert db.session.query(SitePage).count() == 0
+
+    # Without JavaScript the link leads to the same step as a page.
+    context = browser.new_context(java_script_enabled=False, locale="fi-FI",
+                                  user_agent=page.evaluate("navigator.userAgent"),
+                                  storage_state=page.context.storage_state())
+    plain = context.new_page()
+    try:
+        plain.goto(live_server.url + "/hallinta/sivut/privacy/fi")
+        plain.get_by_label("Otsikko").fill("Taas muokattu")
+        plain.locator("textarea[name=body]").fill("Teksti")
+        plain.get_by_role("button", name="Tallenna").click()
+        plain.get_by_role("link", name="Palauta oletusteksti…").click()
+        assert plain.url.endswith("/palauta")
+        plain.get_by_role("button", name="Poista muokattu teksti").click()
+        plain.wait_for_url("**/hallinta/sivut/privacy/fi")
+        db.session.expire_all()
+        assert db.session.query(SitePage).count() == 0
+    finally:
+        context.close()

@@ -78,6 +78,9 @@ def test_panel_from_setup_to_public_report(app, live_server, new_page, make_staf
     assert_accessible(staff)
     staff.goto(f"{url}/hallinta/paneelit/{panel_id}")
     staff.click("form[action$='/julkaise'] button")
+    expect(staff.locator("main")).to_contain_text("Julkaistaanko paneeli?")
+    assert_accessible(staff)
+    staff.click("form:has(input[name=confirm]) button[type=submit]")
     scheduler.run_job(app, "panel.recruitment", utcnow())   # opens recruitment by itself
 
     # --- volunteers register and confirm ---------------------------------------------
@@ -109,15 +112,18 @@ def test_panel_from_setup_to_public_report(app, live_server, new_page, make_staf
     assert_accessible(staff)
     staff.goto(f"{url}/hallinta/paneelit/{panel_id}")
     staff.click("form[action$='/sulje-rekrytointi'] button")
+    staff.click("form:has(input[name=confirm]) button[type=submit]")
     staff.goto(f"{url}/hallinta/paneelit/{panel_id}/arvonta")
     assert_accessible(staff)
     staff.fill("input[name=prepare-seed_source]", "Lotto 6.6.2026, päänumerot")
     staff.click("form:has(input[name=prepare-seed_source]) button[type=submit]")
+    staff.click("form:has(input[name=confirm]) button[type=submit]")
     hash_text = staff.locator("code.hash").first.inner_text()
     assert re.fullmatch(r"[0-9a-f]{64}", hash_text)
     assert staff.locator("input[name=prepare-seed_source]").count() == 0  # no re-freezing
     staff.fill("input[name=run-seed_value]", "3 8 14 21 27 33 39")
     staff.click("form:has(input[name=run-seed_value]) button[type=submit]")
+    staff.click("form:has(input[name=confirm]) button[type=submit]")
     expect(staff.locator("main")).to_contain_text("3 8 14 21 27 33 39")
     assert_accessible(staff)
 
@@ -134,6 +140,9 @@ def test_panel_from_setup_to_public_report(app, live_server, new_page, make_staf
         if choice == "accept":
             page.fill("#display_name", f"Jäsen {n}")
         page.click(f"button[name=answer][value={choice}]")
+        if choice == "decline":   # a server-rendered confirmation step, then an undo offer
+            page.click("form:has(input[name=confirm]) button[type=submit]")
+            expect(page.locator("button[name=answer][value=undo]")).to_be_visible()
         expect(page.locator("[role=status]").first).to_be_visible()
         if n == 0:
             assert_accessible(page)
@@ -141,7 +150,8 @@ def test_panel_from_setup_to_public_report(app, live_server, new_page, make_staf
         page.context.close()
 
     # --- the invitation job's replacement draw fills the declined seat ----------------
-    result = scheduler.run_job(app, "panel.invitations", utcnow() + timedelta(minutes=1))
+    # (after the decline's undo window)
+    result = scheduler.run_job(app, "panel.invitations", utcnow() + timedelta(hours=24, minutes=1))
     invitations = _outbox("panel_invitation")
     assert len(invitations) == 5, result
     page = new_page()
@@ -178,7 +188,12 @@ def test_panel_from_setup_to_public_report(app, live_server, new_page, make_staf
             assert response.ok
             files[name] = tmp_path / f"{number}-{name}"
             files[name].write_text(response.text())
-        args = ["panel", "select", "--people", str(files["pooli.csv"]), "--quotas",
+        # The full file is the auditor's (staff download), never public.
+        response = staff.request.get(f"{url}/hallinta/paneelit/{panel_id}/arvonta/{number}/tarkastus/pooli-tarkastaja.csv")
+        assert response.ok
+        files["full"] = tmp_path / f"{number}-full.csv"
+        files["full"].write_text(response.text())
+        args = ["panel", "select", "--people", str(files["full"]), "--quotas",
                 str(files["kiintiot.csv"]), "--size", "4", "--seed", seed,
                 "--out", str(tmp_path / f"{number}-out.csv")]
         if extra:

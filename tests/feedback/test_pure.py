@@ -121,5 +121,10 @@ def test_public_monthly_ratings_are_suppressed_below_five():
     assert months["2026-11"] == {"month": "2026-11", "count": None, "suppressed": True, "mean": None,
                                  "distribution": None}
     assert months["2026-10"]["count"] == 6 and months["2026-10"]["mean"] == 3.3
-    assert months["2026-10"]["distribution"] == {1: 1, 2: 1, 3: 1, 4: 1, 5: 2}
+    # Six ratings are enough for the month, but cells of 1 or 2 are not: the kernel's
+    # disclosure rule hides them all (no complementary cell of 5 or more is left).
+    assert months["2026-10"]["distribution"] == {1: None, 2: None, 3: None, 4: None, 5: None}
+    rows += [_row("a", date(2026, 8, d), r, date(2026, 9, 1), None) for d, r in zip(range(1, 13), [4] * 7 + [1, 1, 1, 5, 5])]
+    august = summary.monthly_ratings(rows, ["2026-08"])[0]
+    assert august["count"] == 12 and august["distribution"] == {1: None, 2: 0, 3: 0, 4: 7, 5: None}
     assert months["2026-09"]["suppressed"] is False and months["2026-09"]["count"] is None

@@ -170,3 +170,37 @@ def test_create_admin_cli(runner):
     short = runner.invoke(args=["create-admin", "--email", "b@example.fi", "--password-stdin"], input="x\n")
     assert short.exit_code != 0
     assert services.find_by_email("b@example.fi") is None
+
+
+def test_deactivation_and_role_changes_need_a_confirmation_step(client, make_staff, login, app):
+    """Both end the person's sessions: the form first shows what will happen (no
+    JavaScript needed), and only the confirming POST changes anything (issue item 18)."""
+    admin = make_staff("administrator")
+    victim = make_staff("moderator", email="moderaattori@example.fi")
+    other = app.test_client()
+    login(victim, other)
+    login(admin)
+    url = f"/hallinta/henkilosto/{victim.id}"
+    response = client.post(url, data={"roles": ["moderator"]}, headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "can no longer sign in" in html and "signed out at once on every device" in html
+    assert 'name="confirmed" value="yes"' in html and 'name="active"' not in html
+    db.session.expire_all()
+    assert db.session.get(Account, victim.id).active and other.get("/hallinta").status_code == 200
+
+    response = client.post(url, data={"roles": ["moderator"], "confirmed": "yes"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(Account, victim.id).active
+    assert other.get("/hallinta").status_code == 302
+
+    # A role change: the step names the roles before and after.
+    response = client.post(url, data={"roles": ["preparer"], "active": "y"},
+                           headers={"Accept-Language": "en"})
+    assert "Roles change from Moderator to Preparer." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Account, victim.id).role_set == {"moderator"}
+    # Saving without a change needs no step.
+    response = client.post(url, data={"roles": ["moderator"]})
+    assert response.status_code == 302

@@ -107,3 +107,145 @@ def test_every_template_string_reaches_a_catalogue():
             if text not in known:
                 lost.append(f"{path.relative_to(ROOT)}: {text}")
     assert not lost, "\n".join(lost[:20])
+
+
+# --- strings that never reach a catalogue (issue item 19) ---------------------------------
+# Babel extracts only string literals given straight to gettext.  _(f"...") or _(name) is
+# never extracted (so never translated), and _("agree") + f" {n} votes" leaves words
+# outside the catalogue.  An AST walk over the Python areas finds both, and user-facing
+# sinks (flash, abort(description=...), the domain errors) given untranslated words.
+
+import ast  # noqa: E402
+import re  # noqa: E402
+
+GETTEXT_ARGS = {"_": 1, "_l": 1, "gettext": 1, "lazy_gettext": 1, "ngettext": 2,
+                "lazy_ngettext": 2, "pgettext": 2, "lazy_pgettext": 2, "npgettext": 3}
+KERNEL_ERRORS = {"KuulasError", "AccessDenied", "NotFound", "ValidationFailed", "Conflict"}
+# Every area's package (kuulas, panel, deliberation/*): i18n_tools.AREAS lists them.
+PY_AREAS = tuple(sorted({package for package, _templates in AREAS.values()}))
+
+
+def _words(text: str):
+    import re
+    return re.search(r"[^\W\d_]{2,}", text)
+
+
+def _name(func):
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _is_gettext(node) -> bool:
+    if isinstance(node, ast.Call) and _name(node.func) == "str" and node.args:
+        node = node.args[0]          # str(_("..."))
+    return isinstance(node, ast.Call) and _name(node.func) in GETTEXT_ARGS
+
+
+def _literal_words(node) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(_words(node.value))
+    if isinstance(node, ast.JoinedStr):
+        return bool(_words("".join(v.value for v in node.values if isinstance(v, ast.Constant))))
+    if isinstance(node, ast.BinOp):
+        return _literal_words(node.left) or _literal_words(node.right)
+    return False
+
+
+def untranslated_findings(source: str, errors=frozenset(KERNEL_ERRORS)) -> list[str]:
+    tree = ast.parse(source)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _name(node.func) in GETTEXT_ARGS:
+            n = GETTEXT_ARGS[_name(node.func)]
+            args = node.args[:n]
+            if len(args) < n or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+                found.append(f"{node.lineno}: gettext without a literal: {ast.unparse(node)[:100]}")
+        elif isinstance(node, ast.JoinedStr):
+            has_translation = any(isinstance(v, ast.FormattedValue) and any(_is_gettext(x) for x in ast.walk(v.value))
+                                  for v in node.values)
+            if has_translation and _literal_words(node):
+                found.append(f"{node.lineno}: f-string with a translation and untranslated words: {ast.unparse(node)[:100]}")
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            if any(_is_gettext(s) for s in (node.left, node.right)) and any(
+                    _literal_words(s) for s in (node.left, node.right) if not _is_gettext(s)):
+                found.append(f"{node.lineno}: translation joined to untranslated words: {ast.unparse(node)[:100]}")
+        elif isinstance(node, ast.Call) and _name(node.func) in {"flash", "abort"} | set(errors):
+            if _name(node.func) == "abort":
+                candidates = [k.value for k in node.keywords if k.arg == "description"]
+            else:
+                candidates = node.args[:1] + [k.value for k in node.keywords if k.arg == "reason"]
+            found += [f"{node.lineno}: untranslated words given to {_name(node.func)}: {ast.unparse(node)[:100]}"
+                      for a in candidates if _literal_words(a)]
+    return found
+
+
+def _error_classes(trees) -> frozenset[str]:
+    """KuulasError and every class that derives from it, anywhere in the areas."""
+    known = set(KERNEL_ERRORS)
+    while True:
+        more = {n.name for t in trees for n in ast.walk(t) if isinstance(n, ast.ClassDef)
+                and any(_name(b) in known for b in n.bases)} - known
+        if not more:
+            return frozenset(known)
+        known |= more
+
+
+def test_the_untranslated_string_check_catches_what_babel_cannot_see():
+    bad = '''
+flash(_(f"Hello {name}"))
+label = _(name)
+text = f"({_('agree')} {n}, {_('disagree')} {m} votes)"
+more = _("agree") + f" {n} votes"
+also = str(_("Outcome")) + " from the panel"
+ngettext("%(num)s vote", plural, n)
+flash("Saved")
+raise ValidationFailed("Too long")
+abort(404, description="No such thing")
+'''
+    found = untranslated_findings(bad)
+    assert len(found) == 9, "\n".join(found)
+    good = '''
+flash(_("Saved"))
+raise ValidationFailed(_l("Too long: at most %(n)s."), n=3)
+line = f"{n}. {text} ({_('agree %(a)s', a=1)})"
+kind = str(_("Outcome")) + " · " + label
+abort(404, description=str(_l("Unknown language.")))
+'''
+    assert untranslated_findings(good) == []
+
+
+def test_python_code_passes_only_literals_to_gettext_and_no_untranslated_words():
+    from kuulas.i18n_tools import ROOT
+
+    paths = [p for area in PY_AREAS for p in sorted((ROOT / area).rglob("*.py"))]
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in paths]
+    errors = _error_classes(trees)
+    problems = [f"{p.relative_to(ROOT)}:{line}" for p in paths
+                for line in untranslated_findings(p.read_text(encoding="utf-8"), errors)]
+    assert not problems, "\n".join(problems)
+
+
+def test_templates_pass_only_literals_to_gettext_and_join_no_words_to_translations():
+    """The template side of the same check: _(variable) and _("x") ~ " words" are lost."""
+    from kuulas.i18n_tools import ROOT
+
+    non_literal = re.compile(r"""(?<![\w.])(?:_|gettext|ngettext)\(\s*(?!["'])[^)\s]""")
+    joined = re.compile(r"""_\([^)]*\)\s*~\s*["'][^"']*[^\W\d_]{2,}|["'][^"']*[^\W\d_]{2,}[^"']*["']\s*~\s*_\(""")
+    problems = []
+    for path in (ROOT / "templates").rglob("*.*"):
+        if path.suffix not in (".html", ".txt", ".xml"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if non_literal.search(line) or joined.search(line):
+                problems.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
+    assert not problems, "\n".join(problems)
+    assert non_literal.search("{{ _(label) }}") and joined.search('{{ _("agree") ~ " votes" }}')
+    assert not non_literal.search('{{ _("x") }}') and not joined.search('{{ _("a") ~ ": " }}')
+
+
+def test_without_javascript_the_language_switch_warns_on_form_pages(client):
+    """Switching language reloads the page; kuulas.js keeps typed text, and without it a
+    page with a form says that typed text would be lost (issue item 15)."""
+    form_page = client.get("/kirjaudu").get_data(as_text=True)
+    assert '<noscript><p class="lang-note">' in form_page and "data-lang-switch" in form_page
+    assert "data-lang-kept hidden" in form_page
+    assert '<noscript><p class="lang-note">' not in client.get("/").get_data(as_text=True)

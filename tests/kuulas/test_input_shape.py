@@ -126,3 +126,23 @@ def test_submission_keys_are_purged_after_the_window(app, client, make_staff, lo
     assert db.session.scalar(db.select(db.func.count()).select_from(submissions.FormSubmission)) == 1
     scheduler.run_job(app, "kernel.purge_form_submissions", utcnow() + submissions.WINDOW + timedelta(minutes=1))
     assert db.session.scalar(db.select(db.func.count()).select_from(submissions.FormSubmission)) == 0
+
+
+def test_user_text_is_isolated_in_the_kernel_templates(client, make_staff, login, app):
+    """Right-to-left names cannot reorder the page around them (issue item 14): inline
+    user text sits in <bdi>, blocks get dir="auto"; the |bdi filter escapes."""
+    from kuulas.sanitize import bdi
+
+    assert str(bdi("<b>x</b>")) == "<bdi>&lt;b&gt;x&lt;/b&gt;</bdi>"
+    admin = make_staff("administrator")
+    login(admin)
+    response = client.post("/hallinta/henkilosto/uusi", data={
+        "email": "rtl-nimi@example.fi", "display_name": "שרה כהן", "roles": ["preparer"]})
+    assert response.status_code == 302
+    html = client.get("/hallinta/henkilosto").get_data(as_text=True)
+    assert "<td><bdi>שרה כהן</bdi></td>" in html and "<bdi>rtl-nimi@example.fi</bdi>" in html
+    client.post("/hallinta/sivut/privacy/fi", data={"title": "Tietosuoja", "body": "مرحبا بكم"})
+    page = client.get("/tietosuoja", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert '<div dir="auto"><p>مرحبا بكم</p>' in page
+    outbox = client.get("/hallinta/postilaatikko").get_data(as_text=True)
+    assert "<td><bdi>rtl-nimi@example.fi</bdi></td>" in outbox

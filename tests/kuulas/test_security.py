@@ -166,3 +166,19 @@ def test_unexpected_error_gives_a_translated_500_and_rolls_back(app):
     assert "Något gick fel hos oss" in response.get_data(as_text=True)
     assert "RuntimeError" not in response.get_data(as_text=True)
     assert db.session.query(Account).filter_by(email="half@example.fi").count() == 0
+
+
+def test_socketio_polling_and_handshake_carry_the_security_headers(client):
+    """Engine.IO answers /socket.io/ in its own WSGI middleware, before Flask's
+    after_request hooks (issue item 15): the headers are added around it."""
+    response = client.get("/socket.io/?EIO=4&transport=polling")
+    assert response.status_code == 200 and response.get_data(as_text=True).startswith("0{")
+    for r in (response, client.get("/socket.io/?EIO=4&transport=polling&sid=nonexistent")):
+        csp = r.headers.get("Content-Security-Policy", "")
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, r.headers
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert r.headers["X-Frame-Options"] == "DENY"
+        assert r.headers["Referrer-Policy"] == "same-origin"
+    # Flask's own answers keep exactly one of each header.
+    page = client.get("/")
+    assert len(page.headers.getlist("Content-Security-Policy")) == 1

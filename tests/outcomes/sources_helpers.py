@@ -16,8 +16,9 @@ def finished_raati(admin, now, member_emails=("raati.a@example.fi", "raati.b@exa
         "background_fi": "Hyvinvointialue valmistelee kotihoidon uudistusta."}, actor=admin, now=now)
     chair = services.add_member(raati.id, "puheenjohtaja@example.fi", CHAIR, actor=admin, now=now)
     secretary = services.add_member(raati.id, "sihteeri@example.fi", SECRETARY, actor=admin, now=now)
+    jurors = [chair, secretary]
     for email in member_emails:
-        services.add_member(raati.id, email, MEMBER, actor=admin, now=now)
+        jurors.append(services.add_member(raati.id, email, MEMBER, actor=admin, now=now))
     services.add_session(raati.id, "Aloitusistunto", now - timedelta(days=20), now - timedelta(days=20, hours=-3),
                          actor=admin, now=now - timedelta(days=30))
     services.set_state(raati.id, LIVE, actor=admin, now=now)
@@ -28,6 +29,9 @@ def finished_raati(admin, now, member_emails=("raati.a@example.fi", "raati.b@exa
     services.save_section(raati.id, None, "Videopuhelut", "Videopuhelut tarjotaan lisänä, ei korvaajana.",
                           actor=writer, now=now)
     db.session.commit()
+    for m in jurors:  # the members approve every section: locking needs a majority of them
+        for s in services.sections(raati.id):
+            services.review_section(raati.id, s.id, "approve", "", actor=m.account, now=now)
     services.close_drafting(raati.id, actor=chair_account, now=now)
     services.set_state(raati.id, FINISHED, actor=admin, now=now)
     db.session.commit()

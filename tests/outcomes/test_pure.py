@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from deliberation.outcomes import figures, history, metrics, safety
+from kuulas import disclosure
 
 
 def cats(*counts, pops=None):
@@ -15,18 +16,18 @@ def cats(*counts, pops=None):
 
 
 def test_small_cells_are_hidden_and_a_lone_one_gets_a_partner():
-    rows = figures.suppress(cats(12, 25, 3))
+    rows = disclosure.suppress(cats(12, 25, 3))
     assert [r.suppressed for r in rows] == [True, False, True]   # 3 hidden, 12 (next smallest) too
     assert all(r.count is None and r.share is None for r in rows if r.suppressed)
-    rows = figures.suppress(cats(10, 2, 4, 30))
+    rows = disclosure.suppress(cats(10, 2, 4, 30))
     assert [r.suppressed for r in rows] == [False, True, True, False]
-    assert figures.suppress(cats(0, 10, 10))[0].suppressed is False  # zero reveals nobody
+    assert disclosure.suppress(cats(0, 10, 10))[0].suppressed is False  # zero reveals nobody
 
 
 @given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=8))
 def test_no_public_cell_under_five_and_no_single_hidden_cell(counts):
-    rows = figures.suppress(cats(*counts))
-    assert all(r.count is None or r.count == 0 or r.count >= figures.MIN_CELL for r in rows)
+    rows = disclosure.suppress(cats(*counts))
+    assert all(r.count is None or r.count == 0 or r.count >= disclosure.MIN_CELL for r in rows)
     hidden = sum(r.suppressed for r in rows)
     nonzero = sum(1 for n in counts if n > 0)
     assert hidden != 1 or nonzero == 1
@@ -42,7 +43,7 @@ def test_total_variation_distance():
 
 
 def test_gap_in_percentage_points():
-    row = figures.suppress(cats(30, 10, pops=[0.5, 0.5]))[0]
+    row = disclosure.suppress(cats(30, 10, pops=[0.5, 0.5]))[0]
     assert row.gap_pp == 25.0
 
 

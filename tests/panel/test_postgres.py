@@ -90,7 +90,7 @@ def test_parallel_accept_and_decline_answer_once(app, make_staff):
 
     def answer(choice):
         def post():
-            return app.test_client().post(link, data={"answer": choice}).status_code
+            return app.test_client().post(link, data={"answer": choice, "confirm": "yes"}).status_code
         return post
     codes = _parallel([answer("accept"), answer("decline")] * 4)
     assert codes == [302] * 8  # every click ends on the invitation page...

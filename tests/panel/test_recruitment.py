@@ -148,7 +148,9 @@ def test_edit_and_withdraw_deletes_at_once(app, client, login, make_staff):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Volunteer, v.id).values() == {"gender": "female", "age": "young"}
-    assert client.post(f"/paneelit/{panel.id}/oma/peru").status_code == 302
+    confirm = client.post(f"/paneelit/{panel.id}/oma/peru")
+    assert confirm.status_code == 200 and db.session.scalar(select(func.count()).select_from(Volunteer)) == 1
+    assert client.post(f"/paneelit/{panel.id}/oma/peru", data={"confirm": "yes"}).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Volunteer)) == 0
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
@@ -185,7 +187,7 @@ def test_volunteer_csv_import(app, client, login, make_staff):
     response = client.post(f"/hallinta/paneelit/{panel.id}/pooli", data={"volunteers-text": good})
     assert response.status_code == 302
     page = client.get(f"/hallinta/paneelit/{panel.id}/pooli").get_data(as_text=True)
-    assert "Recruit more" in page or "Rekrytoi lisää" in page
+    assert "Shortfall: recruit at least" in page or "Vajaus: rekrytoi vähintään" in page
 
 
 def test_recruitment_opens_and_closes_by_itself(app, make_staff):

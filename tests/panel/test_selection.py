@@ -67,41 +67,81 @@ def test_default_quotas_follow_shares():
     assert default_quota(0.5, 12) == (0, 1, 0.06)
 
 
+def _run_web_draw(client, panel, seed="1 2 3 4 5 6 7"):
+    assert client.post(f"/hallinta/paneelit/{panel.id}/arvonta",
+                       data={"prepare-seed_source": "Lotto 1.6.", "confirm": "yes"}).status_code == 302
+    assert client.post(f"/hallinta/paneelit/{panel.id}/arvonta",
+                       data={"run-seed_value": seed, "confirm": "yes"}).status_code == 302
+
+
 def test_web_draw_is_reproduced_by_the_cli(app, client, runner, make_staff, tmp_path, login):
     staff = make_staff("preparer")
     panel = _closed_panel(staff)
     login(staff)
-    assert client.post(f"/hallinta/paneelit/{panel.id}/arvonta",
-                       data={"prepare-seed_source": "Lotto 1.6."}).status_code == 302
-    assert client.post(f"/hallinta/paneelit/{panel.id}/arvonta",
-                       data={"run-seed_value": "1 2 3 4 5 6 7"}).status_code == 302
+    _run_web_draw(client, panel)
     files = {}
-    for name in ("pooli.csv", "kiintiot.csv", "paneeli.csv"):
+    for name in ("pooli.csv", "kiintiot.csv", "paneeli.csv", "todennakoisyydet.csv"):
         response = client.get(f"/paneelit/{panel.id}/arvonta/1/{name}")
         assert response.status_code == 200
         files[name] = response.get_data(as_text=True)
         (tmp_path / name).write_text(files[name])
+    # The county's auditor gets the full file and the key (staff only, never public).
+    for name in ("pooli-tarkastaja.csv", "avain.txt"):
+        response = client.get(f"/hallinta/paneelit/{panel.id}/arvonta/1/tarkastus/{name}")
+        assert response.status_code == 200
+        (tmp_path / name).write_text(response.get_data(as_text=True))
     assert "@" not in files["pooli.csv"]
-    result = runner.invoke(args=["panel", "select", "--people", str(tmp_path / "pooli.csv"),
+    result = runner.invoke(args=["panel", "select", "--people", str(tmp_path / "pooli-tarkastaja.csv"),
                                  "--quotas", str(tmp_path / "kiintiot.csv"), "--size", "4",
                                  "--seed", "1 2 3 4 5 6 7", "--out", str(tmp_path / "out.csv"),
                                  "--probabilities", str(tmp_path / "p.csv")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out.csv").read_text() == files["paneeli.csv"]
-    published = client.get(f"/paneelit/{panel.id}/arvonta/1/todennakoisyydet.csv")
-    assert (tmp_path / "p.csv").read_text() == published.get_data(as_text=True)
+    assert (tmp_path / "p.csv").read_text() == files["todennakoisyydet.csv"]
     from panel.selection.models import Draw
     from panel.sortition import seed_from_announcement
 
     draw = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id))
+    # Anyone checks the public file against the published hash; the auditor checks that
+    # the full file and key give exactly those commitments.
+    public = runner.invoke(args=["panel", "hash", "--commitments", str(tmp_path / "pooli.csv"),
+                                 "--quotas", str(tmp_path / "kiintiot.csv"), "--size", "4"])
+    assert public.output.strip() == draw.pool_hash, public.output
+    audited = runner.invoke(args=["panel", "hash", "--people", str(tmp_path / "pooli-tarkastaja.csv"),
+                                  "--key", str(tmp_path / "avain.txt"), "--quotas",
+                                  str(tmp_path / "kiintiot.csv"), "--size", "4",
+                                  "--public-out", str(tmp_path / "mine.csv")])
+    assert audited.output.strip() == draw.pool_hash, audited.output
+    assert (tmp_path / "mine.csv").read_text() == files["pooli.csv"]
     client.set_cookie("kuulas_lang", "en")
     report = client.get(f"/paneelit/{panel.id}/arvonta").get_data(as_text=True)
     assert "1 2 3 4 5 6 7" in report
     assert str(seed_from_announcement("1 2 3 4 5 6 7")) in report
     assert draw.pool_hash in report and "leximin-types" in report
     assert "Median" in report and "panel select --people" in report
+    staff_page = client.get(f"/hallinta/paneelit/{panel.id}/arvonta").get_data(as_text=True)
+    assert "tarkastus/pooli-tarkastaja.csv" in staff_page and "tarkastus/avain.txt" in staff_page
     for v in db.session.scalars(select(Volunteer).where(Volunteer.panel_id == panel.id)):
         assert v.email not in report and v.display_name not in report
+
+
+def test_public_files_carry_no_answers(app, client, make_staff, login):
+    """Per-person public files hold ids and commitments only: no feature value (sensitive
+    or not) that would single out a row; the staff-only auditor file needs DRAW_RUN."""
+    staff = make_staff("preparer")
+    panel = _closed_panel(staff)
+    login(staff)
+    _run_web_draw(client, panel)
+    pool = client.get(f"/paneelit/{panel.id}/arvonta/1/pooli.csv").get_data(as_text=True)
+    drawn = client.get(f"/paneelit/{panel.id}/arvonta/1/paneeli.csv").get_data(as_text=True)
+    assert pool.splitlines()[0] == "id,commitment" and drawn.splitlines()[0] == "id"
+    for value in ("female", "male", "young", "old"):
+        assert value not in pool and value not in drawn
+    assert len(pool.splitlines()) == 13 and len(drawn.splitlines()) == 5
+    moderator = make_staff("moderator")
+    login(moderator)
+    assert client.get(f"/hallinta/paneelit/{panel.id}/arvonta/1/tarkastus/pooli-tarkastaja.csv"
+                      ).status_code == 403
 
 
 def _links(category="panel_invitation"):
@@ -119,7 +159,7 @@ def _quotas_met(draw):
     return len(draw.selected) == draw.size
 
 
-def test_decline_expiry_and_replacement(app, client, make_staff, runner, tmp_path):
+def test_decline_expiry_and_replacement(app, client, make_staff, runner, tmp_path, login):
     from kuulas import scheduler
     from panel.invitations.models import ACCEPTED, Invitation
     from panel.selection.models import Draw
@@ -133,10 +173,15 @@ def test_decline_expiry_and_replacement(app, client, make_staff, runner, tmp_pat
     links = _links()
     assert len(links) == 4
     assert client.post(links[0], data={"answer": "accept"}).status_code == 302
-    assert client.post(links[1], data={"answer": "decline"}).status_code == 302
+    assert client.post(links[1], data={"answer": "decline", "confirm": "yes"}).status_code == 302
     accepted = db.session.scalar(select(Invitation.pseudonym).where(Invitation.state == ACCEPTED))
     declined = db.session.scalar(select(Invitation.pseudonym).where(Invitation.state == "declined"))
 
+    # Within the decline's undo window the job leaves the seat open...
+    scheduler.run_job(app, "panel.invitations", now + timedelta(minutes=1))
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 4
+    # ...and fills it once the window has passed.
+    now = now + timedelta(hours=24)
     scheduler.run_job(app, "panel.invitations", now + timedelta(minutes=1))
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 5
@@ -155,15 +200,19 @@ def test_decline_expiry_and_replacement(app, client, make_staff, runner, tmp_pat
                  "paneeli.csv"):
         body = client.get(f"/paneelit/{panel.id}/arvonta/2/{name}").get_data(as_text=True)
         (tmp_path / name).write_text(body)
+    login(staff)
+    for name in ("pooli-tarkastaja.csv", "avain.txt"):
+        body = client.get(f"/hallinta/paneelit/{panel.id}/arvonta/2/tarkastus/{name}").get_data(as_text=True)
+        (tmp_path / name).write_text(body)
     result = runner.invoke(args=[
-        "panel", "select", "--people", str(tmp_path / "pooli.csv"), "--quotas",
+        "panel", "select", "--people", str(tmp_path / "pooli-tarkastaja.csv"), "--quotas",
         str(tmp_path / "kiintiot.csv"), "--size", "4", "--seed", "42#2",
         "--forced", str(tmp_path / "pakotetut.csv"), "--excluded",
         str(tmp_path / "poissuljetut.csv"), "--out", str(tmp_path / "out.csv")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out.csv").read_text() == (tmp_path / "paneeli.csv").read_text()
     hashed = runner.invoke(args=[
-        "panel", "hash", "--people", str(tmp_path / "pooli.csv"), "--quotas",
+        "panel", "hash", "--commitments", str(tmp_path / "pooli.csv"), "--quotas",
         str(tmp_path / "kiintiot.csv"), "--size", "4", "--forced", str(tmp_path / "pakotetut.csv"),
         "--excluded", str(tmp_path / "poissuljetut.csv")])
     assert hashed.output.strip() == second.pool_hash
@@ -209,11 +258,17 @@ def test_published_hash_cannot_be_replaced(app, client, login, make_staff):
     draw = selection.prepare_draw(panel.id, seed_source="Lotto", actor=staff, now=now)
     db.session.commit()
     published = draw.pool_hash
-    # The hash is the engine's pool_hash over the published files.
-    from panel.sortition import csvio, pool_hash
+    # The hash covers the public commitments to the full file, the quotas and the size.
+    from panel.selection import engine
 
-    quotas = csvio.read_quotas(draw.quotas_csv)
-    assert pool_hash(csvio.read_people(draw.people_csv, quotas), quotas, 4) == published
+    public = engine.public_pool_csv(draw.people_csv, draw.commit_key)
+    assert engine.commitment_hash(public, draw.quotas_csv, 4) == published
+    assert engine.hash_files(draw.people_csv, draw.quotas_csv, 4, key=draw.commit_key) == published
+    # Changing one answer in the full file changes its commitment and so the hash.
+    first_row = draw.people_csv.splitlines()[1]
+    changed = first_row.replace("female", "male") if "female" in first_row else first_row.replace("male", "female")
+    altered = draw.people_csv.replace(first_row, changed)
+    assert engine.hash_files(altered, draw.quotas_csv, 4, key=draw.commit_key) != published
     with pytest.raises(Exception) as err:
         selection.prepare_draw(panel.id, seed_source="Another", actor=staff, now=now)
     assert "can no longer change" in text(err.value)
@@ -224,7 +279,7 @@ def test_published_hash_cannot_be_replaced(app, client, login, make_staff):
     db.session.rollback()
     login(staff)
     response = client.post(f"/hallinta/paneelit/{panel.id}/arvonta",
-                           data={"prepare-seed_source": "Something else"})
+                           data={"prepare-seed_source": "Something else", "confirm": "yes"})
     assert response.status_code == 409
     assert db.session.scalar(select(func.count()).select_from(Draw)) == 1
     assert db.session.scalar(select(Draw.pool_hash)) == published

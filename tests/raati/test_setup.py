@@ -256,7 +256,9 @@ def test_session_changed_and_cancelled_updates_members_calendars(app, client, ma
     db.session.expire_all()
     assert db.session.get(RaatiSession, sid).reminder_sent_at is None  # moved: remind again
 
-    r = client.post(f"/hallinta/raati/{rid}/istunnot/{sid}/peru")
+    r = client.post(f"/hallinta/raati/{rid}/istunnot/{sid}/peru")  # not confirmed: asks first
+    assert r.status_code == 200 and 'name="confirm"' in r.get_data(as_text=True) and len(mails()) == before + 2
+    r = client.post(f"/hallinta/raati/{rid}/istunnot/{sid}/peru", data={"confirm": "1"})
     assert r.status_code == 302
     cancelled = mails()[before + 2:]
     assert len(cancelled) == 2 and "text/calendar; method=CANCEL" in cancelled[0].attachments[0].content_type

@@ -43,7 +43,7 @@ def test_removed_member_refused_on_open_connection(room):
 
     b = room.socket("b")
     assert emit(b, "message", {"body": "ennen"})["ok"]
-    services.staff_remove(room.person("b").member.id, actor=room.staff, now=utcnow())
+    services.staff_remove(room.id, room.person("b").member.id, actor=room.staff, now=utcnow())
     db.session.commit()
     ack = emit(b, "message", {"body": "jälkeen"})
     assert ack["ok"] is False and ack["code"] == "access_denied"
@@ -128,7 +128,7 @@ def test_hand_queue_called_in_order(room):
     first = emit(mod, "call_next")
     second = emit(mod, "call_next")
     assert first["ok"] and second["ok"]
-    called = [e["data"]["name"] for e in received(a) if e["kind"] == "called"]
+    called = [e["data"]["target_name"] for e in received(a) if e["kind"] == "called"]
     assert called == ["B", "A"]
     assert emit(mod, "call_next")["ok"] is False
 
@@ -141,9 +141,9 @@ def test_moderator_gives_the_floor_out_of_the_queue(room):
     assert emit(a, "hand")["ok"] and emit(b, "hand")["ok"]
     ack = emit(mod, "moderate", {"member": b_id, "action": "floor"})
     assert ack["ok"], ack
-    assert [e["data"] for e in received(a) if e["kind"] == "called"] == [{"target": b_id, "name": "B"}]
+    assert [e["data"] for e in received(a) if e["kind"] == "called"] == [{"target": b_id, "target_name": "B"}]
     emit(mod, "call_next")
-    assert [e["data"]["name"] for e in received(a) if e["kind"] == "called"] == ["A"]  # B was not called twice
+    assert [e["data"]["target_name"] for e in received(a) if e["kind"] == "called"] == ["A"]  # B was not called twice
     assert emit(mod, "call_next")["code"] == "conflict"
     assert emit(a, "moderate", {"member": b_id, "action": "floor"})["ok"] is False  # members cannot
     assert emit(mod, "moderate", {"member": a_id, "action": "mute"})["ok"]
@@ -208,6 +208,10 @@ def test_statement_draft_review_lock(room):
     assert versions[-1]["version"] == 2 and ["+", "Myös etänä."] in versions[-1]["diff"]
     assert emit(a, "review", {"id": sid, "verdict": "approve"})["ok"]
     assert emit(sec, "lock")["code"] == "access_denied"
+    ack = emit(chair, "lock")  # one approval of five members is not a majority
+    assert ack["ok"] is False and ack["code"] == "not_approved", ack
+    for key in ("b", "c"):
+        assert emit(room.socket(key), "review", {"id": sid, "verdict": "approve"})["ok"]
     ack = emit(chair, "lock")
     assert ack["ok"], ack
     locked = [e["data"] for e in received(a) if e["kind"] == "locked"][0]
@@ -267,3 +271,25 @@ def test_presence_of_a_crashed_process_expires_and_the_room_is_told(room, app, m
     assert db.session.get(Connection, mine.sid) is not None
     told = [p["args"][0] for p in a.get_received("/raati") if p["name"] == "presence"]
     assert told == [{"member": b.member.id, "name": "B", "role": "member", "online": False}]
+
+
+def test_a_name_in_an_event_is_always_its_authors(room):
+    """Clients learn display names from events: ``name`` must be the name of the event's
+    author (``member``), a member the event is about comes as ``target``/``target_name``.
+    Giving the floor once put the called member's name under the moderator's id, so every
+    client showed the moderator's messages under that member's name."""
+    mod, a, b = room.socket("mod"), room.socket("a"), room.socket("b")
+    ids = {room.person(k).member.id: k.capitalize() for k in ("mod", "a", "b")}
+    assert emit(a, "hand")["ok"] and emit(b, "hand")["ok"]
+    assert emit(mod, "call_next")["ok"]
+    assert emit(mod, "moderate", {"member": room.person("b").member.id, "action": "floor"})["ok"]
+    assert emit(mod, "moderate", {"member": room.person("a").member.id, "action": "mute"})["ok"]
+    assert emit(mod, "moderate", {"member": room.person("a").member.id, "action": "unmute"})["ok"]
+    assert emit(mod, "message", {"body": "Moderaattorin viesti"})["ok"]
+    events = received(a)
+    assert {"called", "mute", "unmute", "message"} <= {e["kind"] for e in events}
+    for e in events:
+        if "name" in e["data"]:
+            assert e["data"]["name"] == ids[e["member"]], e
+        if "target_name" in e["data"]:
+            assert e["data"]["target_name"] == ids[e["data"]["target"]], e

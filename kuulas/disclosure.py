@@ -1,0 +1,83 @@
+"""Statistical disclosure control for every public count: small-cell suppression with
+complementary cells, used by the panel's public pages and the outcome pages alike.
+
+Pure: imports neither Flask nor SQLAlchemy, does no I/O.  It must never return a count
+between 1 and ``MIN_CELL - 1`` for a public view, nor leave a hidden cell recoverable from
+the feature's total and the cells still shown:
+
+* counts 1..MIN_CELL-1 are hidden;
+* if only one cell is hidden, the next smallest non-zero cell is hidden with it;
+* if the hidden cells together still hold fewer than ``MIN_CELL`` people (two hidden
+  cells of 1 and 2 are each recoverable once a reader knows every hidden cell is non-zero),
+  or no partner exists (one member: every other cell is 0), the whole feature is hidden.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIN_CELL = 5
+
+
+@dataclass(frozen=True)
+class Row:
+    value: str
+    label: str
+    count: int | None          # None when suppressed
+    share: float | None        # participants' share 0..1, None when suppressed
+    population_share: float | None
+    suppressed: bool
+
+    @property
+    def gap_pp(self) -> float | None:
+        """Participant share minus population share, in percentage points."""
+        if self.share is None or self.population_share is None:
+            return None
+        return round((self.share - self.population_share) * 100, 1)
+
+
+def hidden_cells(counts: list[int], min_cell: int = MIN_CELL) -> set[int]:
+    """Indexes of the cells a public view must hide (see the module docstring)."""
+    hidden = {i for i, n in enumerate(counts) if 0 < n < min_cell}
+    if not hidden:
+        return hidden
+    if len(hidden) == 1:
+        others = sorted((n, i) for i, n in enumerate(counts) if i not in hidden and n > 0)
+        if others:
+            hidden.add(others[0][1])
+    if len(hidden) < 2 or sum(counts[i] for i in hidden) < min_cell:
+        return set(range(len(counts)))
+    return hidden
+
+
+def suppress(categories: list[dict], min_cell: int = MIN_CELL) -> list[Row]:
+    """Public rows for one feature (``[{"value", "label", "count", "population_share"}]``,
+    population shares 0..1)."""
+    counts = [int(c.get("count") or 0) for c in categories]
+    total = sum(counts)
+    hidden = hidden_cells(counts, min_cell)
+    rows = []
+    for i, c in enumerate(categories):
+        pop = c.get("population_share")
+        pop = None if pop is None else float(pop)
+        if i in hidden:
+            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")), None, None, pop, True))
+        else:
+            share = counts[i] / total if total else 0.0
+            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")), counts[i], share, pop, False))
+    return rows
+
+
+def public_composition(composition: list[dict], min_cell: int = MIN_CELL) -> list[dict]:
+    """Every feature of a composition, suppressed for publication."""
+    out = []
+    for feature in composition or []:
+        rows = suppress(feature.get("categories") or [], min_cell)
+        out.append({"feature": str(feature.get("feature", "")), "label": str(feature.get("label", "")),
+                    "rows": rows})
+    return out
+
+
+def public_counts(counts: list[int], min_cell: int = MIN_CELL) -> list[int | None]:
+    """Just the counts of one feature, ``None`` where hidden."""
+    hidden = hidden_cells([int(n or 0) for n in counts], min_cell)
+    return [None if i in hidden else int(n or 0) for i, n in enumerate(counts)]
