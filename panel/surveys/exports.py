@@ -20,7 +20,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def rows(survey, data: dict) -> list[list]:
     under = _("under 5")
-    out = [[_("Question"), _("Answer"), _("Respondents"), _("Weighted share (percent)"),
+    out = [[_("Question"), _("Answer option"), _("Respondents"), _("Weighted share (percent)"),
             _("95-percent interval, low end"), _("95-percent interval, high end"), _("Unweighted share (percent)")]]
 
     def p(x):

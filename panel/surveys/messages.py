@@ -20,7 +20,7 @@ REASONS = {
 
 STATE_LABELS = {
     "draft": _l("Draft"), "scheduled": _l("Scheduled"), "open": _l("Open"),
-    "closed": _l("Closed"), "published": _l("Published"),
+    "closed": _l("Closed"), "published": _l("Results published"),
 }
 
 KIND_LABELS = {
