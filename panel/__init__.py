@@ -29,6 +29,9 @@ def init_app(app) -> None:
     if "panel" not in app.blueprints:
         app.register_blueprint(bp)
     cli.init_app(app)
+    from .surveys import init_app as init_surveys
+
+    init_surveys(app)
     processes.register(front_page_cards)
     residents.register(resident_sections)
     staff_menu.register(_l("Panels"), "panel.staff_list", rules.ROSTER_VIEW, order=20)

@@ -20,7 +20,8 @@ from .models import Outcome
 
 LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
-KIND_LABELS = {"ideas": _l("Idea round"), "raati": _l("Digiraati"), "feedback": _l("Service feedback")}
+KIND_LABELS = {"ideas": _l("Idea round"), "raati": _l("Digiraati"), "feedback": _l("Service feedback"),
+               "surveys": _l("Panel survey")}
 STATUS_LABELS = {
     history.ADOPTED: _l("Adopted"),
     history.PARTLY: _l("Partly adopted"),
@@ -38,6 +39,8 @@ TIMELINE_LABELS = {
     "first_feedback": _l("First feedback on the theme received"),
     "decided": _l("Decision on the development item"),
     "changed": _l("Change made in the service"),
+    "survey_sent": _l("Survey sent"),
+    "survey_closed": _l("Survey closed"),
 }
 FIGURE_LABELS = {
     "participants": _l("Participants"),

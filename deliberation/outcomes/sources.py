@@ -15,10 +15,10 @@ from datetime import datetime
 
 log = logging.getLogger(__name__)
 
-IDEAS, RAATI, FEEDBACK = "ideas", "raati", "feedback"
-KINDS = (IDEAS, RAATI, FEEDBACK)
+IDEAS, RAATI, FEEDBACK, SURVEYS = "ideas", "raati", "feedback", "surveys"
+KINDS = (IDEAS, RAATI, FEEDBACK, SURVEYS)
 _MODULES = {IDEAS: "deliberation.ideas.api", RAATI: "deliberation.raati.api", FEEDBACK: "deliberation.feedback.api",
-            "panel": "panel.api"}
+            "panel": "panel.api", SURVEYS: "panel.surveys.api"}
 
 
 def _api(name: str):
@@ -57,7 +57,7 @@ def finished(kind: str) -> list[dict]:
     if api is None:
         return []
     rows = {IDEAS: getattr(api, "finished_rounds", None), RAATI: getattr(api, "finished_raatis", None),
-            FEEDBACK: getattr(api, "finished_items", None)}[kind]()
+            FEEDBACK: getattr(api, "finished_items", None), SURVEYS: getattr(api, "finished_surveys", None)}[kind]()
     return [{"id": int(r["id"]), "title": str(r["title"])} for r in rows]
 
 
@@ -94,6 +94,8 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
             {"kind": "opened", "at": data.opens_at, "label": ""},
             {"kind": "closed", "at": data.closed_at, "label": ""}) if t["at"]]
         return data
+    if kind == SURVEYS:
+        return _load_survey(api, source_id, locale)
     if kind == FEEDBACK:
         return _feedback(api, source_id, locale)
     d = api.raati_outcome_data(source_id, locale)
@@ -132,6 +134,23 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
     panel_api = _api("panel")
     if panel_id and panel_api is not None:
         data.composition = composition_snapshot(panel_api, panel_id, d.get("member_account_ids") or None, locale)
+    return data
+
+
+def _load_survey(api, source_id: int, locale: str) -> SourceData | None:
+    """A panel survey: its published (frozen, suppressed, weighted) figures."""
+    d = api.survey_outcome_data(source_id, locale)
+    if not d:
+        return None
+    data = SourceData(
+        kind=SURVEYS, source_id=source_id, title=d.get("title") or "", question=d.get("question") or "",
+        background=d.get("background") or "", opens_at=_dt(d.get("opens_at")), closed_at=_dt(d.get("closes_at")),
+        figures={"participants": int(d.get("respondents") or 0), "members": int(d.get("recipients") or 0)},
+        points=[{"key": str(p["key"]), "text": str(p["text"])} for p in d.get("points") or []],
+        results=dict(d.get("results") or {}), summary=d.get("summary_markdown") or "")
+    data.timeline = [t for t in (
+        {"kind": "survey_sent", "at": data.opens_at, "label": ""},
+        {"kind": "survey_closed", "at": data.closed_at, "label": ""}) if t["at"]]
     return data
 
 
@@ -203,6 +222,8 @@ def recipients(kind: str, source_id: int, *, include_requested: bool) -> list[tu
     if kind == IDEAS:
         if include_requested:
             found += list(api.notify_recipients(source_id))
+    elif kind == SURVEYS:
+        found += list(api.member_recipients(source_id))
     elif kind == FEEDBACK:
         pass   # feedback is anonymous: its writers' answer addresses are gone once answered
     else:
