@@ -25,7 +25,7 @@ EXPERIENCE_QUESTIONS = ("say", "heard", "use", "again")
 
 @dataclass
 class ProcessRecord:
-    kind: str                        # ideas, raati, survey, feedback, panel
+    kind: str                        # ideas, raati, surveys, feedback, panel (the outcome source kinds)
     id: int
     title: str
     opened: date | None

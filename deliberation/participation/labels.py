@@ -40,4 +40,4 @@ QUESTIONS = {
 AGREEMENT = {5: _l("Strongly agree"), 4: _l("Agree"), 3: _l("Neither agree nor disagree"), 2: _l("Disagree"),
              1: _l("Strongly disagree")}
 KINDS = {"ideas": _l("Idea round"), "raati": _l("Digiraati"), "feedback": _l("Service feedback"),
-         "survey": _l("Survey"), "panel": _l("Panel membership")}
+         "surveys": _l("Survey"), "panel": _l("Panel membership")}

@@ -28,7 +28,7 @@ READ = "participation:metrics:read"
 access.register(MANAGE, {Role.PREPARER})
 access.register(READ, {Role.PREPARER, Role.MODERATOR})
 
-KINDS = ("ideas", "raati", "feedback", "survey", "panel")
+KINDS = ("ideas", "raati", "feedback", "surveys", "panel")
 CHANNELS = ("web", "mail", "sms", "paper", "event", "social", "kiosk")
 YEARS = range(2020, 2101)
 

@@ -88,7 +88,7 @@ def public_page():
     return render_template("participation/public.html", **_context(data))
 
 
-@bp.route("/kokemus/<any(ideas, raati, feedback, survey, panel):kind>/<int:process_id>", methods=["GET", "POST"])
+@bp.route("/kokemus/<any(ideas, raati, feedback, surveys, panel):kind>/<int:process_id>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def experience(kind: str, process_id: int):
     if not services.process_exists(kind, process_id):
@@ -162,7 +162,7 @@ def set_target():
     return redirect(url_for(".dashboard", vuosi=year) + "#targets", code=303)
 
 
-@staff.route("/prosessi/<any(ideas, raati, feedback, survey, panel):kind>/<int:process_id>",
+@staff.route("/prosessi/<any(ideas, raati, feedback, surveys, panel):kind>/<int:process_id>",
              methods=["GET", "POST"])
 @staff_required(services.MANAGE)
 def inputs(kind: str, process_id: int):
