@@ -455,3 +455,13 @@ def test_user_text_is_bidi_isolated(app, client, login, moderator, open_round, p
     import pathlib
     js = (pathlib.Path(__file__).resolve().parents[2] / "static" / "js" / "ideas.js").read_text()
     assert js.count('setAttribute("dir", "auto")') >= 1 and 'createElement("bdi")' in js
+
+
+def test_status_line_does_not_repeat_the_state(app, client, make_round):
+    """The badge says "Avoinna"; the line after it gives the times without saying it again."""
+    import re
+
+    round_ = make_round()
+    page = client.get(f"/ideariihi/{round_.id}", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    line = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(r'<p class="round-state">(.*?)</p>', page, re.S).group(1)))
+    assert line.count("Avoinna") == 1, line
