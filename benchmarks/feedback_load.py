@@ -64,14 +64,14 @@ class Sender:
         return resp.status, payload
 
 
-def phone(sender, slug, each, rng, out):
+def phone(sender, slug, each, rng, out, number=0):
     for n in range(each):
         status, page = sender.request("GET", f"/palaute/{slug}")
         assert status == 200, status
         token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
         t0 = time.perf_counter()
         status, _ = sender.request("POST", f"/palaute/{slug}", {
-            "csrf_token": token, "rating": rng.randint(1, 5), "text": f"Kuormapalaute {rng.random():.6f}"})
+            "csrf_token": token, "rating": rng.randint(1, 5), "text": f"Kuormapalaute lähettäjältä {number} nro {n}"})
         out["post"].append((status, time.perf_counter() - t0))
 
 
@@ -122,6 +122,8 @@ def main() -> None:
     ap.add_argument("--kiosks", type=int, default=50)
     ap.add_argument("--each", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--worker-class", default="gevent", choices=["gevent", "gthread"],
+                    help="gevent is the production server; gthread for comparison")
     args = ap.parse_args()
     instance = tempfile.mkdtemp()
     os.environ["KUULAS_INSTANCE"] = instance
@@ -157,8 +159,9 @@ def main() -> None:
             slugs = [u.slug for u in units]
         port = free_port()
         server = subprocess.Popen(
-            [os.path.join(ROOT, ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gevent",
-             "--worker-connections", "1000", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+            [os.path.join(ROOT, ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", args.worker_class,
+             *(["--worker-connections", "1000"] if args.worker_class == "gevent" else ["--threads", "8"]),
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning",
              "benchmarks.outcomes_wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
         try:
             for _ in range(150):
@@ -172,7 +175,7 @@ def main() -> None:
             out = {"ping": [], "post": [], "kiosk": []}
             base_time, base_errors = run_all([(ping, (Sender(port), args.each, out)) for _ in range(args.senders)])
             phones = args.senders - args.kiosks
-            targets = [(phone, (Sender(port), slugs[n % len(slugs)], args.each, random.Random(rng.random()), out))
+            targets = [(phone, (Sender(port), slugs[n % len(slugs)], args.each, random.Random(rng.random()), out, n))
                        for n in range(phones)]
             targets += [(kiosk, (Sender(port, {"kuulas_kiosk": tokens[n]}), args.each, random.Random(rng.random()), out))
                         for n in range(args.kiosks)]
@@ -193,7 +196,7 @@ def main() -> None:
     pings = [t for s, t in out["ping"]]
     requests_load = len(out["post"]) * 2 + len(out["kiosk"]) * 2
     print(f"{args.senders} senders at once ({args.senders - args.kiosks} phones, {args.kiosks} kiosks), "
-          f"{args.each} feedbacks each; gunicorn {args.workers} gevent workers; PostgreSQL")
+          f"{args.each} feedbacks each; gunicorn {args.workers} {args.worker_class} workers; PostgreSQL")
     print(f"minimal page: {len(pings) / base_time:.0f} req/s, p50 {pct(pings, .5) * 1000:.0f} ms, "
           f"p95 {pct(pings, .95) * 1000:.0f} ms, errors {len(base_errors)}")
     print(f"feedback: {requests_load / load_time:.0f} req/s (page + post), {len(posts) / load_time:.0f} feedbacks/s; "
