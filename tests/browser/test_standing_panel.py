@@ -54,7 +54,7 @@ def test_join_standing_panel_with_services_and_leave(app, live_server, new_page,
     page.check("input[name=services][value=home_care]")      # without the separate consent
     page.check("input[name=consent]")
     page.click("main form button[type=submit]")
-    expect(page.locator(".flash, [role=alert]").first).to_contain_text("erillinen suostumus")
+    expect(page.locator(".flash:visible, [role=alert]:visible").first).to_contain_text("erillinen suostumus")
     assert page.input_value("input[name=email]") == "jasen@example.fi"
     assert_accessible(page)
     page.check("input[name=sensitive_consent]")
