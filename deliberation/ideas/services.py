@@ -25,9 +25,11 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import lazyload
 
 from kuulas import access
 from kuulas.errors import Conflict, NotFound, ValidationFailed
@@ -77,7 +79,8 @@ def _find(model, ref):
     if isinstance(ref, int):
         return db.session.get(model, ref) if 0 < ref <= 2**31 - 1 else None
     if valid_public_id(ref):
-        return db.session.scalar(select(model).where(model.public_id == ref))
+        # Relationships (an idea's tags) load when used, not with every vote's lookup.
+        return db.session.scalar(select(model).where(model.public_id == ref).options(lazyload("*")))
     return None
 
 
@@ -338,6 +341,20 @@ def vote(idea_ref, participant: Participant | None, value: int, *, now: datetime
     """Agree (1), disagree (-1) or pass (0).  Voting again changes the vote; a second
     identical request (double click, parallel requests) leaves exactly one row.  Returns
     the idea's public id.  Commits (a vote is an idempotent upsert of its own)."""
+    public_id, _dealt = vote_and_deal(idea_ref, participant, value, now=now, deal=False)
+    return public_id
+
+
+class Dealt(NamedTuple):
+    """The next idea offered after a vote: only what the answer shows."""
+    public_id: str
+    text: str
+
+
+def vote_and_deal(idea_ref, participant: Participant | None, value: int, *, now: datetime,
+                  deal: bool = True, rng: random.Random | None = None) -> tuple[str, Dealt | None]:
+    """``vote`` and, in the same transaction, deal the next idea (the vote just cast is
+    already excluded): (public id of the voted idea, next idea or None).  Commits."""
     if isinstance(value, bool) or value not in (-1, 0, 1):
         raise ValidationFailed(_l("Choose agree, disagree or pass."))
     idea = _votable_idea(idea_ref, participant, now)
@@ -352,8 +369,14 @@ def vote(idea_ref, participant: Participant | None, value: int, *, now: datetime
     stmt = stmt.on_conflict_do_update(index_elements=["idea_id", "voter_hash"], set_={"value": value})
     db.session.execute(stmt)
     _still_open(round_id, now)
+    dealt = None
+    if deal:
+        chosen = tally.deal(_candidates(round_id, participant), rng or random.Random())
+        if chosen is not None:
+            row = db.session.execute(select(Idea.public_id, Idea.text).where(Idea.id == chosen)).one()
+            dealt = Dealt(row.public_id, row.text)
     db.session.commit()
-    return public_id
+    return public_id, dealt
 
 
 def post_comment(idea_ref, participant: Participant | None, text: str | None, *, now: datetime) -> IdeaComment:
@@ -613,32 +636,41 @@ def my_votes(participant: Participant | None) -> dict[int, int]:
 def next_idea(round_id: int, participant: Participant | None, *, counts=None, voted=None,
               rng: random.Random | None = None, index=None) -> Idea | None:
     """Deal the next idea to vote on (see ``tally.deal``).  The round page passes what it has
-    already loaded; the vote request passes nothing and gets one query for the candidates."""
+    already loaded; the vote request passes nothing and gets one query for the candidates.
+    Dealing weighs by the published count snapshot (``deal_counts``): one row, not a count
+    over every vote of the round on each vote; it is at most a minute behind, which is
+    plenty for spreading votes over the ideas."""
     if counts is None and voted is None and index is None:
         chosen = tally.deal(_candidates(round_id, participant), rng or random.Random())
         return db.session.get(Idea, chosen) if chosen is not None else None
-    counts = round_counts(round_id) if counts is None else counts
+    counts = deal_counts(round_id) if counts is None else counts
     voted = my_votes(participant) if voted is None else voted
     index = idea_index(round_id, participant) if index is None else index
-    candidates = [(i, counts[i].total if i in counts else 0) for i, status, mine, _pid in index
+    candidates = [(i, counts.get(i, 0)) for i, status, mine, _pid in index
                   if status == VISIBLE and i not in voted and not mine]
     chosen = tally.deal(candidates, rng or random.Random())
     return db.session.get(Idea, chosen) if chosen is not None else None
 
 
+def deal_counts(round_id: int) -> dict[int, int]:
+    """{idea id: votes so far} as the dealer sees them: the totals of the count snapshot."""
+    snap = db.session.get(IdeaCountSnapshot, round_id)
+    if snap is None:
+        return {}
+    return {int(k): _as_counts(v).total for k, v in (snap.counts or {}).items()}
+
+
 def _candidates(round_id: int, participant: Participant | None) -> list[tuple[int, int]]:
     """(idea id, votes so far) of the visible ideas this participant did not write and has
-    not voted on, in one query."""
-    votes = (select(IdeaVote.idea_id, func.count().label("n")).where(IdeaVote.round_id == round_id)
-             .group_by(IdeaVote.idea_id).subquery())
-    query = (select(Idea.id, func.coalesce(votes.c.n, 0)).outerjoin(votes, votes.c.idea_id == Idea.id)
-             .where(Idea.round_id == round_id, Idea.status == VISIBLE).order_by(Idea.public_id))
+    not voted on: one query for the ideas, one row for the counts."""
+    query = (select(Idea.id).where(Idea.round_id == round_id, Idea.status == VISIBLE).order_by(Idea.public_id))
     if participant is not None:
         # NOT EXISTS, not NOT IN: an anti-join on the vote's primary key in every plan,
         # including the generic plan a prepared statement gets after a few runs.
         voted = select(IdeaVote.idea_id).where(IdeaVote.idea_id == Idea.id, IdeaVote.voter_hash == participant.hash)
         query = query.where(Idea.author_hash != participant.hash, ~voted.exists())
-    return [(i, n) for i, n in db.session.execute(query)]
+    counts = deal_counts(round_id)
+    return [(i, counts.get(i, 0)) for i in db.session.scalars(query)]
 
 
 def comments_of(idea_id: int, participant: Participant | None) -> list[IdeaComment]:

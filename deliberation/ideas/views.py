@@ -191,18 +191,19 @@ def vote(round_id: int):
         raise ValidationFailed(_l("Choose agree, disagree or pass."))
     if not services.valid_public_id(ref):
         raise NotFound(services.NO_IDEA)
-    public_id = services.vote(ref, participant, value, now=now)
-    # No counts here and no broadcast per vote: the count publisher sends batches.
-    if _json_wanted():
-        nxt = services.next_idea(round_.id, participant)
+    # One transaction: the vote and, for ideas.js, the next idea to offer.  No counts here
+    # and no broadcast per vote: the count publisher sends batches.
+    json_wanted = _json_wanted()
+    public_id, nxt = services.vote_and_deal(ref, participant, value, now=now, deal=json_wanted)
+    if json_wanted:
         return jsonify({"ok": True, "idea_id": public_id,
                         "next": {"id": nxt.public_id, "text": nxt.text,
-                                 "url": url_for("ideas.idea_page", round_id=round_.id, idea_ref=nxt.public_id)}
+                                 "url": url_for("ideas.idea_page", round_id=round_id, idea_ref=nxt.public_id)}
                         if nxt else None})
     flash(_("Your vote was saved."), "success")
     if target == "idea":
-        return redirect(url_for("ideas.idea_page", round_id=round_.id, idea_ref=public_id))
-    return redirect(url_for("ideas.round_page", round_id=round_.id, _anchor="aanesta"))
+        return redirect(url_for("ideas.idea_page", round_id=round_id, idea_ref=public_id))
+    return redirect(url_for("ideas.round_page", round_id=round_id, _anchor="aanesta"))
 
 
 def _round_url(round_):

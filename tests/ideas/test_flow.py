@@ -304,11 +304,15 @@ def test_vote_request_deals_like_the_round_page(app, open_round, moderator):
         for idea in rng.sample(ideas, 4):
             if idea.author_hash != p.hash and idea.id != ideas[4].id:
                 services.vote(idea.id, p, rng.choice((-1, 0, 1)), now=now)
+    services.publish_counts(now, hold_votes=1)
+    live = services.round_counts(open_round.id)
+    # The dealer weighs by the published snapshot, which now equals the live totals.
+    assert services.deal_counts(open_round.id) == {i: c.total for i, c in live.items()} != {}
     for p in people + [None]:
-        counts = services.round_counts(open_round.id)
+        counts = services.deal_counts(open_round.id)
         voted = services.my_votes(p)
         index = services.idea_index(open_round.id, p)
-        expected = [(i, counts[i].total if i in counts else 0) for i, status, mine, _pid in index
+        expected = [(i, counts.get(i, 0)) for i, status, mine, _pid in index
                     if status == "visible" and i not in voted and not mine]
         assert services._candidates(open_round.id, p) == expected
         for seed in range(5):

@@ -84,16 +84,23 @@ def test_vote_response_and_pages_carry_no_live_counts(app, open_round, participa
 # --- 3. small opinion groups are never shown -------------------------------------------------
 
 def _matrix_with_an_outlier():
-    rows = [[1, 1, 1, 1, -1, -1]] * 8 + [[-1, -1, -1, -1, 1, 1]] * 7 + [[1, -1, 1, -1, 1, -1]]
+    # The outlier stands alone, but clearly nearer the second group's centre than the first's
+    # (an outlier equally far from both left the merge to rounding).
+    rows = ([[1, 1, 1, 1, -1, -1, 1]] * 8 + [[-1, -1, -1, -1, 1, 1, -1]] * 7
+            + [[1, 1, 1, -1, 1, 1, -1]])
     return np.array(rows, dtype=float)
 
 
 def test_clustering_merges_groups_below_the_minimum():
-    ids = list(range(1, 7))
+    ids = list(range(1, 8))
     unmerged = clustering.analyse(_matrix_with_an_outlier(), ids, min_group=1)
     assert sorted(g.size for g in unmerged.groups) == [1, 7, 8]      # what used to be published
     merged = clustering.analyse(_matrix_with_an_outlier(), ids)
-    assert sorted(g.size for g in merged.groups) == [8, 8]
+    points = clustering.project(_matrix_with_an_outlier())
+    to_first = np.linalg.norm(points[15] - points[:8].mean(axis=0))
+    to_second = np.linalg.norm(points[15] - points[8:15].mean(axis=0))
+    assert to_second < 0.9 * to_first
+    assert sorted(g.size for g in merged.groups) == [8, 8]             # 7 + the outlier, and 8
     assert min(g.size for g in merged.groups) >= clustering.MIN_GROUP
     labels = clustering.merge_small_groups(np.zeros((3, 2)), np.array([0, 1, 2]), 5)
     assert len(set(labels.tolist())) == 1                             # all small: one group
@@ -107,7 +114,7 @@ def _round_with_outlier(app, preparer):
     db.session.commit()
     key = anonymity.round_key(app.config["SECRET_KEY"], round_.id)
     people = [services.Participant(round_.id, anonymity.participant_hash(key, f"p{n}")) for n in range(16)]
-    ideas = [services.post_idea(round_.id, people[n], f"Mielipideidea numero {n}", now=now) for n in range(6)]
+    ideas = [services.post_idea(round_.id, people[n], f"Mielipideidea numero {n}", now=now) for n in range(7)]
     db.session.commit()
     public = [i.public_id for i in ideas]
     for n, row in enumerate(_matrix_with_an_outlier()):
