@@ -1,27 +1,39 @@
-"""Load: 500 concurrent participants against gunicorn (several processes) on PostgreSQL,
-each loading the round page, posting one idea and casting 20 votes.
+"""Load: idea-round participants against gunicorn (several processes) on PostgreSQL, with a
+bare Flask POST endpoint under the same server as the in-run baseline.
 
-    .venv/bin/python benchmarks/ideas_load.py [--participants 500] [--workers 3]
+    .venv/bin/python benchmarks/ideas_load.py [--participants 500] [--workers 3] [--mode both]
 
-Prints votes per second and checks the totals in the database: every vote row exists
-exactly once, the per-idea counts add up, and every idea arrived.  Rate limits are off
-for the run (all participants share 127.0.0.1); CSRF is on (tokens read from the page).
+Two modes (``--mode burst|human|both``):
+
+- **burst**: every participant loads the round page, posts one idea and casts 20 votes back
+  to back; the highest sustained votes/s.  The bare endpoint gets the same number of POSTs
+  from the same number of clients, and the ratio (ours / bare) is printed.
+- **human**: every participant votes every 3 s (uniform jitter of +-1 s), 20 votes each; the
+  latency of one vote at p50 / p95 / p99.
+
+Clients run in several processes (so the client's own GIL does not add to the latencies).
+Every run checks the totals in the database: every vote row exists exactly once, the
+per-idea counts add up and every idea arrived.  Rate limits are off for the run (all
+participants share 127.0.0.1); CSRF is on (tokens read from the page).
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import multiprocessing as mp
 import os
 import random
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,12 +45,35 @@ from ideas_common import make_round, scratch_schema  # noqa: E402
 
 SEED_IDEAS = 40
 VOTES_EACH = 20
+PACE, JITTER = 3.0, 1.0      # human pace: a vote every 3 s +- 1 s
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict, args):
+    port = free_port()
+    cmd = [os.path.join(ROOT, ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", args.worker_class,
+           "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048", app_spec]
+    if args.worker_class == "gthread":
+        cmd[5:5] = ["--threads", str(args.threads)]
+    server = subprocess.Popen(cmd, cwd=HERE if app_spec.startswith("bare_post") else ROOT, env=env,
+                              start_new_session=True)
+    try:
+        for _ in range(150):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
 
 
 class Participant:
@@ -65,20 +100,131 @@ class Participant:
         conn.close()
         return resp.status, payload
 
-    def run(self, idea_ids, rng, results):
+    def run(self, idea_ids, rng, out, *, pace: bool, post_idea: bool, start_at: float):
         base = f"/ideariihi/{self.round_id}"
         status, page = self.request("GET", base)
         assert status == 200, status
         token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
-        status, _ = self.request("POST", f"{base}/ideat", {"csrf_token": token, "text": f"Kuormitusidea {rng.random()}"})
-        results["ideas"].append(status)
-        t0 = time.perf_counter()
+        if post_idea:
+            status, _ = self.request("POST", f"{base}/ideat", {"csrf_token": token,
+                                                               "text": f"Kuormitusidea {rng.random()}"})
+            out["ideas"].append(status)
+        delay = start_at - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        if pace:
+            time.sleep(rng.uniform(0, PACE))        # spread the first votes over one period
         for idea in rng.sample(idea_ids, VOTES_EACH):
+            t0 = time.perf_counter()
             status, _ = self.request("POST", f"{base}/aani", {"csrf_token": token, "idea_id": idea,
                                                                "value": rng.choice(("agree", "disagree", "pass"))},
                                      json=True)
-            results["votes"].append(status)
-        results["vote_time"].append(time.perf_counter() - t0)
+            took = time.perf_counter() - t0
+            out["votes"].append(status)
+            out["latency"].append(took)
+            if pace:
+                time.sleep(max(0.0, rng.uniform(PACE - JITTER, PACE + JITTER) - took))
+        out["done"].append(time.time())
+
+
+def _client_process(port, round_id, idea_ids, seeds, pace, post_idea, start_at, queue):
+    out = {"ideas": [], "votes": [], "latency": [], "done": [], "errors": []}
+
+    def go(seed):
+        try:
+            Participant(port, round_id).run(idea_ids, random.Random(seed), out, pace=pace,
+                                            post_idea=post_idea, start_at=start_at)
+        except Exception as exc:  # noqa: BLE001 - counted and printed
+            out["errors"].append(repr(exc))
+    threads = [threading.Thread(target=go, args=(seed,)) for seed in seeds]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put(out)
+
+
+def drive(port, round_id, idea_ids, participants, *, pace, post_idea, procs, seed=7):
+    """Run the participants in ``procs`` client processes; the merged results and the wall
+    time from the common start to the last vote."""
+    rng = random.Random(seed)
+    seeds = [rng.random() for _ in range(participants)]
+    # Everyone first loads the page (and posts the idea); the votes start together.
+    start_at = time.time() + 2.0 + participants * 0.004
+    queue = mp.Queue()
+    workers = [mp.Process(target=_client_process, args=(port, round_id, idea_ids, seeds[i::procs], pace,
+                                                        post_idea, start_at, queue)) for i in range(procs)]
+    for w in workers:
+        w.start()
+    merged = {"ideas": [], "votes": [], "latency": [], "done": [], "errors": []}
+    for _ in workers:
+        part = queue.get()
+        for k in merged:
+            merged[k] += part[k]
+    for w in workers:
+        w.join()
+    merged["wall"] = max(merged["done"] or [start_at]) - start_at
+    return merged
+
+
+def pct(values, q):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def latency_line(latency):
+    ms = [1000 * v for v in latency]
+    return (f"one vote p50 {pct(ms, 50):.0f} ms, p95 {pct(ms, 95):.0f} ms, p99 {pct(ms, 99):.0f} ms, "
+            f"max {max(ms or [0]):.0f} ms")
+
+
+def check_totals(app, rid, ok_votes, ok_ideas):
+    from deliberation.ideas import services
+    from deliberation.ideas.models import Idea, IdeaVote
+    from kuulas.extensions import db
+
+    with app.app_context():
+        rows = db.session.scalar(db.select(db.func.count()).select_from(IdeaVote).where(IdeaVote.round_id == rid))
+        summed = sum(c.total for c in services.round_counts(rid).values())
+        ideas_now = db.session.scalar(db.select(db.func.count()).select_from(Idea).where(Idea.round_id == rid))
+        distinct = db.session.scalar(db.select(db.func.count()).select_from(
+            db.select(IdeaVote.idea_id, IdeaVote.voter_hash).where(IdeaVote.round_id == rid).distinct().subquery()))
+        db.session.remove()
+    print(f"  check: vote rows {rows}, distinct (idea, voter) {distinct}, sum of per-idea counts {summed}, "
+          f"ideas {ideas_now} (expected {SEED_IDEAS + ok_ideas})")
+    ok = ok_votes > 0 and rows == ok_votes == summed == distinct and ideas_now == SEED_IDEAS + ok_ideas
+    print("  TOTALS OK: no vote lost, none counted twice" if ok else "  TOTALS MISMATCH")
+    return ok
+
+
+def seed_round(app):
+    from deliberation.ideas.models import Idea
+    from kuulas.clock import utcnow
+    from kuulas.extensions import db
+
+    with app.app_context():
+        now = utcnow()
+        rid = make_round(app, now).id
+        db.session.execute(Idea.__table__.insert(), [
+            {"round_id": rid, "author_hash": f"seed{n}", "text": f"Valmis idea {n}", "status": "visible",
+             "created_at": now.replace(minute=0, second=0, microsecond=0), "edited": False}
+            for n in range(SEED_IDEAS)])
+        db.session.commit()
+        ids = [i for (i,) in db.session.execute(db.select(Idea.public_id).where(Idea.round_id == rid))]
+        db.session.remove()
+    return rid, ids
+
+
+def report(name, res, n):
+    ok = sum(1 for s in res["votes"] if s == 200)
+    rate = ok / res["wall"] if res["wall"] > 0 else 0
+    print(f"{name}: {ok}/{n * VOTES_EACH} votes in {res['wall']:.1f} s = {rate:.0f} votes/s; "
+          f"{latency_line(res['latency'])}; errors {len(res['errors'])}")
+    if res["errors"]:
+        print("  first error:", res["errors"][0])
+    return ok, rate
 
 
 def main() -> None:
@@ -86,86 +232,49 @@ def main() -> None:
     ap.add_argument("--participants", type=int, default=500)
     ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--worker-class", default="gthread")
+    ap.add_argument("--clients", type=int, default=4, help="client processes")
+    ap.add_argument("--mode", choices=("burst", "human", "both"), default="both")
     args = ap.parse_args()
     instance = tempfile.mkdtemp()
     os.environ["KUULAS_INSTANCE"] = instance
+    n = args.participants
+    print(f"participants {n}, gunicorn {args.workers} x {args.worker_class}"
+          f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''}, PostgreSQL, "
+          f"{args.clients} client processes; load average before {os.getloadavg()[0]:.1f}")
     with scratch_schema() as url:
         env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="benchmark-secret", KUULAS_RATELIMIT="0",
                    KUULAS_SCHEDULER="off", KUULAS_ENV="development", KUULAS_INSTANCE=instance)
         from app import create_app
-        from deliberation.ideas import services
-        from deliberation.ideas.models import Idea, IdeaVote
-        from kuulas.clock import utcnow
         from kuulas.extensions import db
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark-secret", "SCHEDULER_MODE": "off"})
         with app.app_context():
             db.create_all()
-            now = utcnow()
-            round_ = make_round(app, now)
-            rid = round_.id
-            db.session.execute(Idea.__table__.insert(), [
-                {"round_id": rid, "author_hash": f"seed{n}", "text": f"Valmis idea {n}", "status": "visible",
-                 "created_at": now.replace(minute=0, second=0, microsecond=0), "edited": False}
-                for n in range(SEED_IDEAS)])
-            db.session.commit()
-            idea_ids = [i for (i,) in db.session.execute(db.select(Idea.public_id))]
-        port = free_port()
-        server = subprocess.Popen(
-            [os.path.join(ROOT, ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gthread",
-             "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
-            cwd=ROOT, env=env, start_new_session=True)
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            results = {"ideas": [], "votes": [], "vote_time": []}
-            rng = random.Random(7)
-            people = [Participant(port, rid) for _ in range(args.participants)]
-            barrier = threading.Barrier(args.participants)
-
-            def go(p, seed):
-                barrier.wait()
-                try:
-                    p.run(idea_ids, random.Random(seed), results)
-                except Exception as exc:  # noqa: BLE001 - counted below
-                    results.setdefault("errors", []).append(repr(exc))
-            threads = [threading.Thread(target=go, args=(p, rng.random())) for p in people]
-            start = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - start
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(20)
-        ok_votes = sum(1 for s in results["votes"] if s == 200)
-        ok_ideas = sum(1 for s in results["ideas"] if s == 302)
+        all_ok = True
+        burst_rate = bare_rate = None
+        if args.mode in ("burst", "both"):
+            with gunicorn("bare_post:create_app()", env, args) as port:
+                bare = drive(port, 1, [f"x{i}" for i in range(SEED_IDEAS)], n, pace=False, post_idea=False,
+                             procs=args.clients)
+            _ok, bare_rate = report("bare Flask POST, burst", bare, n)
+            rid, ids = seed_round(app)
+            with gunicorn("app:create_app()", env, args) as port:
+                res = drive(port, rid, ids, n, pace=False, post_idea=True, procs=args.clients)
+            ok_votes, burst_rate = report("idea votes, burst", res, n)
+            all_ok &= check_totals(app, rid, ok_votes, sum(1 for s in res["ideas"] if s == 302))
+            print(f"  burst throughput vs bare Flask POST: {burst_rate / bare_rate:.0%}")
+        if args.mode in ("human", "both"):
+            rid, ids = seed_round(app)
+            with gunicorn("app:create_app()", env, args) as port:
+                res = drive(port, rid, ids, n, pace=True, post_idea=True, procs=args.clients)
+            ok_votes, _rate = report(f"idea votes, human pace (a vote every {PACE:.0f} s +- {JITTER:.0f} s)", res, n)
+            all_ok &= check_totals(app, rid, ok_votes, sum(1 for s in res["ideas"] if s == 302))
         with app.app_context():
-            rows = db.session.scalar(db.select(db.func.count()).select_from(IdeaVote))
-            counts = services.round_counts(rid)
-            summed = sum(c.total for c in counts.values())
-            ideas_now = db.session.scalar(db.select(db.func.count()).select_from(Idea))
-            distinct = db.session.scalar(db.select(db.func.count()).select_from(
-                db.select(IdeaVote.idea_id, IdeaVote.voter_hash).distinct().subquery()))
             db.session.remove()
             db.engine.dispose()
-        print(f"participants {args.participants}, gunicorn {args.workers} processes x {args.threads} threads, "
-              f"PostgreSQL")
-        print(f"wall time {elapsed:.1f} s; votes accepted {ok_votes}/{args.participants * VOTES_EACH}; "
-              f"ideas accepted {ok_ideas}/{args.participants}; errors {len(results.get('errors', []))}")
-        print(f"throughput {ok_votes / elapsed:.0f} votes/s over the whole run "
-              f"(each participant's 20 votes took median {(sorted(results['vote_time']) or [0])[len(results['vote_time']) // 2]:.1f} s)")
-        print(f"check: vote rows {rows}, distinct (idea, voter) {distinct}, sum of per-idea counts {summed}, "
-              f"ideas {ideas_now} (expected {SEED_IDEAS + ok_ideas})")
-        ok = ok_votes > 0 and rows == ok_votes == summed == distinct and ideas_now == SEED_IDEAS + ok_ideas
-        if results.get("errors"):
-            print("first error:", results["errors"][0])
-        print("TOTALS OK: no vote lost, none counted twice" if ok else "TOTALS MISMATCH")
+    print(f"load average after {os.getloadavg()[0]:.1f}")
+    print("ALL TOTALS OK" if all_ok else "TOTALS MISMATCH")
 
 
 if __name__ == "__main__":

@@ -339,3 +339,29 @@ def test_staff_edit_round_keeps_input_on_error(app, client, login, preparer, ope
     assert client.post(url, data=form).status_code == 302
     db.session.expire_all()
     assert db.session.get(type(open_round), open_round.id).title == {"fi": "Kotihoito 2027", "sv": "Hemvård 2027"}
+
+
+def test_json_vote_deals_the_next_idea_in_the_same_transaction(app, open_round, participant_client):
+    """Each JSON vote answers with an idea the voter has not voted on and did not write,
+    never the one just voted; after the last one, none.  The deal reads the published
+    count snapshot, so no vote count is computed (or shown) per vote."""
+    rid = open_round.id
+    writers = [participant_client(rid) for _ in range(4)]
+    for n, w in enumerate(writers):
+        assert w.post(f"/ideariihi/{rid}/ideat", data={"text": f"Ehdotus numero {n} palveluihin"}).status_code == 302
+    voter = writers[0]
+    own = {i.public_id for i in ideas_of(rid) if i.text.endswith("0 palveluihin")}
+    others = {i.public_id for i in ideas_of(rid)} - own
+    assert len(own) == 1 and len(others) == 3
+    headers = {"X-Requested-With": "ideas.js", "Accept": "application/json"}
+    current, voted = sorted(others)[0], set()
+    while current is not None:
+        r = voter.post(f"/ideariihi/{rid}/aani", data={"idea_id": current, "value": "agree"}, headers=headers)
+        assert r.status_code == 200 and r.json["idea_id"] == current and "counts" not in r.json
+        voted.add(current)
+        nxt = r.json["next"]
+        current = nxt and nxt["id"]
+        if current is not None:
+            assert current in others and current not in voted
+            assert nxt["url"].endswith(f"/ideariihi/{rid}/ideat/{current}") and nxt["text"].startswith("Ehdotus")
+    assert voted == others and vote_rows() == 3
