@@ -162,15 +162,10 @@ def parse_options(fi: str, sv: str = "", en: str = "") -> list[dict]:
     return options
 
 
-def add_question(survey_id: int, *, kind: str, texts: dict, options: list[dict] | None = None,
-                 required: bool = False, min_value: int | None = None, max_value: int | None = None,
-                 actor, now) -> SurveyQuestion:
-    survey = get_survey(survey_id, actor=actor, now=now)
-    require_move(survey, lifecycle.EDIT)
+def _question_values(kind: str, texts: dict, options, required, min_value, max_value) -> dict:
+    """The checked fields of a question (adding and editing use the same rules)."""
     if kind not in KINDS:
         raise ValidationFailed(_l("Choose the kind of question."))
-    if len(survey.questions) >= MAX_QUESTIONS:
-        raise ValidationFailed(_l("A survey can have at most %(n)s questions.", n=MAX_QUESTIONS))
     values = _texts("text", texts, 500, True, _l("Question"))
     options = list(options or [])
     if kind in (SINGLE, MULTIPLE):
@@ -185,21 +180,71 @@ def add_question(survey_id: int, *, kind: str, texts: dict, options: list[dict] 
             raise ValidationFailed(_l("Give the smallest and the largest accepted number (the smallest below the largest)."))
     else:
         min_value = max_value = None
+    return dict(values, kind=kind, options=options, required=bool(required), min_value=min_value,
+                max_value=max_value)
+
+
+def add_question(survey_id: int, *, kind: str, texts: dict, options: list[dict] | None = None,
+                 required: bool = False, min_value: int | None = None, max_value: int | None = None,
+                 actor, now) -> SurveyQuestion:
+    survey = get_survey(survey_id, actor=actor, now=now)
+    require_move(survey, lifecycle.EDIT)
+    if len(survey.questions) >= MAX_QUESTIONS:
+        raise ValidationFailed(_l("A survey can have at most %(n)s questions.", n=MAX_QUESTIONS))
+    values = _question_values(kind, texts, options, required, min_value, max_value)
     position = (max((q.position for q in survey.questions), default=0) + 1)
-    question = SurveyQuestion(kind=kind, options=options, required=bool(required), min_value=min_value,
-                        max_value=max_value, position=position, **values)
+    question = SurveyQuestion(position=position, **values)
     survey.questions.append(question)
     db.session.flush()
+    return question
+
+
+def _question(survey: Survey, question_id: int) -> SurveyQuestion:
+    question = next((q for q in survey.questions if q.id == question_id), None)
+    if question is None:
+        raise NotFound(_l("No such question."))
+    return question
+
+
+def update_question(survey_id: int, question_id: int, *, kind: str, texts: dict,
+                    options: list[dict] | None = None, required: bool = False, min_value: int | None = None,
+                    max_value: int | None = None, actor, now) -> SurveyQuestion:
+    """Change a question of a survey that has not been sent (its answers would no longer
+    match); the question keeps its place."""
+    survey = get_survey(survey_id, actor=actor, now=now)
+    require_move(survey, lifecycle.EDIT)
+    question = _question(survey, question_id)
+    for name, value in _question_values(kind, texts, options, required, min_value, max_value).items():
+        setattr(question, name, value)
+    db.session.flush()
+    return question
+
+
+def move_question(survey_id: int, question_id: int, offset: int, *, actor, now) -> SurveyQuestion:
+    """Move a question one place up (-1) or down (+1); the positions are renumbered 1..n."""
+    if offset not in (-1, 1):
+        raise ValidationFailed(_l("A question moves one place up or down."))
+    survey = get_survey(survey_id, actor=actor, now=now)
+    require_move(survey, lifecycle.EDIT)
+    question = _question(survey, question_id)
+    order = sorted(survey.questions, key=lambda q: (q.position, q.id))
+    here = order.index(question)
+    there = here + offset
+    if not 0 <= there < len(order):
+        raise ValidationFailed(_l("The question is already first.") if offset < 0
+                               else _l("The question is already last."))
+    order[here], order[there] = order[there], order[here]
+    for n, q in enumerate(order, 1):
+        q.position = n
+    db.session.flush()
+    db.session.expire(survey, ["questions"])
     return question
 
 
 def remove_question(survey_id: int, question_id: int, *, actor, now) -> None:
     survey = get_survey(survey_id, actor=actor, now=now)
     require_move(survey, lifecycle.EDIT)
-    question = next((q for q in survey.questions if q.id == question_id), None)
-    if question is None:
-        raise NotFound(_l("No such question."))
-    survey.questions.remove(question)
+    survey.questions.remove(_question(survey, question_id))
     db.session.flush()
 
 

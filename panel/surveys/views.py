@@ -136,6 +136,59 @@ def staff_remove_question(survey_id: int, question_id: int):
     return redirect(url_for(".staff_edit", survey_id=survey_id) + "#questions", code=303)
 
 
+def _question_form(question) -> QuestionForm:
+    """The edit form, filled from the question on a GET (a POST keeps what was typed)."""
+    if request.method != "GET":
+        return QuestionForm()
+    data = {"kind": question.kind, "required": question.required, "min_value": question.min_value,
+            "max_value": question.max_value}
+    for lang in ("fi", "sv", "en"):
+        data[f"text_{lang}"] = getattr(question, f"text_{lang}", "") or ""
+        data[f"options_{lang}"] = "\n".join((o.get(lang) or "") for o in question.options or []).rstrip()
+    return QuestionForm(data=data)
+
+
+@bp.route("/hallinta/kyselyt/<int:survey_id>/kysymykset/<int:question_id>", methods=["GET", "POST"])
+@staff_required(rules.MANAGE)
+def staff_edit_question(survey_id: int, question_id: int):
+    survey = services.get_survey(survey_id, actor=current_user, now=utcnow())
+    order = [q.id for q in survey.questions]
+    if question_id not in order:
+        abort(404)
+    question = survey.questions[order.index(question_id)]
+    if not lifecycle.allows(survey.state, lifecycle.EDIT):
+        flash(messages.reason(lifecycle.why_not(survey.state, lifecycle.EDIT)), "error")
+        return redirect(url_for(".staff_edit", survey_id=survey.id) + "#questions", code=303)
+    qform = _question_form(question)
+
+    def action():
+        options = services.parse_options(qform.options_fi.data, qform.options_sv.data, qform.options_en.data)
+        return services.update_question(
+            survey.id, question_id, kind=qform.kind.data, texts=qform.texts(), options=options,
+            required=qform.required.data, min_value=qform.min_value.data, max_value=qform.max_value.data,
+            actor=current_user, now=utcnow())
+
+    return form_page(qform, action, success=_("The question was saved."),
+                     next_url=lambda q: url_for(".staff_edit", survey_id=survey.id) + "#questions",
+                     render=lambda status: (render_template(
+                         "panel/surveys/staff_question.html", survey=survey, qform=qform,
+                         number=order.index(question_id) + 1), status))
+
+
+@bp.post("/hallinta/kyselyt/<int:survey_id>/kysymykset/<int:question_id>/siirra")
+@staff_required(rules.MANAGE)
+def staff_move_question(survey_id: int, question_id: int):
+    offset = {"ylos": -1, "alas": 1}.get(request.form.get("suunta", ""))
+    if not ActionForm().validate_on_submit():
+        flash(_("The form expired. Please send it again."), "error")
+    elif offset is None:
+        flash(_("A question moves one place up or down."), "error")
+    else:
+        attempt(lambda: services.move_question(survey_id, question_id, offset, actor=current_user, now=utcnow()),
+                _("The question was moved."))
+    return redirect(url_for(".staff_edit", survey_id=survey_id) + "#questions", code=303)
+
+
 @bp.post("/hallinta/kyselyt/<int:survey_id>/ajoita")
 @staff_required(rules.MANAGE)
 def staff_schedule(survey_id: int):
