@@ -9,6 +9,9 @@ every page, job and export; ``api`` is what the outcomes area reads.
 
 
 def init_app(app) -> None:
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()
     from flask_babel import lazy_gettext as _l
 
     from kuulas import staff_menu

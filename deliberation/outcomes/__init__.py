@@ -5,6 +5,9 @@ for the board, the open-data API and participation metrics."""
 
 def init_app(app) -> None:
     """Wire this area into the app: blueprints, rules, jobs, process cards, demo seeder."""
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()
     from flask_babel import lazy_gettext as _l
 
     from kuulas import processes, staff_menu

@@ -8,6 +8,9 @@ behind every page, the CLI and the report.
 
 
 def init_app(app) -> None:
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()
     from flask_babel import lazy_gettext as _l
 
     from kuulas import staff_menu
