@@ -12,7 +12,7 @@ from typing import Callable
 from flask_babel import lazy_gettext as _l
 
 from .. import access
-from ..errors import Conflict, KuulasError, NotFound, ValidationFailed  # noqa: F401
+from ..errors import AccessDenied, Conflict, KuulasError, NotFound, ValidationFailed  # noqa: F401
 from ..extensions import db
 from . import registry
 from .models import ERASE, EXPORT, SELF, STAFF
