@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..forms import KuulasForm
@@ -14,8 +15,8 @@ class RequestForm(KuulasForm):
     basis = TextAreaField(_l("Basis and reference of the request"),
                           description=_l("For example: written request received 2 December, record number 123/2026."),
                           validators=[DataRequired(), Length(max=500)])
-    format = RadioField(_l("Format"), choices=[("html", _l("Readable page (print or save as PDF)")),
-                                               ("json", _l("JSON file"))], default="html")
+    format = RadioField(_l("Format"), choices=[SelectChoice("html", _l("Readable page (print or save as PDF)")),
+                                               SelectChoice("json", _l("JSON file"))], default="html")
 
 
 class ConfirmForm(KuulasForm):
