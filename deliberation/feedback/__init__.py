@@ -9,9 +9,6 @@ every page, job and export; ``api`` is what the outcomes area reads.
 
 
 def init_app(app) -> None:
-    from .personal_data import register_all as register_personal_data
-
-    register_personal_data()
     from flask_babel import lazy_gettext as _l
 
     from kuulas import staff_menu
@@ -32,3 +29,7 @@ def init_app(app) -> None:
     staff_menu.register(_l("Service feedback"), "feedback_staff.queue_page", rules.QUEUE, order=35)
     staff_menu.register(_l("Service units and kiosks"), "feedback_staff.units_page", rules.MANAGE, order=36)
     staff_menu.register(_l("Feedback summary"), "feedback_staff.summary_page", rules.SUMMARY, order=37)
+
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()

@@ -12,9 +12,6 @@ area reads.
 def init_app(app) -> None:
     """Wire this area into the app: models, rules, jobs, blueprints, Socket.IO namespace,
     log filter, staff menu, front-page cards and the demo seeder."""
-    from .personal_data import register_all as register_personal_data
-
-    register_personal_data()
     from flask_babel import lazy_gettext as _l
 
     from kuulas import processes, staff_menu
@@ -31,3 +28,7 @@ def init_app(app) -> None:
     install_log_filter(app)
     processes.register(round_cards)
     staff_menu.register(_l("Idea rounds"), "ideas_staff.index", rules.MODERATE, order=30)
+
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()

@@ -5,9 +5,6 @@ for the board, the open-data API and participation metrics."""
 
 def init_app(app) -> None:
     """Wire this area into the app: blueprints, rules, jobs, process cards, demo seeder."""
-    from .personal_data import register_all as register_personal_data
-
-    register_personal_data()
     from flask_babel import lazy_gettext as _l
 
     from kuulas import processes, staff_menu
@@ -34,3 +31,7 @@ def init_app(app) -> None:
     processes.register(outcome_cards)
     staff_menu.register(_l("Outcomes and decisions"), "outcomes_staff.index", rules.MANAGE, order=50)
     staff_menu.register(_l("Participation metrics"), "outcomes_staff.dashboard", rules.METRICS, order=55)
+
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()
