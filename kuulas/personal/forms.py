@@ -16,6 +16,7 @@ class RequestForm(KuulasForm):
                           description=_l("For example: written request received 2 December, record number 123/2026."),
                           validators=[DataRequired(), Length(max=500)])
     format = RadioField(_l("Format"), choices=[SelectChoice("html", _l("Readable page (print or save as PDF)")),
+                                               SelectChoice("pdf", _l("PDF file")),
                                                SelectChoice("json", _l("JSON file"))], default="html")
 
 

@@ -51,6 +51,17 @@ def _html(document: dict, *, staff: bool = False):
     return response
 
 
+def _pdf(document: dict, name: str, *, staff: bool = False) -> Response:
+    from weasyprint import HTML
+
+    title = _("Data held about %(email)s", email=document["email"]) if staff else _("My data")
+    html = render_template("personal/export_pdf.html", document=document, title=title, describe=describe)
+    data = HTML(string=html, base_url=current_app.config.get("SITE_URL")).write_pdf(pdf_variant="pdf/ua-1")
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
+
+
 # --- the resident's own page --------------------------------------------------------------
 
 @bp.get("/oma/tietoni")
@@ -71,6 +82,16 @@ def own_json():
     if not ok:
         return redirect(url_for("accounts.resident_home"))
     return _json_download(document, "kuulas-my-data.json")
+
+
+@bp.get("/oma/tietoni.pdf")
+def own_pdf():
+    if not current_user.is_authenticated:
+        return _sign_in()
+    ok, document = attempt(lambda: services.own_export(actor=current_user, now=utcnow(), secret=_secret()))
+    if not ok:
+        return redirect(url_for("accounts.resident_home"))
+    return _pdf(document, "kuulas-my-data.pdf")
 
 
 @bp.route("/oma/poista", methods=["GET", "POST"])
@@ -135,6 +156,8 @@ def staff_export():
         return _requests_page(subject=subject, found=found, form=form, status=document.status)
     if form.format.data == "json":
         return _json_download(document, "kuulas-data-request.json")
+    if form.format.data == "pdf":
+        return _pdf(document, "kuulas-data-request.pdf", staff=True)
     return _html(document, staff=True)
 
 

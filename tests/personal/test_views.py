@@ -150,3 +150,16 @@ def test_privacy_notice_and_register_are_generated_from_the_map(world, client, l
     text = register.get_data(as_text=True)
     assert "raati_member" in text and "panel_volunteer" in text and "raati_messages" in text
     assert "/hallinta/tietosuoja/pyynnot" in client.get("/hallinta").get_data(as_text=True)
+
+
+def test_pdf_downloads(world, client, login):
+    login(world.account)
+    own = client.get("/oma/tietoni.pdf")
+    assert own.status_code == 200 and own.mimetype == "application/pdf" and own.data.startswith(b"%PDF")
+
+
+def test_staff_pdf_export(world, client, login):
+    login(world.staff)
+    response = client.post("/hallinta/tietosuoja/pyynnot/vienti",
+                           data={"email": EMAIL, "basis": "dnro 2/2026", "format": "pdf"})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
