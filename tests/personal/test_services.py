@@ -172,3 +172,23 @@ def test_only_administrators_handle_requests(world, make_staff):
     preparer = make_staff("preparer")
     with pytest.raises(services.AccessDenied):
         services.staff_find(EMAIL, actor=preparer, now=utcnow())
+
+
+def test_standing_panel_member_with_service_use_is_erased(app, make_staff, dump_tables):
+    """A standing panel's member (art. 9 service use) goes as if they left the pool."""
+    from panel.clients.models import ServiceUse
+    from tests.panel.test_standing import catalogue, join, standing_panel
+
+    staff = make_staff("administrator")
+    panel = standing_panel(staff)
+    catalogue(staff)
+    volunteer = join(panel, 7, services_used=["home_care"])
+    address = volunteer.email
+    subject = services.subject_for(address)
+    assert subject.account_id is not None
+    parts = _parts(services.export_document(subject, now=utcnow()))
+    assert parts["panel.Volunteer"][0]["service_use"] == ["home_care"]
+    services.erase(subject, now=utcnow())
+    db.session.commit()
+    assert address not in dump_tables() and "Jäsen 7" not in dump_tables()
+    assert db.session.scalar(select(func.count()).select_from(ServiceUse)) == 0
