@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from flask import (Blueprint, Response, current_app, flash, redirect, render_template, session,
-                   url_for)
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
@@ -25,7 +25,6 @@ def _secret():
 
 
 def _sign_in():
-    from flask import request
     return redirect(url_for("accounts.sign_in", next=request.path))
 
 
@@ -33,6 +32,7 @@ def resident_section(account) -> list[dict]:
     return [{"title": _("Your data"),
              "text": _("See everything this service holds about you, download it, or delete your account."),
              "links": [(_("My data (readable page)"), url_for("personal.own_html")),
+                       (_("Download my data (PDF file)"), url_for("personal.own_pdf")),
                        (_("Download my data (JSON file)"), url_for("personal.own_json")),
                        (_("Delete my account"), url_for("personal.own_delete"))]}]
 
@@ -188,4 +188,4 @@ def register():
 
 def notice_entries():
     """For the public privacy notice: what is held, why, on what basis and how long."""
-    return [e for e in registry.entries()]
+    return registry.entries()
