@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from kuulas import (accounts, demo, errors, i18n, logs, mail, pages, sanitize, scheduler, web,
-                        security)
+    from kuulas import (accounts, demo, errors, i18n, logs, mail, pages, personal, sanitize, scheduler,
+                        web, security)
     from kuulas.config import from_environment
     from kuulas.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
@@ -46,7 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
     )
 
-    for module in (errors, security, sanitize, web, i18n, scheduler, accounts, mail, pages, demo):
+    for module in (errors, security, sanitize, web, i18n, scheduler, accounts, mail, pages, personal, demo):
         module.init_app(app)
     panel.init_app(app)
     deliberation.init_app(app)

@@ -33,5 +33,8 @@ def init_app(app) -> None:
 
     init_surveys(app)
     processes.register(front_page_cards)
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()
     residents.register(resident_sections)
     staff_menu.register(_l("Panels"), "panel.staff_list", rules.ROSTER_VIEW, order=20)

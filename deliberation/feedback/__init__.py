@@ -29,3 +29,7 @@ def init_app(app) -> None:
     staff_menu.register(_l("Service feedback"), "feedback_staff.queue_page", rules.QUEUE, order=35)
     staff_menu.register(_l("Service units and kiosks"), "feedback_staff.units_page", rules.MANAGE, order=36)
     staff_menu.register(_l("Feedback summary"), "feedback_staff.summary_page", rules.SUMMARY, order=37)
+
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()

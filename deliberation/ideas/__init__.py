@@ -28,3 +28,7 @@ def init_app(app) -> None:
     install_log_filter(app)
     processes.register(round_cards)
     staff_menu.register(_l("Idea rounds"), "ideas_staff.index", rules.MODERATE, order=30)
+
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()

@@ -31,3 +31,7 @@ def init_app(app) -> None:
     processes.register(outcome_cards)
     staff_menu.register(_l("Outcomes and decisions"), "outcomes_staff.index", rules.MANAGE, order=50)
     staff_menu.register(_l("Participation metrics"), "outcomes_staff.dashboard", rules.METRICS, order=55)
+
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()

@@ -30,3 +30,7 @@ def init_app(app) -> None:
 
     staff_menu.register(_l("Participation indicators and annual report"), "participation_staff.dashboard",
                         services.READ, order=56)
+
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()

@@ -26,5 +26,8 @@ def init_app(app) -> None:
 
     app.jinja_env.globals["raati_approval_lines"] = approval_lines
     processes.register(raati_cards)
+    from .personal_data import register_all as register_personal_data
+
+    register_personal_data()
     residents.register(resident_section)
     staff_menu.register(_l("Digiraati"), "raati_staff.index", rules.MANAGE, order=40)

@@ -68,7 +68,10 @@ class Member(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     raati_id: Mapped[int] = mapped_column(ForeignKey("raati.id", ondelete="CASCADE"), index=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    # NULL once the person erased their data: the row stays as a "former member" so that
+    # what they said still has an author in the transcript (kuulas.personal).
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
+                                                   index=True)
     role: Mapped[str] = mapped_column(String(16), default=MEMBER)
     display_name: Mapped[str] = mapped_column(String(40), default="")
     muted: Mapped[bool] = mapped_column(default=False)

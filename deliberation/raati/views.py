@@ -121,8 +121,8 @@ def statement_page(raati_id: int):
             history.append((v, statement.diff(previous, v.text)))
             previous = v.text
         sections.append((s, list(reversed(history)), services.section_tally(s)))
-    names = dict(db.session.execute(select(Member.id, Member.display_name)
-                                    .where(Member.raati_id == raati_id)).all())
+    names = {i: (n if a is not None else _("former member")) for i, n, a in db.session.execute(
+        select(Member.id, Member.display_name, Member.account_id).where(Member.raati_id == raati_id))}
     record = {"approval": raati.lock_record, "locked_at": raati.drafting_closed_at,
               "sha256": raati.statement_sha256} if raati.drafting_closed_at else None
     return render_template("raati/statement.html", raati=raati, sections=sections, names=names,
@@ -321,7 +321,7 @@ def member_remove(raati_id: int, member_id: int):
     member = services.member_of(raati_id, member_id)
     back = url_for("raati_staff.show", raati_id=raati_id) + "#members-h"
     if not _confirmed():
-        who = member.display_name or member.account.email
+        who = member.display_name or (member.account.email if member.account else _("former member"))
         minutes = int(services.UNDO_REMOVAL.total_seconds() // 60)
         return _confirm(raati, title=_("Remove %(who)s?", who=who), action=_("Remove"), back=back, lines=[
             _("%(who)s loses access to the room at once; an open room window is closed.", who=who),

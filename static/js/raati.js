@@ -156,6 +156,9 @@
     // In every payload "name"/"role" belong to the event's author (ev.member); a member the
     // event is about comes as "target"/"target_name".  Never mix the two (a called member's
     // name must not become the moderator's).
+    // A member who erased their data: the saved payloads keep an empty name (kuulas.personal).
+    if ("name" in d && d.name === "") { d.name = T.former_member; }
+    if ("target_name" in d && d.target_name === "") { d.target_name = T.former_member; }
     if (ev.member && d.name) { names[ev.member] = d.name; }
     if (ev.member && d.role) { roles[ev.member] = d.role; }
     if (d.target && d.target_name) { names[d.target] = d.target_name; }
