@@ -129,7 +129,10 @@ def merge_small_groups(points: np.ndarray, labels: np.ndarray, min_size: int = M
 
 def analyse(matrix: np.ndarray, idea_ids: list[int], *, max_groups: int = 4, seed: int = 7,
             min_votes: int = MIN_VOTES, min_group: int = MIN_GROUP, min_silhouette: float = 0.2,
-            consensus_share: float = 0.6, top_n: int = 5) -> Result:
+            consensus_share: float = 0.6, top_n: int = 5, silhouette=None) -> Result:
+    """``silhouette``: the scoring function for a split (``opinion_map.silhouette`` computes
+    the same numbers as ``_silhouette`` with matrix operations)."""
+    silhouette = silhouette or _silhouette
     matrix = np.asarray(matrix, dtype=float)
     if matrix.ndim != 2 or matrix.shape[1] != len(idea_ids):
         raise ValueError("matrix must be participants x ideas")
@@ -149,7 +152,7 @@ def analyse(matrix: np.ndarray, idea_ids: list[int], *, max_groups: int = 4, see
             found = _kmeans(points, k, seed)
             if found is None:
                 continue
-            sil = _silhouette(points, found)
+            sil = silhouette(points, found)
             if best_sil is None or sil > best_sil + 0.02:
                 best_sil, best_k, best_labels = sil, k, found
         if best_sil is not None and best_sil >= min_silhouette:
