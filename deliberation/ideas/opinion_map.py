@@ -33,8 +33,13 @@ DIVISIVE_SPREAD = 0.3              # groups' agree shares at least this far apar
 TOP_N = 5
 
 
-def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
-    """``clustering._silhouette`` with matrix operations instead of a loop per point."""
+def silhouette(points: np.ndarray, labels: np.ndarray, *, distances: np.ndarray | None = None) -> float:
+    """``clustering._silhouette`` with matrix operations instead of a loop per point: the
+    pairwise distances once (``cdist``, or ``distances`` already computed for these points),
+    then every point's distance sum to every group as one product with the group indicator
+    matrix."""
+    from scipy.spatial.distance import cdist
+
     n = len(points)
     labels = np.asarray(labels)
     if n < 3 or len(np.unique(labels)) < 2:
@@ -42,18 +47,17 @@ def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
     if n > 2000:
         idx = np.linspace(0, n - 1, 2000).astype(int)
         points, labels = points[idx], labels[idx]
-    sq = (points ** 2).sum(1)
-    d = np.sqrt(np.maximum(sq[:, None] + sq[None, :] - 2.0 * points @ points.T, 0.0))
-    np.fill_diagonal(d, 0.0)
+    d = distances if distances is not None else cdist(points, points)
     ks, inverse = np.unique(labels, return_inverse=True)
+    rows = np.arange(len(labels))
     onehot = np.zeros((len(labels), len(ks)))
-    onehot[np.arange(len(labels)), inverse] = 1.0
+    onehot[rows, inverse] = 1.0
     sizes = onehot.sum(0)
-    sums = d @ onehot                                  # (n, k): distance to each group
+    sums = d @ onehot                                  # (n, k): distance sum to each group
     own_size = sizes[inverse]
-    a = sums[np.arange(len(labels)), inverse] / np.maximum(own_size - 1, 1)
+    a = sums[rows, inverse] / np.maximum(own_size - 1, 1)
     means = sums / sizes
-    means[np.arange(len(labels)), inverse] = np.inf
+    means[rows, inverse] = np.inf
     b = means.min(1)
     top = np.maximum(a, b)
     s = np.where(top > 0, (b - a) / np.where(top > 0, top, 1.0), 0.0)
@@ -61,8 +65,24 @@ def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
     return float(s.mean())
 
 
+def _sample(points: np.ndarray) -> np.ndarray:
+    n = len(points)
+    return points[np.linspace(0, n - 1, 2000).astype(int)] if n > 2000 else points
+
+
 def analyse(matrix, idea_ids, **kwargs) -> clustering.Result:
-    return clustering.analyse(matrix, idea_ids, silhouette=silhouette, **kwargs)
+    """``clustering.analyse`` with the vectorised silhouette (the same result).  The splits
+    for k = 2, 3, ... are scored on the same points, so their distances are computed once."""
+    from scipy.spatial.distance import cdist
+
+    cache: dict = {}
+
+    def score(points, labels):
+        if cache.get("points") is not points:
+            cache.update(points=points, d=cdist(_sample(points), _sample(points)))
+        return silhouette(points, labels, distances=cache["d"])
+
+    return clustering.analyse(matrix, idea_ids, silhouette=score, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -198,11 +218,17 @@ def build(matrix, idea_ids, *, seed: int = 7, min_group: int = MIN_GROUP) -> Opi
     idea_ids = [int(i) for i in idea_ids]
     if matrix.ndim != 2 or matrix.shape[1] != len(idea_ids):
         raise ValueError("matrix must be participants x ideas")
-    res = analyse(matrix, idea_ids, seed=seed, min_group=min_group)
+    fitted: list[Basis] = []
+
+    def projector(m):        # the projection of the kept rows, computed once with its basis
+        fitted.append(fit_basis(m, idea_ids))
+        return fitted[-1].project(m)
+
+    res = analyse(matrix, idea_ids, seed=seed, min_group=min_group, projector=projector)
     if res.participants < min_group or res.projection is None:
         return OpinionMap(res.participants, [], False, [], [], None, EMPTY.extent)
     m = matrix[(~np.isnan(matrix)).sum(axis=1) >= clustering.MIN_VOTES]
-    basis = fit_basis(m, idea_ids)
+    basis = fitted[-1]
     points, labels = res.projection, res.labels
     grouped = len(res.groups) > 1 and all(g.size >= min_group for g in res.groups)
     regions = []

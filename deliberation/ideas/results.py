@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from kuulas.extensions import db
 
-from . import clustering, services, tally
+from . import clustering, opinion_map, services, tally
 from .models import VISIBLE, Idea, IdeaComment, IdeaRound, IdeaVote
 
 
@@ -64,7 +64,8 @@ def compute(round_id: int, *, seed: int = 7) -> RoundResults:
     matrix = np.full((rows_n, len(idea_ids)), np.nan)
     for r, c, v in cells:
         matrix[r, c] = v
-    analysis = clustering.analyse(matrix, idea_ids, seed=seed) if rows_n else clustering.Result(0, [], [])
+    # clustering.analyse with the vectorised silhouette: the same groups, much faster.
+    analysis = opinion_map.analyse(matrix, idea_ids, seed=seed) if rows_n else clustering.Result(0, [], [])
 
     if analysis.labels is not None and len(analysis.groups) > 1:
         kept = matrix[(~np.isnan(matrix)).sum(1) >= clustering.MIN_VOTES]
