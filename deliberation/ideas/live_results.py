@@ -94,11 +94,30 @@ def refresh_maps(now: datetime, *, min_seconds: int = MAP_SECONDS) -> dict[int, 
     return out
 
 
+_FINAL: dict[tuple, opinion_map.OpinionMap] = {}   # closed rounds' maps: their votes no longer change
+_FINAL_MAX = 32
+
+
+def final_map(round_: IdeaRound) -> opinion_map.OpinionMap:
+    """The map of a closed round from its final votes, computed once per process for the
+    same visible ideas (a reload or a flood of requests does not redo the clustering)."""
+    visible = tuple(sorted(db.session.scalars(select(Idea.id).where(Idea.round_id == round_.id,
+                                                                    Idea.status == VISIBLE))))
+    key = (round_.id, round_.closed_at, hash(visible))
+    omap = _FINAL.get(key)
+    if omap is None:
+        omap = compute_map(round_.id)
+        if len(_FINAL) >= _FINAL_MAX:
+            _FINAL.pop(next(iter(_FINAL)))
+        _FINAL[key] = omap
+    return omap
+
+
 def shown_map(round_: IdeaRound) -> opinion_map.OpinionMap | None:
     """The map anyone may see: the last published one while open (None before the first),
     the final one once closed."""
     if round_.state == CLOSED:
-        return compute_map(round_.id)
+        return final_map(round_)
     snap = db.session.get(IdeaMapSnapshot, round_.id)
     return opinion_map.OpinionMap.from_json(snap.data) if snap is not None else None
 
