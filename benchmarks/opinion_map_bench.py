@@ -91,6 +91,8 @@ def _db(matrix: np.ndarray) -> None:
                 m, idea_ids = live_results.vote_matrix(rid)
                 clustering.analyse(m, idea_ids)
 
+            t_read = _time(lambda: live_results.vote_matrix(rid), 3)
+            print(f"reading the votes into the matrix: {t_read[0]:.3f} s (CPU {t_read[1]:.3f} s)")
             t_base = _time(baseline, 1)
             t_job = _time(lambda: live_results.compute_map(rid), 3)
             print(f"with PostgreSQL ({len(rows)} votes): read + baseline {t_base[0]:.3f} s (CPU {t_base[1]:.3f}); "

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import JSON, ForeignKey, select
+from sqlalchemy import JSON, ForeignKey, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kuulas import scheduler
@@ -45,22 +45,25 @@ class IdeaMapSnapshot(db.Model):
 
 
 def vote_matrix(round_id: int) -> tuple[np.ndarray, list[int]]:
-    """Participants x visible ideas (1 / -1 / 0, NaN unseen).  Voter hashes become row
-    numbers here and are dropped: nothing returned names a participant."""
+    """Participants x visible ideas (1 / -1 / 0, NaN unseen).  The database numbers the
+    voters (a dense rank over their keyed hashes), so no hash even reaches this process and
+    nothing returned names a participant; rows are in hash order, which is random."""
     idea_ids = sorted(db.session.scalars(select(Idea.id).where(Idea.round_id == round_id, Idea.status == VISIBLE)))
-    col = {i: j for j, i in enumerate(idea_ids)}
-    rows: dict[str, int] = {}
-    cells = []
-    for voter, idea_id, value in db.session.execute(
-            select(IdeaVote.voter_hash, IdeaVote.idea_id, IdeaVote.value).where(IdeaVote.round_id == round_id)):
-        j = col.get(idea_id)
-        if j is not None:
-            cells.append((rows.setdefault(voter, len(rows)), j, value))
-    matrix = np.full((len(rows), len(idea_ids)), np.nan)
-    del rows
-    if cells:
-        r, c, v = (np.array(x) for x in zip(*cells))
-        matrix[r, c] = v
+    if not idea_ids:
+        return np.zeros((0, 0)), []
+    rank = func.dense_rank().over(order_by=IdeaVote.voter_hash)
+    rows = db.session.execute(select(rank, IdeaVote.idea_id, IdeaVote.value)
+                              .where(IdeaVote.round_id == round_id)).all()
+    if not rows:
+        return np.zeros((0, len(idea_ids))), idea_ids
+    cells = np.array(rows, dtype=np.int64)
+    col = np.searchsorted(idea_ids, cells[:, 1])
+    known = (col < len(idea_ids)) & (np.asarray(idea_ids)[np.minimum(col, len(idea_ids) - 1)] == cells[:, 1])
+    cells, col = cells[known], col[known]
+    # Voters whose every vote is on an idea no longer visible leave no row (as before).
+    voters, row = np.unique(cells[:, 0], return_inverse=True)
+    matrix = np.full((len(voters), len(idea_ids)), np.nan)
+    matrix[row, col] = cells[:, 2]
     return matrix, idea_ids
 
 

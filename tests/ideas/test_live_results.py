@@ -181,5 +181,7 @@ def test_closed_round_results_draw_the_final_map(app, open_round, participant_cl
     db.session.commit()
     html = a.get(f"/ideariihi/{rid}/tulokset").get_data(as_text=True)
     assert "<svg" in html and "data-you" in html and html.count("<ellipse") == 2
-    assert len(re.findall(r'data-group="[A-Z]"', html)) == 2       # the group cards, once
+    cards = re.findall(r'data-group="([A-Z])">\s*<h3>[^<]*: (\d+)', html)    # the group cards, once
+    drawn = re.findall(r'data-map-group="([A-Z])" data-size="(\d+)"', html)
+    assert len(cards) == 2 and sorted(cards) == sorted(drawn)    # the map and the cards agree
     assert "data-map-group-row" not in html                        # not repeated as a table
