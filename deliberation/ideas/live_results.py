@@ -56,7 +56,7 @@ def vote_matrix(round_id: int) -> tuple[np.ndarray, list[int]]:
                               .where(IdeaVote.round_id == round_id)).all()
     if not rows:
         return np.zeros((0, len(idea_ids))), idea_ids
-    cells = np.array(rows, dtype=np.int64)
+    cells = np.array([tuple(r) for r in rows], dtype=np.int64)   # plain tuples: numpy is slow on Row objects
     col = np.searchsorted(idea_ids, cells[:, 1])
     known = (col < len(idea_ids)) & (np.asarray(idea_ids)[np.minimum(col, len(idea_ids) - 1)] == cells[:, 1])
     cells, col = cells[known], col[known]
