@@ -201,7 +201,7 @@ def _divisive(m: np.ndarray, labels: np.ndarray, k: int, idea_ids: list[int]) ->
             s = seen[inside].sum(0)
             shares[g] = np.where(s >= 2, agree[inside].sum(0) / np.maximum(s, 1), np.nan)
         ok = ~np.isnan(shares).any(0)
-        spread = np.where(ok, np.nanmax(shares, 0) - np.nanmin(shares, 0), 0.0)
+        spread = np.where(ok, shares.max(0) - shares.min(0), 0.0)   # (max/min: no all-NaN warning)
         cols = [j for j in np.argsort(-spread, kind="stable") if spread[j] >= DIVISIVE_SPREAD]
     else:
         s = seen.sum(0)

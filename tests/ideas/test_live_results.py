@@ -62,7 +62,7 @@ def test_open_round_results_show_the_published_map(app, open_round, make_round, 
     assert "Kartta piirretään" in html and "<svg" not in html
     assert 'href="/ideariihi/%d/tulokset"' % rid in anyone.get(f"/ideariihi/{rid}").get_data(as_text=True)
 
-    ideas = _seed_camps(app, open_round)
+    _seed_camps(app, open_round)
     # Votes alone change nothing shown: the map waits for a published batch of counts.
     assert "<svg" not in anyone.get(f"/ideariihi/{rid}/tulokset").get_data(as_text=True)
     assert _publish(app) == "maps 1"

@@ -137,3 +137,10 @@ def test_layout_keeps_you_inside_the_frame():
     geo = opinion_map.layout(omap, far, width=320, height=240)
     assert geo["you_clamped"] and 0 < geo["you"]["x"] <= 320 and 0 < geo["you"]["y"] <= 240
     assert all(0 < r["x"] < 320 and 0 < r["y"] < 240 for r in geo["regions"])
+
+
+def test_an_idea_nobody_has_seen_yet_is_neither_consensus_nor_divisive():
+    m, ids = _two_camps(n_a=15, n_b=15)
+    m = np.hstack([m, np.full((len(m), 1), np.nan)])     # a brand-new idea
+    omap = opinion_map.build(m, ids + [999])             # (warnings are errors in the tests)
+    assert omap.grouped and 999 not in omap.divisive and 999 not in omap.consensus
