@@ -129,7 +129,12 @@ def merge_small_groups(points: np.ndarray, labels: np.ndarray, min_size: int = M
 
 def analyse(matrix: np.ndarray, idea_ids: list[int], *, max_groups: int = 4, seed: int = 7,
             min_votes: int = MIN_VOTES, min_group: int = MIN_GROUP, min_silhouette: float = 0.2,
-            consensus_share: float = 0.6, top_n: int = 5) -> Result:
+            consensus_share: float = 0.6, top_n: int = 5, silhouette=None, projector=None) -> Result:
+    """``silhouette``: the scoring function for a split (``opinion_map.silhouette`` computes
+    the same numbers as ``_silhouette`` with matrix operations); ``projector``: what gives
+    the (n, 2) points of the kept rows (``project`` by default; ``opinion_map`` passes one
+    that also keeps the basis, so the projection is computed once)."""
+    silhouette = silhouette or _silhouette
     matrix = np.asarray(matrix, dtype=float)
     if matrix.ndim != 2 or matrix.shape[1] != len(idea_ids):
         raise ValueError("matrix must be participants x ideas")
@@ -138,7 +143,7 @@ def analyse(matrix: np.ndarray, idea_ids: list[int], *, max_groups: int = 4, see
     n = m.shape[0]
     if n == 0 or m.shape[1] == 0:
         return Result(0, [], [])
-    points = project(m)
+    points = (projector or project)(m)
     labels = np.zeros(n, dtype=int)
     best_sil = None
     if n >= 6 and m.shape[1] >= 2:
@@ -149,7 +154,7 @@ def analyse(matrix: np.ndarray, idea_ids: list[int], *, max_groups: int = 4, see
             found = _kmeans(points, k, seed)
             if found is None:
                 continue
-            sil = _silhouette(points, found)
+            sil = silhouette(points, found)
             if best_sil is None or sil > best_sil + 0.02:
                 best_sil, best_k, best_labels = sil, k, found
         if best_sil is not None and best_sil >= min_silhouette:

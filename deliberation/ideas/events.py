@@ -2,7 +2,8 @@
 
 Read-only for clients: they join a round's room and receive ``idea`` (new public idea),
 ``counts`` (a batch of current totals, at most one per round every few seconds from the
-count publisher job, never one per vote), ``changed`` (edited, hidden with a reason,
+count publisher job, never one per vote), ``map`` (the redrawn aggregate opinion map, at most
+one per round every ``live_results.MAP_SECONDS``), ``changed`` (edited, hidden with a reason,
 restored, withdrawn) and ``closed``.  Every write goes through the HTTP forms (CSRF, rate limits,
 one service), and views call these broadcast helpers only after the commit.  Payloads
 carry random public idea ids, texts and counts: never a participant identifier nor the
@@ -64,6 +65,12 @@ def counts_batch(round_id: int, counts_by_public_id: dict) -> None:
     if counts_by_public_id:
         _emit("counts", {"ideas": [{"id": pid, **counts_wire(c)}
                                    for pid, c in sorted(counts_by_public_id.items())]}, round_id)
+
+
+def map_updated(round_id: int, payload: dict) -> None:
+    """The redrawn opinion map (aggregates only, see ``live_results.wire``); each page then
+    asks for its own position itself."""
+    _emit("map", payload, round_id)
 
 
 def round_closed(round_id: int) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from kuulas.extensions import db
 
-from . import clustering, services, tally
+from . import clustering, live_results, opinion_map, services, tally
 from .models import VISIBLE, Idea, IdeaComment, IdeaRound, IdeaVote
 
 
@@ -44,27 +44,19 @@ class RoundResults:
 def compute(round_id: int, *, seed: int = 7) -> RoundResults:
     round_ = services.get_round(round_id)
     ideas = list(db.session.scalars(select(Idea).where(Idea.round_id == round_id, Idea.status == VISIBLE)))
-    by_id = {i.id: i for i in ideas}
     counts = services.round_counts(round_id)
     comments = services.comment_counts(round_id)
     ranked = {i.id: RankedIdea(i, counts.get(i.id, tally.Counts()), tally.score(counts.get(i.id, tally.Counts())),
                                comments.get(i.id, 0)) for i in ideas}
     order = tally.rank({i: r.counts for i, r in ranked.items()})
 
-    idea_ids = sorted(by_id)
+    # The same anonymous matrix the opinion map is drawn from (voters numbered by the
+    # database, no hash in this process), so the map and these groups always agree.
+    matrix, idea_ids = live_results.vote_matrix(round_id)
     col = {i: j for j, i in enumerate(idea_ids)}
-    rows: dict[str, int] = {}
-    cells = []
-    for voter, idea_id, value in db.session.execute(
-            select(IdeaVote.voter_hash, IdeaVote.idea_id, IdeaVote.value).where(IdeaVote.round_id == round_id)):
-        if idea_id in col:
-            cells.append((rows.setdefault(voter, len(rows)), col[idea_id], value))
-    rows_n = len(rows)
-    del rows  # from here on, participants are anonymous row numbers
-    matrix = np.full((rows_n, len(idea_ids)), np.nan)
-    for r, c, v in cells:
-        matrix[r, c] = v
-    analysis = clustering.analyse(matrix, idea_ids, seed=seed) if rows_n else clustering.Result(0, [], [])
+    rows_n = matrix.shape[0]
+    # clustering.analyse with the vectorised silhouette: the same groups, much faster.
+    analysis = opinion_map.analyse(matrix, idea_ids, seed=seed) if rows_n else clustering.Result(0, [], [])
 
     if analysis.labels is not None and len(analysis.groups) > 1:
         kept = matrix[(~np.isnan(matrix)).sum(1) >= clustering.MIN_VOTES]

@@ -487,10 +487,14 @@ def anonymity(round_id: int):
 def public_results(round_id: int):
     now = utcnow()
     round_ = services.visible_round(round_id, actor=current_user, now=now)
+    from . import live_views
+
     if round_.state != CLOSED and not access.can(current_user, rules.RESULTS):
-        abort(404, description=_("The results are shown here when the round has closed."))
+        if round_.state == "open":
+            return live_views.live_page(round_)   # live: shown counts and the published map
+        abort(404, description=_("The results are shown here when the round has opened."))
     return render_template("ideas/results.html", round=round_, locale=_locale(), res=results.compute(round_.id),
-                           staff_view=False)
+                           staff_view=False, **live_views.map_context(round_))
 
 
 @bp.get("/<int:round_id>/ideat.json")
