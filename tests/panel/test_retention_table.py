@@ -91,3 +91,26 @@ def test_declined_invitation_links_go_on_an_open_panel(app, client, make_staff):
     result = run_job(app, "retention.purge", now + timedelta(days=740))
     assert result["invitations"] == 2 and _logged("invitations") == [1, 2]
     assert _count(Invitation, Invitation.volunteer_id.is_not(None)) == 1   # the accepted member
+
+
+def test_survey_recipients_go_a_year_after_the_survey_closed(app, make_staff):
+    from panel.surveys import services as surveys
+    from panel.surveys.models import Recipient, Survey
+    from tests.panel.surveys.helpers import NOW, join, send, standing_panel, survey
+
+    staff = make_staff("preparer")
+    panel = standing_panel(staff)
+    for n in range(3):
+        join(panel, n)
+    old, new = survey(staff, panel), survey(staff, panel)
+    for s in (old, new):
+        send(staff, s)
+    surveys.close(old.id, actor=staff, now=NOW + timedelta(days=1))
+    surveys.close(new.id, actor=staff, now=NOW + timedelta(days=3))
+    db.session.commit()
+    assert _count(Recipient) == 6
+    result = run_job(app, "retention.purge", NOW + timedelta(days=1 + 365, hours=1))
+    assert result["survey_participation"] == 3 and _logged("survey_participation") == [3]
+    assert _count(Recipient, Recipient.survey_id == old.id) == 0
+    assert _count(Recipient, Recipient.survey_id == new.id) == 3
+    assert db.session.get(Survey, old.id).recipient_count == 3     # the figure stays
