@@ -111,11 +111,13 @@ def _refused() -> bool:
 
 
 def _after_request(response):
-    if g.pop("_audit_recorded", False) or not current_user.is_authenticated:
+    if g.pop("_audit_recorded", False):
         return response
     view, sensitive = _view_action(request.endpoint)
     if view is None or not getattr(view, "permission", None):
-        return response          # not a staff endpoint: never recorded
+        return response          # not a staff endpoint: never recorded (nor its session read)
+    if not current_user.is_authenticated:
+        return response
     status = response.status_code
     if request.method in STATE_CHANGING and 200 <= status < 400:
         action = request.endpoint

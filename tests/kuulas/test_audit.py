@@ -13,6 +13,7 @@ from werkzeug.routing.converters import AnyConverter, IntegerConverter
 from kuulas import audit
 from kuulas.clock import utcnow
 from kuulas.extensions import db
+from tests.raati.conftest import emit, room  # noqa: F401  (fixture)
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -308,3 +309,24 @@ def test_export_neutralises_formulas(app, client, make_staff, login):
     assert len(rows) == 2
     assert rows[1][4] == "'=HYPERLINK(1)" and rows[1][5] == "'+1"
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_moderation_in_the_raati_room_is_logged_without_text(app, room):  # noqa: F811
+    mod, a = room.socket("mod"), room.socket("a")
+    assert emit(a, "message", {"body": "Viesti jonka moderaattori piilottaa"})["ok"]
+    seq = max(m.seq for m in _messages(room.id))
+    target = room.person("a").member.id
+    assert emit(mod, "hide", {"seq": seq, "reason": "asiaton kommentti"})["ok"]
+    assert emit(mod, "moderate", {"member": target, "action": "mute", "reason": "häirintä"})["ok"]
+    got = [(line.action, line.actor_id, line.target_id, line.detail) for line in lines()
+           if line.action.startswith("raati.room.")]
+    moderator = room.person("mod").account.id
+    assert got == [("raati.room.hide", moderator, str(room.id), {"seq": seq}),
+                   ("raati.room.moderate", moderator, str(room.id), {"member": target, "action": "mute"})]
+    assert not [line for line in lines() if line.action == "raati.room.message"]   # members' posts: not logged
+
+
+def _messages(raati_id):
+    from deliberation.raati.models import Message
+
+    return db.session.scalars(select(Message).where(Message.raati_id == raati_id)).all()
