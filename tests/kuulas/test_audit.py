@@ -330,3 +330,12 @@ def _messages(raati_id):
     from deliberation.raati.models import Message
 
     return db.session.scalars(select(Message).where(Message.raati_id == raati_id)).all()
+
+
+def test_create_admin_from_the_cli_is_logged_as_system(app, runner):
+    result = runner.invoke(args=["create-admin", "--email", "root@example.fi", "--password-stdin"],
+                           input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    (line,) = lines(action="accounts.staff.create")
+    assert (line.actor_id, line.actor_role, line.target_type) == (None, audit.SYSTEM, "account")
+    assert line.detail == {"roles": ["administrator"], "via": "cli"}
