@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from kuulas import (accounts, demo, errors, i18n, logs, mail, pages, personal, sanitize, scheduler,
-                        web, security)
+    from kuulas import (accounts, audit_web, demo, errors, i18n, logs, mail, pages, personal, retention,
+                        sanitize, scheduler, web, security)
     from kuulas.config import from_environment
     from kuulas.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
@@ -46,7 +46,8 @@ def create_app(config: dict | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
     )
 
-    for module in (errors, security, sanitize, web, i18n, scheduler, accounts, mail, pages, personal, demo):
+    for module in (errors, security, sanitize, web, i18n, scheduler, accounts, mail, pages, personal, demo,
+                   audit_web, retention):
         module.init_app(app)
     panel.init_app(app)
     deliberation.init_app(app)
@@ -58,7 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every model module, so Alembic and ``db.create_all`` see the whole schema."""
     import kuulas.accounts.models  # noqa: F401
+    import kuulas.audit  # noqa: F401
     import kuulas.mail.models  # noqa: F401
     import kuulas.pages.models  # noqa: F401
+    import kuulas.retention  # noqa: F401
     import kuulas.scheduler  # noqa: F401
     import kuulas.submissions  # noqa: F401

@@ -5,6 +5,7 @@
 
 def init_app(app) -> None:
     from . import feedback, ideas, outcomes, participation, raati
+    from . import retention  # noqa: F401  (registers the areas' purges in kuulas.retention)
 
     ideas.init_app(app)
     raati.init_app(app)

@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .retention import from_environment as retention_from_environment
+
 
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
@@ -81,5 +83,8 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "BABEL_DEFAULT_TIMEZONE": env.get("KUULAS_TIMEZONE", "Europe/Helsinki"),
         "LANGUAGES": ("fi", "sv", "en"),
         "LOGIN_TOKEN_MINUTES": 30,
+        # Retention periods per kind of data (kuulas.retention): a value below its legal
+        # minimum raises RetentionConfigError, so the application does not start.
+        "RETENTION": retention_from_environment(env),
         "TESTING": False,
     }

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from kuulas import access
+from kuulas import access, retention
 from kuulas.errors import Conflict
 from kuulas.extensions import db
 
@@ -32,14 +32,16 @@ def close_panel(panel_id: int, *, actor, now: datetime) -> Panel:
     return panel
 
 
-def purge_due(now: datetime) -> int:
+def purge_due(now: datetime, max_days: int | None = None) -> int:
     """Delete non-members' data of panels past retention.  Idempotent: each panel is
-    claimed with one guarded UPDATE."""
+    claimed with one guarded UPDATE.  ``max_days`` (the county's ``panel_volunteers``
+    period, ``kuulas.retention``) shortens a panel's own period, never lengthens it."""
     purged = 0
     candidates = db.session.scalars(select(Panel).where(
         Panel.state == CLOSED, Panel.purged_at.is_(None), Panel.closed_at.is_not(None))).all()
     for panel in candidates:
-        if panel.closed_at + timedelta(days=panel.retention_days) > now:
+        days = panel.retention_days if max_days is None else min(panel.retention_days, max_days)
+        if panel.closed_at + timedelta(days=days) > now:
             continue
         aggregate = {"total": pool_total(panel.id), "features": pool_counts(panel.id)}
         claimed = db.session.execute(
@@ -65,3 +67,68 @@ def purge_due(now: datetime) -> int:
         purged += 1
     db.session.expire_all()
     return purged
+
+
+# --- the retention table (kuulas.retention) -----------------------------------------------
+
+@retention.purger("panel_volunteers")
+def _purge_volunteers(now: datetime, cutoff: datetime) -> int:
+    return purge_due(now, max_days=(now - cutoff).days)
+
+
+def _delete_volunteers(volunteer_ids) -> int:
+    """Delete volunteers and every row that hangs on them (SQLite does not cascade)."""
+    from .clients.models import ServiceUse
+    from .recruitment.models import Answer
+    from .standing.models import PoolMailingRecipient
+    from .surveys.models import Recipient
+
+    ids = list(volunteer_ids)
+    if not ids:
+        return 0
+    db.session.execute(update(Invitation).where(Invitation.volunteer_id.in_(ids))
+                       .values(volunteer_id=None).execution_options(synchronize_session=False))
+    db.session.execute(update(Volunteer).where(Volunteer.source_volunteer_id.in_(ids))
+                       .values(source_volunteer_id=None).execution_options(synchronize_session=False))
+    for model in (Answer, ServiceUse, PoolMailingRecipient, Recipient):
+        db.session.execute(delete(model).where(model.volunteer_id.in_(ids))
+                           .execution_options(synchronize_session=False))
+    return db.session.execute(delete(Volunteer).where(Volunteer.id.in_(ids))
+                              .execution_options(synchronize_session=False)).rowcount or 0
+
+
+@retention.purger("panel_members")
+def _purge_members(now: datetime, cutoff: datetime) -> int:
+    """Members of a panel closed before ``cutoff``: their data goes too (the panel's
+    aggregate and the draw record with pseudonyms stay)."""
+    closed = select(Panel.id).where(Panel.state == CLOSED, Panel.closed_at < cutoff,
+                                    Panel.purged_at.is_not(None))
+    ids = db.session.scalars(select(Volunteer.id).where(Volunteer.panel_id.in_(closed))).all()
+    n = _delete_volunteers(ids)
+    db.session.expire_all()
+    return n
+
+
+@retention.purger("invitations")
+def _purge_invitation_links(now: datetime, cutoff: datetime) -> int:
+    """An invitation declined, expired or never answered before ``cutoff`` no longer
+    points at the person (the pseudonym stays in the draw record)."""
+    from sqlalchemy import func
+
+    n = db.session.execute(
+        update(Invitation).where(Invitation.state != ACCEPTED, Invitation.volunteer_id.is_not(None),
+                                 func.coalesce(Invitation.answered_at, Invitation.deadline) < cutoff)
+        .values(volunteer_id=None).execution_options(synchronize_session=False)).rowcount or 0
+    db.session.expire_all()
+    return n
+
+
+@retention.purger("survey_participation")
+def _purge_survey_recipients(now: datetime, cutoff: datetime) -> int:
+    """Who a survey was sent to and whether they answered, for surveys closed before
+    ``cutoff`` (the survey keeps its frozen recipient count; answers were never linked)."""
+    from .surveys.models import Recipient, Survey
+
+    closed = select(Survey.id).where(Survey.closed_at.is_not(None), Survey.closed_at < cutoff)
+    return db.session.execute(delete(Recipient).where(Recipient.survey_id.in_(closed))
+                              .execution_options(synchronize_session=False)).rowcount or 0

@@ -229,6 +229,8 @@ class RaatiNamespace(Namespace):
         now = utcnow()
         try:
             result = action(account, conn, data, now)
+            if event in STAFF_EVENTS and account.is_staff:
+                _audit(event, account, conn, data, now)
             db.session.commit()
         except KuulasError as exc:
             db.session.rollback()
@@ -319,6 +321,21 @@ class RaatiNamespace(Namespace):
     def on_lock(self, data=None):
         return self._run("lock", data, lambda a, c, d, now: services.close_drafting(
             c.raati_id, actor=a, now=now, override=d.get("override")))
+
+
+# A staff member's moderation in the room goes to the access log (kuulas.audit), in the same
+# transaction: ids and the chosen action only, never a message's or a reason's text.
+STAFF_EVENTS = frozenset({"hide", "pin", "moderate", "phase", "timer", "poll_close", "lock",
+                          "call_next", "answered"})
+
+
+def _audit(event: str, account, conn, data: dict, now) -> None:
+    from kuulas import audit
+
+    detail = {key: data[key] for key in ("seq", "member", "id", "action", "pinned")
+              if isinstance(data.get(key), (bool, int, str))}
+    audit.record(f"raati.room.{event}", actor=account, target_type="raati", target_id=conn.raati_id,
+                 detail=detail, ip=request.remote_addr, now=now)
 
 
 _HEARTBEATS: set[int] = set()

@@ -25,6 +25,10 @@ def init_app(app) -> None:
         try:
             account = services.create_staff(email, {"administrator"}, password=password,
                                             display_name=name, actor=None, now=utcnow())
+            from .. import audit
+
+            audit.record_system("accounts.staff.create", target_type="account", target_id=account.id,
+                                detail={"roles": ["administrator"], "via": "cli"})
             db.session.commit()
         except KuulasError as exc:
             db.session.rollback()

@@ -12,6 +12,7 @@ from ..errors import KuulasError
 from ..extensions import db, limiter, login_manager
 from ..i18n import safe_next
 from ..mail import services as mail
+from ..audit_web import record_request
 from ..web import confirmed, form_page, staff_required
 from . import services
 from .forms import (ConfirmForm, EmailLinkForm, SetPasswordForm, StaffEditForm, StaffForm,
@@ -58,6 +59,7 @@ def _finish_sign_in(account: Account, next_path: str | None, *, method: str = AU
     session[AUTH_KEY] = method
     session.permanent = True
     services.mark_signed_in(account, utcnow())
+    record_request("auth.sign_in", actor=account, detail={"method": method})
     db.session.commit()
     default = url_for("accounts.staff_home") if account.is_staff else url_for("accounts.resident_home")
     return redirect(safe_next(next_path, default))
@@ -123,8 +125,10 @@ def link(token: str):
         services.peek_token(token, services.PURPOSE_LOGIN, now=now)
     except (services.TokenExpired, services.TokenUsed) as exc:
         db.session.rollback()
+        _link_failed(exc)
         return render_template("accounts/link_problem.html", message=str(exc)), 410
     except services.TokenInvalid as exc:
+        _link_failed(exc)
         return render_template("accounts/link_problem.html", message=str(exc)), 404
     # A GET never signs in: mail scanners that open links must not use them up.
     return render_template("accounts/link_confirm.html", form=form)
@@ -142,6 +146,10 @@ def staff_sign_in():
             db.session.rollback()
             flash(str(exc), "error")
             status = 401
+            known = services.find_by_email(form.email.data)
+            record_request("auth.sign_in_failed", target_type="account" if known else None,
+                           target_id=known.id if known else None, detail={"method": AUTH_PASSWORD})
+            db.session.commit()
         else:
             db.session.commit()  # a rehashed password
             if account.totp_enabled:
@@ -170,6 +178,9 @@ def second_factor():
         except KuulasError as exc:
             flash(str(exc), "error")
             status = 401
+            record_request("auth.sign_in_failed", target_type="account", target_id=account.id,
+                           detail={"method": "second_factor"})
+            db.session.commit()
         else:
             return _finish_sign_in(account, session.get("pending_next"))
     return render_template("accounts/second_factor.html", form=form), status
@@ -177,10 +188,21 @@ def second_factor():
 
 @bp.post("/kirjaudu/ulos")
 def sign_out():
+    if current_user.is_authenticated:
+        record_request("auth.sign_out", actor=current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")
     return redirect(url_for("pages.front"))
+
+
+def _link_failed(exc) -> None:
+    """A sign-in link that did not work (only when someone pressed the button: mail
+    scanners opening links are not sign-in attempts)."""
+    if request.method == "POST":
+        record_request("auth.sign_in_failed", detail={"method": AUTH_MAIL_LINK, "reason": exc.code})
+        db.session.commit()
 
 
 @bp.get("/oma")
@@ -203,6 +225,8 @@ def set_password(token: str):
             account, _row = services.consume_token(token, services.PURPOSE_SET_PASSWORD, now=now)
             services.set_password(account, form.password.data)
             account.session_version += 1
+            record_request("auth.password.set", actor=account, target_type="account",
+                           target_id=account.id)
             db.session.commit()
             flash(_("Your password has been set. You can now sign in."), "success")
             return redirect(url_for("accounts.staff_sign_in"))
@@ -282,6 +306,8 @@ def staff_new():
                                         display_name=form.display_name.data or "",
                                         actor=current_user, now=now)
         token = services.issue_token(account, services.PURPOSE_SET_PASSWORD, now=now)
+        record_request("accounts.staff.create", actor=current_user, target_type="account",
+                       target_id=account.id, detail={"roles": sorted(form.roles.data)})
         mail.queue_template(account.email, "staff_welcome", locale=str(get_locale()),
                             category="staff", now=now,
                             link=current_app.config["SITE_URL"] + url_for("accounts.set_password", token=token))
@@ -314,6 +340,9 @@ def staff_edit(account_id: int):
         try:
             services.update_staff(account_id, roles=roles, active=active,
                                   actor=current_user, now=utcnow())
+            record_request("accounts.staff.update", actor=current_user, target_type="account",
+                           target_id=account_id,
+                           detail={"roles": roles, "old_roles": old_roles, "active": active})
             db.session.commit()
         except KuulasError as exc:
             db.session.rollback()

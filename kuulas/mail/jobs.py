@@ -8,6 +8,5 @@ from . import services
 def send_due_mail(now=None):
     now = now or utcnow()
     services.recover_stuck(now)
-    services.purge_old(now)
     db.session.commit()
     return services.send_due(now=now)

@@ -153,11 +153,12 @@ def _defer(ids, error: str, now: datetime) -> None:
     db.session.commit()
 
 
-def purge_old(now: datetime) -> int:
-    """Delivered or abandoned mail is kept for a month for support questions, then deleted."""
+def purge_old(now: datetime, cutoff: datetime | None = None) -> int:
+    """Delivered or abandoned mail is kept for a month for support questions, then deleted.
+    The retention job (``kuulas.retention``, key ``mail_outbox``) passes the cutoff."""
     from sqlalchemy import delete
 
-    cutoff = now - SENT_RETENTION
+    cutoff = cutoff or now - SENT_RETENTION
     return db.session.execute(
         delete(OutboxMail).where(OutboxMail.status.in_((SENT, FAILED)), OutboxMail.created_at < cutoff)
     ).rowcount or 0
