@@ -178,6 +178,30 @@ def decisions(o: Outcome, locale: str | None = None) -> list[dict]:
     return [{"d": d, **decision_texts(o, d, locale)} for d in o.decisions]
 
 
+def feed_summary(o: Outcome, locale: str | None = None) -> translated.Localized:
+    """What a feed entry (or a card) says: what was decided, in the reader's language where
+    translated; before any decision, that it awaits one and what was asked."""
+    from flask_babel import gettext as _
+
+    from kuulas.i18n import format_date
+
+    locale = _locale(locale)
+    if o.decisions:
+        d = sorted(o.decisions, key=lambda d: (d.meeting_date, d.id or 0))[-1]
+        t = decision_texts(o, d, locale)
+        said = t["summary"] if t["summary"] else texts(o, locale)
+        text = _("Decided by %(body)s on %(date)s: %(summary)s", body=t["body"].text,
+                 date=format_date(d.meeting_date, "long"),
+                 summary=said.text if isinstance(said, translated.Localized) else said.question or said.title)
+        lang = said.lang if isinstance(said, translated.Localized) else said.question_lang
+        fallback = said.fallback if isinstance(said, translated.Localized) else bool(said.fallback)
+    else:
+        t = texts(o, locale)
+        text = _("Awaiting a decision. Asked: %(question)s", question=t.question or t.title)
+        lang, fallback = t.question_lang, "question" in t.fallback
+    return translated.Localized(text, lang, fallback)
+
+
 def view(o: Outcome) -> dict:
     return {
         "o": o,

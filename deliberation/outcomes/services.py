@@ -26,6 +26,7 @@ from .mailtext import TEXT
 from .models import (DRAFT, PUBLISHED, SCHEDULED, FollowUp, ImpactRevision, Outcome,
                      OutcomeAttachment, OutcomeChange, OutcomeDecision)
 from .present import STATUS_LABELS, texts
+from .present import impacts as present_impacts
 from .rules import MANAGE
 from .safety import safe_filename, safe_http_url, sniff_type
 
@@ -362,12 +363,14 @@ def _notify(outcome: Outcome, template: str, *, now, include_requested: bool, **
     ``include_requested`` adds the idea-round participants who left an address; see
     :func:`_forget_requested_if_done` for how long those addresses are kept."""
     recipients = sources.recipients(outcome.source_kind, outcome.source_id, include_requested=include_requested)
-    state = history.current(_revisions(outcome))
-    impacts = [{"text": p["text"], "status": state[p["key"]].status, "reasoning": state[p["key"]].reasoning}
-               for p in outcome.points if p["key"] in state]
+    by_locale: dict[str, list] = {}
     for email, locale in recipients:
+        if locale not in by_locale:   # the reasoning in the recipient's language where translated
+            by_locale[locale] = [{"text": r["text"], "status": r["current"].status, "reasoning": r["reasoning"].text}
+                                 for r in present_impacts(outcome, locale) if r["current"]]
         queue_template(email, template, locale=locale, category="outcome", now=now,
-                       outcome=outcome, title=texts(outcome, locale).title, url=public_url(outcome), impacts=impacts,
+                       outcome=outcome, title=texts(outcome, locale).title, url=public_url(outcome),
+                       impacts=by_locale[locale],
                        decisions=list(outcome.decisions), t=TEXT, status_labels=STATUS_LABELS, **context)
     return len(recipients)
 
