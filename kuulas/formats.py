@@ -151,6 +151,21 @@ def iso(value) -> str:
     return str(value)
 
 
+def csv_cell(value, *, locale=None):
+    """A cell of a semicolon-separated CSV meant for spreadsheets in Finland: decimals with
+    the locale's separator (``12,5`` in fi/sv, which Excel reads as a number there), no
+    grouping; dates and times ISO 8601 (unambiguous in every spreadsheet); the rest as is."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        text = repr(round(value, 10))
+        text = text[:-2] if text.endswith(".0") else text
+        return text if normalise(locale) == "en" else text.replace(".", ",")
+    if isinstance(value, (datetime, date)):
+        return iso(value)
+    return value
+
+
 def client_patterns(locale=None, tz=None) -> dict:
     """What a page's script needs to show times as the server does (the digiraati clock):
     the zone, the CLDR-like time pattern and the words joining date and time."""

@@ -116,3 +116,10 @@ def test_pick_translation_or_marked_fallback():
 def test_clean_keeps_known_languages_and_fields():
     assert translated.clean({"sv": {"body": " X ", "bad": "y"}, "de": {"body": "z"}, "fi": {"body": "o"},
                              "en": {"body": ""}}, ("body",), original_lang="fi") == {"sv": {"body": "X"}}
+
+
+def test_csv_cells_for_finnish_spreadsheets():
+    assert formats.csv_cell(12.5, locale="fi") == "12,5" and formats.csv_cell(12.5, locale="en") == "12.5"
+    assert formats.csv_cell(3.0, locale="sv") == "3" and formats.csv_cell(7, locale="fi") == 7
+    assert formats.csv_cell(date(2026, 12, 9), locale="fi") == "2026-12-09"
+    assert formats.csv_cell("=A1", locale="fi") == "=A1" and formats.csv_cell(None) is None
