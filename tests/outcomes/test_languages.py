@@ -236,3 +236,17 @@ def test_real_digiraati_translations_are_carried(app, preparer, make_staff):
     db.session.commit()
     o = services.create_draft("raati", raati_id, actor=preparer, now=NOW)
     assert o.translations == {"en": {"title": "Evening visits", "question": "How should evening visits develop?"}}
+
+
+def test_pdf_document_html_in_the_reader_language(app, decided):
+    """The HTML the PDF is printed from (WeasyPrint itself is exercised in test_exports_api)."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from deliberation.outcomes import exports
+
+    with app.test_request_context(), force_locale("sv"):
+        html = render_template("outcomes/document.html", **exports._context(decided, "outcome"))
+    assert '<span lang="sv">Regionstyrelsen</span>, 9 december 2026, § 12' in html
+    assert "Den här texten finns bara på finska." in html and '<span lang="sv">Införs på hösten.</span>' in html
+    assert not ISO_DATE.search(visible_text(html))
