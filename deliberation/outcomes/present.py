@@ -16,7 +16,6 @@ from kuulas import translated
 from kuulas.disclosure import MIN_CELL, public_composition
 
 from . import history
-
 from .figures import percent_step
 from .models import Outcome
 
@@ -189,17 +188,17 @@ def feed_summary(o: Outcome, locale: str | None = None) -> translated.Localized:
     if o.decisions:
         d = sorted(o.decisions, key=lambda d: (d.meeting_date, d.id or 0))[-1]
         t = decision_texts(o, d, locale)
-        said = t["summary"] if t["summary"] else texts(o, locale)
+        said = t["summary"]
+        if not said:   # a decision recorded without a summary: say what was asked
+            q = texts(o, locale)
+            said = translated.Localized(q.question or q.title, q.question_lang if q.question else q.title_lang,
+                                        bool({"question", "title"} & q.fallback))
         text = _("Decided by %(body)s on %(date)s: %(summary)s", body=t["body"].text,
-                 date=format_date(d.meeting_date, "long"),
-                 summary=said.text if isinstance(said, translated.Localized) else said.question or said.title)
-        lang = said.lang if isinstance(said, translated.Localized) else said.question_lang
-        fallback = said.fallback if isinstance(said, translated.Localized) else bool(said.fallback)
-    else:
-        t = texts(o, locale)
-        text = _("Awaiting a decision. Asked: %(question)s", question=t.question or t.title)
-        lang, fallback = t.question_lang, "question" in t.fallback
-    return translated.Localized(text, lang, fallback)
+                 date=format_date(d.meeting_date, "long"), summary=said.text)
+        return translated.Localized(text, said.lang, said.fallback)
+    t = texts(o, locale)
+    text = _("Awaiting a decision. Asked: %(question)s", question=t.question or t.title)
+    return translated.Localized(text, t.question_lang, "question" in t.fallback)
 
 
 def view(o: Outcome) -> dict:
