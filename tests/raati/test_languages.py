@@ -30,3 +30,14 @@ def test_staff_save_a_plain_language_summary(app, make_staff):
     assert raati.plain_summary == "Raati miettii, miten hoito paranee."
     services.save_raati(raati.id, {"title_fi": "Raati", "question_fi": "Miten?"}, actor=preparer, now=utcnow())
     assert raati.plain_summary == "Raati miettii, miten hoito paranee."   # a form without the field keeps it
+
+
+def test_room_shows_the_plain_language_summary_behind_its_switch(room):
+    from deliberation.raati.models import Raati
+    from kuulas.extensions import db
+
+    db.session.get(Raati, room.id).plain_summary = "Raati miettii omalääkäriä."
+    db.session.commit()
+    page = room.person("a").client.get(f"/raati/{room.id}").get_data(as_text=True)
+    assert re.search(r'<section id="selkokieli"[^>]*lang="fi"[^>]*hidden>', page)
+    assert "<p>Raati miettii omalääkäriä.</p>" in page
