@@ -11,12 +11,14 @@ from urllib.parse import urlsplit
 
 from flask import (Blueprint, abort, current_app, g, has_request_context, make_response, redirect,
                    request)
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import formats
 from .i18n_tools import AREAS
+
+ROOT = Path(__file__).resolve().parent.parent
 COOKIE = "kuulas_lang"
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
@@ -69,6 +71,42 @@ def switch(code: str):
     return response
 
 
+# --- dates, times and numbers for the current reader ------------------------------------
+# Pages and mails (rendered under force_locale) go through these; exports and jobs call
+# ``kuulas.formats`` directly with a locale.  The conventions are documented there.
+
+def reader_locale() -> str:
+    return formats.normalise(get_locale())
+
+
+def _tz() -> str:
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE", formats.DEFAULT_TZ)
+
+
+def format_date(value, format: str = "medium") -> str:  # noqa: A002 (flask_babel's name)
+    return formats.format_date(value, format, locale=reader_locale(), tz=_tz())
+
+
+def format_time(value, format: str = "short") -> str:  # noqa: A002 (flask_babel's name)
+    return formats.format_time(value, format, locale=reader_locale(), tz=_tz())
+
+
+def format_datetime(value, format: str = "short") -> str:  # noqa: A002 (flask_babel's name)
+    return formats.format_datetime(value, format, locale=reader_locale(), tz=_tz())
+
+
+def format_decimal(value, format: str | None = None) -> str:  # noqa: A002
+    return formats.format_number(value, format, locale=reader_locale())
+
+
+def format_percent(value, format: str | None = None) -> str:  # noqa: A002
+    return formats.format_percent(value, format, locale=reader_locale())
+
+
+def client_patterns() -> dict:
+    return formats.client_patterns(reader_locale(), _tz())
+
+
 def init_app(app) -> None:
     from .extensions import babel
 
@@ -85,4 +123,13 @@ def init_app(app) -> None:
             "format_datetime": format_datetime,
             "format_decimal": format_decimal,
             "format_percent": format_percent,
+            "format_time": format_time,
+            "time_patterns": client_patterns,
         }
+
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_time, "time")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_decimal, "number")
+    app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(formats.iso, "iso")

@@ -72,7 +72,7 @@ class _Number:
         self.value = float(f"{value:.6g}")   # six significant digits: 97.5, 0.0123, 2.5e-07
 
     def __str__(self) -> str:
-        from flask_babel import format_decimal
+        from kuulas.i18n import format_decimal
 
         return format_decimal(self.value, format="#,##0.##########")
 

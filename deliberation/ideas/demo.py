@@ -137,6 +137,8 @@ def seed(now, rng, out, actor=None):
                              "ideoita. Tulokset käsitellään **ikääntyneiden palvelujen lautakunnassa**.",
                        "sv": "Välfärdsområdet förnyar hemvården 2026–2028. Berätta dina idéer och bedöm andras. "
                              "Resultatet behandlas i **nämnden för äldreservice**."},
+        "plain_summary": "Haluamme tietää, millainen kotihoidon pitäisi olla.\n\n"
+                         "Kirjoita oma ideasi. Kerro myös, mitä mieltä olet muiden ideoista.",
         "subthemes": [{"fi": "Digitaaliset palvelut", "sv": "Digitala tjänster", "en": "Digital services"},
                       {"fi": "Henkilöstö ja jatkuvuus", "sv": "Personal och kontinuitet", "en": "Staff and continuity"},
                       {"fi": "Omaiset ja yhteisö", "sv": "Anhöriga och gemenskap", "en": "Relatives and community"}],

@@ -9,6 +9,8 @@ import io
 
 from flask_babel import gettext as _
 
+from kuulas import formats
+
 from . import results
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -35,7 +37,7 @@ def _table(round_id: int, locale: str = "fi") -> tuple[list[str], list[list]]:
         sub = labels[idea.subtheme] if idea.subtheme is not None and idea.subtheme < len(labels) else ""
         row = [n, idea.public_id, idea.text, sub, ", ".join(t.name for t in idea.tags), item.counts.agree,
                item.counts.disagree, item.counts.pass_, round(item.score, 3), item.comments,
-               idea.created_at.date().isoformat()]
+               formats.local(idea.created_at).date().isoformat()]   # the Finnish day, ISO 8601
         row += [round(100 * s) if s is not None else "" for s in item.group_agree] if groups else []
         rows.append([neutralise(c) for c in row])
     return [neutralise(h) for h in header], rows
@@ -46,7 +48,7 @@ def export_csv(round_id: int, locale: str = "fi") -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([formats.csv_cell(c, locale=locale) for c in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")   # BOM: Excel reads UTF-8 right
 
 

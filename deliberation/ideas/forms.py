@@ -21,6 +21,8 @@ class RoundForm(KuulasForm):
     background_fi = TextAreaField(_l("Background in Finnish"), validators=[Optional(), Length(max=10000)])
     background_sv = TextAreaField(_l("Background in Swedish"), validators=[Optional(), Length(max=10000)])
     background_en = TextAreaField(_l("Background in English"), validators=[Optional(), Length(max=10000)])
+    plain_summary = TextAreaField(_l("Summary in easy-to-read Finnish (selkokieli)"),
+                                  validators=[Optional(), Length(max=10000)])
     subthemes_fi = TextAreaField(_l("Sub-themes in Finnish, one per line"), validators=[Optional(), Length(max=2000)])
     subthemes_sv = TextAreaField(_l("Sub-themes in Swedish, one per line"), validators=[Optional(), Length(max=2000)])
     subthemes_en = TextAreaField(_l("Sub-themes in English, one per line"), validators=[Optional(), Length(max=2000)])

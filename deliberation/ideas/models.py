@@ -59,6 +59,8 @@ class IdeaRound(db.Model):
     title: Mapped[dict] = mapped_column(JSON, default=dict)
     question: Mapped[dict] = mapped_column(JSON, default=dict)
     background: Mapped[dict] = mapped_column(JSON, default=dict)
+    # An optional easy-to-read Finnish (selkokieli) summary for the public page.
+    plain_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     # [{"fi": ..., "sv": ..., "en": ...}, ...]
     subthemes: Mapped[list] = mapped_column(JSON, default=list)
     opens_at: Mapped[datetime]

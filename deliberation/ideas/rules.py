@@ -2,7 +2,7 @@
 the round and the clock, so a page left open after closing is refused by the service."""
 from __future__ import annotations
 
-from flask_babel import format_datetime
+from kuulas.i18n import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from kuulas import access

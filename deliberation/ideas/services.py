@@ -148,6 +148,7 @@ def _validate_round(data: dict, now: datetime, *, existing: IdeaRound | None = N
     if errors:
         raise ValidationFailed(" ".join(errors))
     return dict(title=title, question=question, background=background, subthemes=subthemes,
+                plain_summary=plain_text(data.get("plain_summary"), 10000),
                 opens_at=opens_at, closes_at=closes_at, moderation=moderation,
                 comments_enabled=bool(data.get("comments_enabled", True)), max_length=max_length)
 

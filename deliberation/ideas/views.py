@@ -523,6 +523,7 @@ def _round_data(form) -> dict:
         "title": {loc: getattr(form, f"title_{loc}").data for loc in LOCALES},
         "question": {loc: getattr(form, f"question_{loc}").data for loc in LOCALES},
         "background": {loc: getattr(form, f"background_{loc}").data for loc in LOCALES},
+        "plain_summary": form.plain_summary.data or "",
         "subthemes": [s for s in subthemes if any(s.values())],
         "opens_at": to_utc(form.opens_at.data), "closes_at": to_utc(form.closes_at.data),
         "moderation": form.moderation.data, "comments_enabled": form.comments_enabled.data,
@@ -560,7 +561,8 @@ def edit(round_id: int):
         data.update({f"subthemes_{loc}": "\n".join(t.get(loc, "") for t in round_.subthemes or []) for loc in LOCALES})
         data.update(opens_at=to_local(round_.opens_at), closes_at=to_local(round_.closes_at),
                     moderation=round_.moderation, comments_enabled=round_.comments_enabled,
-                    max_length=round_.max_length, publish=round_.state != "draft")
+                    max_length=round_.max_length, publish=round_.state != "draft",
+                    plain_summary=round_.plain_summary or "")
         form = forms.RoundForm(data=data)
     else:
         form = forms.RoundForm()

@@ -25,9 +25,10 @@ def init_app(app) -> None:
         if bp.name not in app.blueprints:
             app.register_blueprint(bp)
     csrf.exempt(api_bp)  # read-only GET endpoints
-    from .present import texts
+    from .present import decision_texts, texts
 
     app.jinja_env.globals["outcome_texts"] = texts
+    app.jinja_env.globals["outcome_decision_texts"] = decision_texts
     processes.register(outcome_cards)
     staff_menu.register(_l("Outcomes and decisions"), "outcomes_staff.index", rules.MANAGE, order=50)
     staff_menu.register(_l("Participation metrics"), "outcomes_staff.dashboard", rules.METRICS, order=55)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 
 from flask import current_app, render_template
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
+
+from kuulas import formats
+from kuulas.clock import utcnow
 
 from . import present
 from .safety import neutralise
@@ -43,9 +45,10 @@ def markdown_blocks(text: str) -> list[tuple[str, str]]:
 
 def _context(o, which: str) -> dict:
     ctx = present.view(o)
+    tz = current_app.config.get("BABEL_DEFAULT_TIMEZONE", formats.DEFAULT_TZ)
     ctx.update(which=which, organisation=current_app.config["ORGANISATION_NAME"],
-               site_name=current_app.config["SITE_NAME"], today=datetime.now().date(),
-               locale=str(get_locale() or "fi"), blocks=markdown_blocks(ctx["txt"].summary))
+               site_name=current_app.config["SITE_NAME"], today=formats.local(utcnow(), tz).date(),
+               locale=formats.normalise(get_locale()), blocks=markdown_blocks(ctx["txt"].summary), tz=tz)
     return ctx
 
 
@@ -93,6 +96,18 @@ def docx(o, which: str = "outcome") -> bytes:
     # carry the language they were written in.
     _set_lang(styles["Normal"].element.get_or_add_rPr(), ctx["locale"])
 
+    loc, tz = ctx["locale"], ctx["tz"]
+
+    def format_date(value, fmt):
+        return formats.format_date(value, fmt, locale=loc, tz=tz)
+
+    def percent(share):
+        return formats.format_percent(share, digits=0, locale=loc)
+
+    def note(localized) -> None:
+        if localized.fallback:
+            doc.add_paragraph(_fallback_note(localized.lang))
+
     def own(field: str):
         return _in_language(doc.add_paragraph(getattr(own_texts, field)), getattr(own_texts, f"{field}_lang"))
 
@@ -126,16 +141,18 @@ def docx(o, which: str = "outcome") -> bytes:
             for r in f["rows"]:
                 cells = table.add_row().cells
                 cells[0].text = r.label
-                cells[1].text = _("fewer than %(n)s", n=ctx["min_cell"]) if r.suppressed else f"{r.count} ({round(r.share * 100)} %)"
-                cells[2].text = "–" if r.population_share is None else f"{round(r.population_share * 100)} %"
+                cells[1].text = _("fewer than %(n)s", n=ctx["min_cell"]) if r.suppressed else f"{r.count} ({percent(r.share)})"
+                cells[2].text = "–" if r.population_share is None else percent(r.population_share)
         _docx_statement(doc, ctx)
         if o.decisions:
             doc.add_heading(_("What was decided"), level=1)
-            for d in o.decisions:
-                doc.add_paragraph(f"{d.body}, {format_date(d.meeting_date, 'long')}" + (f", {d.item}" if d.item else ""),
+            for row in ctx["decisions"]:
+                d = row["d"]
+                doc.add_paragraph(f"{row['body'].text}, {format_date(d.meeting_date, 'long')}" + (f", {d.item}" if d.item else ""),
                                   style="Heading 3")
-                if d.summary:
-                    _in_language(doc.add_paragraph(d.summary), o.language)
+                if row["summary"]:
+                    note(row["summary"])
+                    _in_language(doc.add_paragraph(row["summary"].text), row["summary"].lang)
                 if d.minutes_url:
                     doc.add_paragraph(_("Minutes") + ": " + d.minutes_url)   # gettext outside any f-string
         rows = [r for r in ctx["impacts"] if r["current"]]
@@ -143,7 +160,8 @@ def docx(o, which: str = "outcome") -> bytes:
             doc.add_heading(_("How participation affected the decision"), level=1)
             for r in rows:
                 doc.add_paragraph(f"{r['text']} – {present.STATUS_LABELS[r['current'].status]}", style="Heading 3")
-                _in_language(doc.add_paragraph(r["current"].reasoning), o.language)
+                note(r["reasoning"])
+                _in_language(doc.add_paragraph(r["reasoning"].text), r["reasoning"].lang)
         if o.follow_ups:
             doc.add_heading(_("Follow-up"), level=1)
             for f in o.follow_ups:
@@ -152,6 +170,14 @@ def docx(o, which: str = "outcome") -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _fallback_note(lang: str) -> str:
+    if lang == "fi":
+        return _("This text is only in Finnish.")
+    if lang == "sv":
+        return _("This text is only in Swedish.")
+    return _("This text is only in English.")
 
 
 def _approval_lines(statement) -> list[str]:

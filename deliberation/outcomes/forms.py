@@ -19,6 +19,7 @@ class DraftForm(KuulasForm):
     question = TextAreaField(_l("What was asked"), validators=[Length(max=5000)])
     background = TextAreaField(_l("Background"), validators=[Length(max=20000)])
     summary = TextAreaField(_l("Summary of what came out"), validators=[Length(max=50000)])
+    plain_summary = TextAreaField(_l("Summary in easy-to-read Finnish (selkokieli)"), validators=[Length(max=10000)])
 
 
 class TranslationForm(KuulasForm):
@@ -69,8 +70,16 @@ class CreateForm(KuulasForm):
     source = StringField(validators=[DataRequired(), Length(max=40)])
 
 
-def decision_form_class(points: list[dict]):
-    """A decision form with a status and a reasoning field per statement point or idea."""
+TRANSLATION_LABELS = {
+    "fi": (_l("Decision-making body in Finnish"), _l("What was decided, in Finnish"), _l("Reasoning in Finnish")),
+    "sv": (_l("Decision-making body in Swedish"), _l("What was decided, in Swedish"), _l("Reasoning in Swedish")),
+    "en": (_l("Decision-making body in English"), _l("What was decided, in English"), _l("Reasoning in English")),
+}
+
+
+def decision_form_class(points: list[dict], other_languages: tuple[str, ...] = ()):
+    """A decision form with a status and a reasoning field per statement point or idea, and
+    the body, summary and each reasoning in ``other_languages`` (the outcome's translations)."""
     attrs = {
         "body": StringField(_l("Decision-making body"), validators=[DataRequired(), Length(max=200)]),
         "meeting_date": DateField(_l("Meeting date"), validators=[DataRequired()]),
@@ -83,4 +92,9 @@ def decision_form_class(points: list[dict]):
     for n, p in enumerate(points):
         attrs[f"status_{n}"] = SelectField(_l("Impact"), choices=choices, validators=[Optional()])
         attrs[f"reason_{n}"] = TextAreaField(_l("Reasoning in plain language"), validators=[Length(max=5000)])
+        for lang in other_languages:
+            attrs[f"reason_{n}_{lang}"] = TextAreaField(TRANSLATION_LABELS[lang][2], validators=[Length(max=5000)])
+    for lang in other_languages:
+        attrs[f"body_{lang}"] = StringField(TRANSLATION_LABELS[lang][0], validators=[Length(max=200)])
+        attrs[f"summary_{lang}"] = TextAreaField(TRANSLATION_LABELS[lang][1], validators=[Length(max=10000)])
     return type("DecisionForm", (KuulasForm,), attrs)

@@ -34,6 +34,8 @@ class Outcome(db.Model):
     language: Mapped[str] = mapped_column(String(2), default="fi", server_default="fi")
     # The same texts in the other languages: {"sv": {"title", "question", "background", "summary"}}.
     translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # An optional easy-to-read Finnish (selkokieli) summary, shown with its own switch.
+    plain_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Snapshots taken from the source when the draft is made (aggregate only).
     figures: Mapped[dict] = mapped_column(JSON, default=dict)
     timeline: Mapped[list] = mapped_column(JSON, default=list)
@@ -96,6 +98,8 @@ class OutcomeDecision(db.Model):
     item: Mapped[str] = mapped_column(String(60), default="")
     minutes_url: Mapped[str | None] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # The body and summary in the outcome's other languages: {"sv": {"body", "summary"}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     outcome: Mapped[Outcome] = relationship(back_populates="decisions")
@@ -113,6 +117,8 @@ class ImpactRevision(db.Model):
     point_key: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16))
     reasoning: Mapped[str] = mapped_column(Text)
+    # The reasoning in the outcome's other languages: {"sv": {"reasoning": ...}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     outcome: Mapped[Outcome] = relationship(back_populates="impacts")

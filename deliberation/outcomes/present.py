@@ -12,9 +12,10 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from . import history
+from kuulas import translated
 from kuulas.disclosure import MIN_CELL, public_composition
 
+from . import history
 from .figures import percent_step
 from .models import Outcome
 
@@ -93,7 +94,7 @@ def timeline(o: Outcome) -> list[dict]:
     return rows
 
 
-def impacts(o: Outcome) -> list[dict]:
+def impacts(o: Outcome, locale: str | None = None) -> list[dict]:
     state = history.current([history.Revision(r.point_key, r.status, r.reasoning, r.recorded_at,
                                               r.decision_id, r.id or 0) for r in o.impacts])
     by_key: dict[str, list] = {}
@@ -102,8 +103,10 @@ def impacts(o: Outcome) -> list[dict]:
     rows = []
     for p in o.points or []:
         c = state.get(p["key"])
-        rows.append({"key": p["key"], "text": p["text"], "current": c,
-                     "history": sorted(by_key.get(p["key"], []), key=lambda r: (r.recorded_at, r.id))})
+        past = sorted(by_key.get(p["key"], []), key=lambda r: (r.recorded_at, r.id or 0))
+        # The latest revision is the current one (history.current folds in the same order).
+        rows.append({"key": p["key"], "text": p["text"], "current": c, "history": past,
+                     "reasoning": reasoning(o, past[-1], locale) if c and past else None})
     return rows
 
 
@@ -125,11 +128,14 @@ def groups(o: Outcome) -> list[dict]:
 
 
 TEXT_FIELDS = ("title", "question", "background", "summary")
+DECISION_FIELDS = ("body", "summary")
+IMPACT_FIELDS = ("reasoning",)
 
 
 @dataclass(frozen=True)
 class Texts:
-    """The outcome's own texts for one reader, each with the language it is in (for ``lang``)."""
+    """The outcome's own texts for one reader, each with the language it is in (for ``lang``)
+    and whether it fell back to the original (the page says so)."""
     title: str
     question: str
     background: str
@@ -138,28 +144,69 @@ class Texts:
     question_lang: str
     background_lang: str
     summary_lang: str
+    fallback: frozenset = frozenset()
+
+
+def _locale(locale) -> str:
+    return str(locale or get_locale() or "fi")
 
 
 def texts(o: Outcome, locale: str | None = None) -> Texts:
-    """Each text in the reader's language where the preparer translated it (a translation
-    counts once it has a title), else the original: a translation of the title alone never
-    hides the original summary.  The ``*_lang`` fields say which (WCAG 3.1.2)."""
-    locale = str(locale or get_locale() or "fi")
-    original = {"title": o.title, "question": o.question or "", "background": o.background or "",
-                "summary": o.summary or ""}
-    version = (o.translations or {}).get(locale) if locale != o.language else None
-    if not (version and version.get("title")):
-        version = {}
-    own = o.language or "fi"
-    values = {f: version.get(f) or original[f] for f in TEXT_FIELDS}
-    langs = {f"{f}_lang": locale if version.get(f) else own for f in TEXT_FIELDS}
-    return Texts(**values, **langs)
+    """Each text in the reader's language where a translation has it (carried from the
+    process or written by the preparer), else the original; ``*_lang`` says which
+    (WCAG 3.1.2) and ``fallback`` names the fields shown in the original's language."""
+    locale = _locale(locale)
+    picked = {f: translated.pick(getattr(o, f) or "", o.language, o.translations, f, locale) for f in TEXT_FIELDS}
+    return Texts(**{f: p.text for f, p in picked.items()}, **{f"{f}_lang": p.lang for f, p in picked.items()},
+                 fallback=frozenset(f for f, p in picked.items() if p.fallback))
+
+
+def decision_texts(o: Outcome, d, locale: str | None = None) -> dict:
+    """A decision's body and summary for the reader (``translated.Localized`` each)."""
+    locale = _locale(locale)
+    return {f: translated.pick(getattr(d, f) or "", o.language, d.translations, f, locale) for f in DECISION_FIELDS}
+
+
+def reasoning(o: Outcome, revision, locale: str | None = None) -> translated.Localized:
+    """An impact revision's reasoning for the reader."""
+    return translated.pick(revision.reasoning or "", o.language, getattr(revision, "translations", None),
+                           "reasoning", _locale(locale))
+
+
+def decisions(o: Outcome, locale: str | None = None) -> list[dict]:
+    return [{"d": d, **decision_texts(o, d, locale)} for d in o.decisions]
+
+
+def feed_summary(o: Outcome, locale: str | None = None) -> translated.Localized:
+    """What a feed entry (or a card) says: what was decided, in the reader's language where
+    translated; before any decision, that it awaits one and what was asked."""
+    from flask_babel import gettext as _
+
+    from kuulas.i18n import format_date
+
+    locale = _locale(locale)
+    if o.decisions:
+        d = sorted(o.decisions, key=lambda d: (d.meeting_date, d.id or 0))[-1]
+        t = decision_texts(o, d, locale)
+        said = t["summary"]
+        if not said:   # a decision recorded without a summary: say what was asked
+            q = texts(o, locale)
+            said = translated.Localized(q.question or q.title, q.question_lang if q.question else q.title_lang,
+                                        bool({"question", "title"} & q.fallback))
+        text = _("Decided by %(body)s on %(date)s: %(summary)s", body=t["body"].text,
+                 date=format_date(d.meeting_date, "long"), summary=said.text)
+        return translated.Localized(text, said.lang, said.fallback)
+    t = texts(o, locale)
+    text = _("Awaiting a decision. Asked: %(question)s", question=t.question or t.title)
+    return translated.Localized(text, t.question_lang, "question" in t.fallback)
 
 
 def view(o: Outcome) -> dict:
     return {
         "o": o,
         "txt": texts(o),
+        "decisions": decisions(o),
+        "plain_summary": o.plain_summary or "",
         "kind_label": KIND_LABELS.get(o.source_kind, o.source_kind),
         "timeline": timeline(o),
         "figures": figures(o),
@@ -195,9 +242,10 @@ def as_json(o: Outcome, base_url: str | None = None) -> dict:
         "question": o.question or "",
         "background": o.background or "",
         "summary_markdown": o.summary or "",
-        "translations": {lang: {"title": v["title"], "question": v.get("question") or "",
+        "translations": {lang: {"title": v.get("title") or "", "question": v.get("question") or "",
                                 "background": v.get("background") or "", "summary_markdown": v.get("summary") or ""}
-                         for lang, v in sorted((o.translations or {}).items()) if v.get("title")},
+                         for lang, v in sorted(translated.clean(o.translations, TEXT_FIELDS,
+                                                                original_lang=o.language or "fi").items())},
         "opened_at": _iso(o.opened_at),
         "closed_at": _iso(o.closed_at),
         "published_at": _iso(o.published_at),
@@ -223,14 +271,21 @@ def as_json(o: Outcome, base_url: str | None = None) -> dict:
             "sections": [{"title": s.get("title", ""), "text": s.get("text", "")} for s in st.get("sections") or []],
             "sha256": st.get("sha256") or "", "locked_at": st.get("locked_at")},
         "decisions": [{"id": d.id, "body": d.body, "meeting_date": d.meeting_date.isoformat(), "item": d.item or "",
-                       "minutes_url": d.minutes_url, "summary": d.summary or ""} for d in o.decisions],
+                       "minutes_url": d.minutes_url, "summary": d.summary or "",
+                       "translations": translated.clean(d.translations, DECISION_FIELDS,
+                                                        original_lang=o.language or "fi")}
+                      for d in o.decisions],
         "impacts": [{"point": r["key"], "text": r["text"],
                      "status": r["current"].status if r["current"] else None,
                      "reasoning": r["current"].reasoning if r["current"] else None,
                      "decision_id": r["current"].decision_id if r["current"] else None,
+                     "translations": translated.clean(r["history"][-1].translations, IMPACT_FIELDS,
+                                                      original_lang=o.language or "fi")
+                     if r["current"] and r["history"] else {},
                      "history": [{"status": h.status, "reasoning": h.reasoning, "decision_id": h.decision_id,
                                   "recorded_at": _iso(h.recorded_at)} for h in r["history"]]}
                     for r in impacts(o)],
+        "plain_summary_fi": o.plain_summary or "",
         "follow_ups": [{"date": f.entry_date.isoformat(), "text": f.text} for f in o.follow_ups],
         "attachments": [{"title": a.title, "filename": a.filename, "content_type": a.content_type,
                          "size": a.size, "sha256": a.sha256, "url": f"{url}/liitteet/{a.id}"} for a in o.attachments],

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, extract, func, select, update
 
-from kuulas import access
+from kuulas import access, translated
 from kuulas.errors import Conflict, NotFound, ValidationFailed
 from kuulas.extensions import db
 from kuulas.mail.services import queue_template
@@ -26,6 +26,7 @@ from .mailtext import TEXT
 from .models import (DRAFT, PUBLISHED, SCHEDULED, FollowUp, ImpactRevision, Outcome,
                      OutcomeAttachment, OutcomeChange, OutcomeDecision)
 from .present import STATUS_LABELS, texts
+from .present import impacts as present_impacts
 from .rules import MANAGE
 from .safety import safe_filename, safe_http_url, sniff_type
 
@@ -152,8 +153,15 @@ def create_draft(kind: str, source_id: int, *, actor, now, locale: str = "fi") -
     if data is None:
         raise NotFound()
     summary = data.summary or _prefill_summary(data)
+    language = locale if locale in LANGUAGES else "fi"
+    # The process's own translations come along, so Swedish and English readers see the
+    # outcome in their language from the start; the preparer edits them like any text.
+    carried = translated.clean(sources.carried_translations(kind, source_id, data, language),
+                               ("title", "question", "background", "summary"), original_lang=language)
+    limits = {"title": 200, "question": 5000, "background": 20000, "summary": 50000}
+    carried = {lang: {f: plain_text(v, limits[f]) for f, v in version.items()} for lang, version in carried.items()}
     outcome = Outcome(
-        source_kind=kind, source_id=source_id, state=DRAFT, language=locale if locale in LANGUAGES else "fi",
+        source_kind=kind, source_id=source_id, state=DRAFT, language=language, translations=carried,
         title=plain_text(data.title, 200) or "—",
         question=plain_text(data.question), background=plain_text(data.background), summary=summary,
         figures=data.figures, timeline=[_jsonable(t) for t in data.timeline],
@@ -195,7 +203,7 @@ def _jsonable(value):
 
 
 def update_draft(outcome_id: int, *, title: str, question: str, background: str, summary: str,
-                 actor, now, language: str | None = None) -> Outcome:
+                 actor, now, language: str | None = None, plain_summary: str | None = None) -> Outcome:
     outcome = get_for_staff(outcome_id, actor=actor, now=now)
     title = plain_text(title, 200)
     if not title:
@@ -208,6 +216,8 @@ def update_draft(outcome_id: int, *, title: str, question: str, background: str,
     outcome.question = plain_text(question, 5000)
     outcome.background = plain_text(background, 20000)
     outcome.summary = plain_text(summary, 50000)
+    if plain_summary is not None:
+        outcome.plain_summary = plain_text(plain_summary, 10000)
     _log(outcome, "edited", now, actor)
     db.session.commit()
     return outcome
@@ -353,12 +363,14 @@ def _notify(outcome: Outcome, template: str, *, now, include_requested: bool, **
     ``include_requested`` adds the idea-round participants who left an address; see
     :func:`_forget_requested_if_done` for how long those addresses are kept."""
     recipients = sources.recipients(outcome.source_kind, outcome.source_id, include_requested=include_requested)
-    state = history.current(_revisions(outcome))
-    impacts = [{"text": p["text"], "status": state[p["key"]].status, "reasoning": state[p["key"]].reasoning}
-               for p in outcome.points if p["key"] in state]
+    by_locale: dict[str, list] = {}
     for email, locale in recipients:
+        if locale not in by_locale:   # the reasoning in the recipient's language where translated
+            by_locale[locale] = [{"text": r["text"], "status": r["current"].status, "reasoning": r["reasoning"].text}
+                                 for r in present_impacts(outcome, locale) if r["current"]]
         queue_template(email, template, locale=locale, category="outcome", now=now,
-                       outcome=outcome, title=texts(outcome, locale).title, url=public_url(outcome), impacts=impacts,
+                       outcome=outcome, title=texts(outcome, locale).title, url=public_url(outcome),
+                       impacts=by_locale[locale],
                        decisions=list(outcome.decisions), t=TEXT, status_labels=STATUS_LABELS, **context)
     return len(recipients)
 
@@ -438,10 +450,13 @@ def _parse_date(value, label) -> date:
 
 def record_decision(outcome_id: int, *, body: str, meeting_date, item: str = "", minutes_url: str = "",
                     summary: str = "", impacts: dict[str, tuple[str, str]] | None = None,
-                    decision_id: int | None = None, notify: bool = True, actor, now) -> OutcomeDecision:
+                    decision_id: int | None = None, notify: bool = True, actor, now,
+                    translations: dict | None = None, impact_translations: dict | None = None) -> OutcomeDecision:
     """Record (or correct) a decision and the impact per point.  ``impacts`` maps a point
-    key to (status, reasoning); an empty status leaves the point unassessed.  All input is
-    validated before anything is written."""
+    key to (status, reasoning); an empty status leaves the point unassessed.
+    ``translations`` gives the body and summary in the outcome's other languages
+    (``{"sv": {"body", "summary"}}``), ``impact_translations`` each point's reasoning
+    (``{key: {"sv": "..."}}``).  All input is validated before anything is written."""
     outcome = get_for_staff(outcome_id, actor=actor, now=now)
     body = plain_text(body, 200)
     errors = []
@@ -468,7 +483,9 @@ def record_decision(outcome_id: int, *, body: str, meeting_date, item: str = "",
         if not reasoning:
             errors.append(_l("Explain in plain language why: “%(point)s”.") % {"point": keys[key]["text"][:80]})
             continue
-        clean[key] = (status, reasoning)
+        versions = {lang: {"reasoning": text} for lang, text in ((impact_translations or {}).get(key) or {}).items()}
+        clean[key] = (status, reasoning, translated.clean(versions, ("reasoning",), original_lang=outcome.language or "fi",
+                                                          limit=5000))
     if errors:
         raise ValidationFailed(" ".join(str(e) for e in errors))
     if decision_id is not None:
@@ -482,13 +499,22 @@ def record_decision(outcome_id: int, *, body: str, meeting_date, item: str = "",
         action = "decision_recorded"
     decision.body, decision.meeting_date, decision.item = body, meeting, plain_text(item, 60)
     decision.minutes_url, decision.summary, decision.updated_at = url, plain_text(summary, 10000), now
+    decision.translations = translated.clean(
+        {lang: {f: plain_text(v.get(f) or "", 200 if f == "body" else 10000) for f in ("body", "summary")}
+         for lang, v in (translations or {}).items() if isinstance(v, dict)},
+        ("body", "summary"), original_lang=outcome.language or "fi")
     db.session.flush()
     state = impact_state(outcome)
+    latest = {}
+    for r in sorted(outcome.impacts, key=lambda r: (r.recorded_at, r.id or 0)):
+        latest[r.point_key] = r
     changed = 0
-    for key, (status, reasoning) in clean.items():
-        if history.is_change(state.get(key), status, reasoning, decision.id):
+    for key, (status, reasoning, versions) in clean.items():
+        # A corrected translation alone is also a new, dated revision: rows are never edited.
+        if history.is_change(state.get(key), status, reasoning, decision.id) or \
+                (key in latest and (latest[key].translations or {}) != versions):
             outcome.impacts.append(ImpactRevision(decision_id=decision.id, point_key=key, status=status,
-                                                  reasoning=reasoning, recorded_at=now,
+                                                  reasoning=reasoning, translations=versions, recorded_at=now,
                                                   recorded_by_id=getattr(actor, "id", None)))
             changed += 1
     db.session.flush()

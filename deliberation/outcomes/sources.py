@@ -137,6 +137,41 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
     return data
 
 
+TEXT_FIELDS = ("title", "question", "background", "summary")
+LANGUAGES = ("fi", "sv", "en")
+
+
+def carried_translations(kind: str, source_id: int, data: SourceData, language: str) -> dict:
+    """The process's own texts in the languages other than ``language`` (the one ``data`` was
+    loaded in), as the outcome's ``translations`` map: ``{"sv": {"title", "question", ...}}``.
+
+    The sources' api modules fall back to Finnish where a text has no translation, so a
+    text counts as translated into sv/en only where it differs from the Finnish one."""
+    loaded = {language: data}
+
+    def get(lang):
+        if lang not in loaded:
+            loaded[lang] = load(kind, source_id, lang)
+        return loaded[lang]
+
+    finnish = get("fi")
+    out: dict = {}
+    for lang in LANGUAGES:
+        if lang == language:
+            continue
+        version = get(lang)
+        if version is None:
+            continue
+        kept = {}
+        for f in TEXT_FIELDS:
+            value = (getattr(version, f) or "").strip()
+            if value and (lang == "fi" or finnish is None or value != (getattr(finnish, f) or "").strip()):
+                kept[f] = value
+        if kept:
+            out[lang] = kept
+    return out
+
+
 def _load_survey(api, source_id: int, locale: str) -> SourceData | None:
     """A panel survey: its published (frozen, suppressed, weighted) figures."""
     d = api.survey_outcome_data(source_id, locale)

@@ -81,7 +81,7 @@ def edit(outcome_id: int):
         form, lambda: services.update_draft(
             outcome_id, title=form.title.data, question=form.question.data or "",
             background=form.background.data or "", summary=form.summary.data or "",
-            language=form.language.data, actor=current_user, now=now),
+            language=form.language.data, plain_summary=form.plain_summary.data or "", actor=current_user, now=now),
         success=_("The outcome was saved."), next_url=lambda _result: url_for(".edit", outcome_id=outcome_id),
         render=lambda status: _edit_page(outcome, form=form, status=status), redirect_code=303)
 
@@ -190,15 +190,24 @@ def decision(outcome_id: int, decision_id: int | None):
             from flask import abort
             abort(404)
     points = outcome.points or []
-    form_cls = decision_form_class(points)
+    others = tuple(code for code in LANGUAGE_NAMES if code != (outcome.language or "fi"))
+    form_cls = decision_form_class(points, others)
     state = services.impact_state(outcome)
     form = form_cls(obj=existing) if existing else form_cls()
     if request.method == "GET":
+        for lang in others:
+            version = ((existing.translations if existing else None) or {}).get(lang) or {}
+            form[f"body_{lang}"].data = version.get("body", "")
+            form[f"summary_{lang}"].data = version.get("summary", "")
+        latest = {r.point_key: r for r in sorted(outcome.impacts, key=lambda r: (r.recorded_at, r.id or 0))}
         for n, p in enumerate(points):
             current = state.get(p["key"])
             if current:
                 form[f"status_{n}"].data = current.status
                 form[f"reason_{n}"].data = current.reasoning
+                for lang in others:
+                    form[f"reason_{n}_{lang}"].data = ((latest[p["key"]].translations or {}).get(lang) or {}).get(
+                        "reasoning", "")
 
     def record():
         impacts = {p["key"]: (form[f"status_{n}"].data or "", form[f"reason_{n}"].data or "")
@@ -206,12 +215,17 @@ def decision(outcome_id: int, decision_id: int | None):
         return services.record_decision(
             outcome_id, body=form.body.data, meeting_date=form.meeting_date.data, item=form.item.data or "",
             minutes_url=form.minutes_url.data or "", summary=form.summary.data or "", impacts=impacts,
-            decision_id=decision_id, notify=bool(form.notify.data), actor=current_user, now=now)
+            decision_id=decision_id, notify=bool(form.notify.data), actor=current_user, now=now,
+            translations={lang: {"body": form[f"body_{lang}"].data or "", "summary": form[f"summary_{lang}"].data or ""}
+                          for lang in others},
+            impact_translations={p["key"]: {lang: form[f"reason_{n}_{lang}"].data or "" for lang in others}
+                                 for n, p in enumerate(points)})
     return form_page(
         form, record, success=_("The decision and its impact were recorded."),
         next_url=lambda _result: url_for(".edit", outcome_id=outcome_id) + "#decisions",
         render=lambda status: (render_template("outcomes/staff_decision.html", o=outcome, form=form, points=points,
-                                               existing=existing), status), redirect_code=303)
+                                               existing=existing, others=others, language_names=LANGUAGE_NAMES),
+                               status), redirect_code=303)
 
 
 @bp.post("/<int:outcome_id>/seuranta")

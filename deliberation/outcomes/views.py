@@ -96,6 +96,18 @@ def export_response(outcome, name: str, fmt: str):
 
 @bp.get("/tulokset/syote.atom")
 def feed():
+    """The Atom feed in one language by URL (``?lang=sv``; without it, the reader's): feed
+    readers send no language cookie, so each language has its own address."""
+    lang = request.args.get("lang")
+    if lang is not None:
+        if lang not in current_app.config["LANGUAGES"]:
+            abort(404)
+        from flask import g
+        from flask_babel import refresh
+
+        g.force_lang = lang
+        refresh()
+
     def render():
         items = services.list_public(limit=50)
         updated = max((o.updated_at for o in items), default=None)
@@ -103,5 +115,6 @@ def feed():
                                site_url=current_app.config["SITE_URL"],
                                feed_title=_("Outcomes of participation – %(org)s",
                                             org=current_app.config["ORGANISATION_NAME"]),
-                               kinds=present.KIND_LABELS)
+                               kinds=present.KIND_LABELS, entry_summary=present.feed_summary,
+                               feed_lang=lang)
     return cache.respond(("feed", cache.stamp("list", services.public_stamp)), render, mimetype="application/atom+xml; charset=utf-8")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import get_locale
+
+from kuulas.i18n import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup

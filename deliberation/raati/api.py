@@ -69,7 +69,9 @@ def approval_lines(statement: dict | None) -> list[str]:
     (locked before records were kept) says so and is never called approved."""
     from datetime import datetime
 
-    from flask_babel import format_datetime, gettext as _, ngettext
+    from flask_babel import gettext as _, ngettext
+
+    from kuulas.i18n import format_datetime
 
     from .forms import RULE_LABELS
 

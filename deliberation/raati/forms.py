@@ -30,6 +30,8 @@ class RaatiForm(KuulasForm):
     background_fi = TextAreaField(_l("Background (Finnish)"), validators=[Optional(), Length(max=20000)])
     background_sv = TextAreaField(_l("Background (Swedish)"), validators=[Optional(), Length(max=20000)])
     background_en = TextAreaField(_l("Background (English)"), validators=[Optional(), Length(max=20000)])
+    plain_summary = TextAreaField(_l("Summary in easy-to-read Finnish (selkokieli)"),
+                                  validators=[Optional(), Length(max=10000)])
     approval_rule = SelectField(_l("Approval needed to lock the statement"), default=statement.MAJORITY, choices=[
         SelectChoice(k, v) for k, v in RULE_LABELS.items()])
     allow_override = BooleanField(_l("The chair may lock without that approval by recording a reason "

@@ -29,6 +29,8 @@ class Raati(db.Model):
     background_fi: Mapped[str] = mapped_column(Text, default="")
     background_sv: Mapped[str] = mapped_column(Text, default="")
     background_en: Mapped[str] = mapped_column(Text, default="")
+    # An optional easy-to-read Finnish (selkokieli) summary for the public view.
+    plain_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     panel_id: Mapped[int | None]
     state: Mapped[str] = mapped_column(String(16), default=DRAFT)
     # Highest sequence number handed out; bumped by one atomic UPDATE per event.

@@ -86,6 +86,8 @@ TEXT_FIELDS = ("title_fi", "title_sv", "title_en", "question_fi", "question_sv",
 def save_raati(raati_id: int | None, data: dict, *, actor, now) -> Raati:
     access.require(actor, rules.MANAGE, now=now)
     values = {f: plain_text(data.get(f), 200 if f.startswith("title") else 20_000) for f in TEXT_FIELDS}
+    if "plain_summary" in data:
+        values["plain_summary"] = plain_text(data.get("plain_summary"), 10_000)
     if not values["title_fi"] or not values["question_fi"]:
         raise ValidationFailed(_l("A Finnish title and question are required."))
     if raati_id is None:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import format_datetime, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
+
+from kuulas.i18n import format_datetime
 
 
 def membership_section(volunteer, panel) -> dict:

@@ -46,11 +46,13 @@ def rows(survey, data: dict) -> list[list]:
     return [[neutralise(c) if isinstance(c, str) else c for c in row] for row in out]
 
 
-def csv_bytes(survey, data) -> bytes:
+def csv_bytes(survey, data, locale: str = "fi") -> bytes:
+    from kuulas import formats
+
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
     for row in rows(survey, data):
-        writer.writerow(row)
+        writer.writerow([formats.csv_cell(c, locale=locale) for c in row])   # 12,5 in fi/sv
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -83,7 +85,7 @@ def response(survey, res: dict, fmt: str, locale: str) -> Response:
     data = present.labelled(survey, res, panel, locale)
     name = f"survey-{survey.id}-results.{fmt}"
     if fmt == "csv":
-        body, mime = csv_bytes(survey, data), "text/csv; charset=utf-8"
+        body, mime = csv_bytes(survey, data, locale), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
         body, mime = xlsx_bytes(survey, data), XLSX_TYPE
     else:

@@ -1,7 +1,7 @@
 """Results with labels in the reader's language, for pages, exports and the outcome."""
 from __future__ import annotations
 
-from flask_babel import format_decimal
+from kuulas.i18n import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 

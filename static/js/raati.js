@@ -11,6 +11,22 @@
   var raatiId = parseInt(root.dataset.raati, 10);
   var meId = parseInt(root.dataset.me, 10);
   var myRole = root.dataset.role;
+  // Times as the server writes them (kuulas.formats): the page's language and zone, e.g. 9.05.
+  var timeFormat = {};
+  try { timeFormat = JSON.parse(root.dataset.timeFormat || "{}"); } catch (e) { timeFormat = {}; }
+  function clockTime(date) {
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", { timeZone: timeFormat.tz || undefined, hour: "numeric", minute: "2-digit",
+                                         hourCycle: "h23" })
+        .formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    } catch (e) {
+      parts = { hour: String(date.getHours()), minute: String(date.getMinutes()) };
+    }
+    var h = String(parseInt(parts.hour, 10) % 24), m = ("0" + parseInt(parts.minute, 10)).slice(-2);
+    return (timeFormat.time || "H.mm").replace(/HH|H/, function (t) { return t === "HH" ? ("0" + h).slice(-2) : h; })
+      .replace("mm", m);
+  }
   var isMod = myRole === "moderator";
   var $ = function (id) { return document.getElementById(id); };
 
@@ -268,7 +284,7 @@
     var who = el("strong"); who.appendChild(bdi(nameOf(m.member))); meta.appendChild(who);
     if (roles[m.member] && roles[m.member] !== "member") { meta.appendChild(document.createTextNode(" (" + (T.roles[roles[m.member]] || "") + ")")); }
     var t = new Date(m.at);
-    meta.appendChild(document.createTextNode(" · " + t.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })));
+    meta.appendChild(document.createTextNode(" · " + clockTime(t)));
     if (m.pinned) { meta.appendChild(document.createTextNode(" · ")); meta.appendChild(el("span", { className: "badge" }, T.pinned)); }
     li.appendChild(meta);
     if (m.hidden !== null) { li.appendChild(userEl("p", {}, fmt(T.hidden, { reason: m.hidden }))); }

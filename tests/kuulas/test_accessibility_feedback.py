@@ -79,7 +79,9 @@ def test_staff_queue_shows_due_dates_and_highlights_overdue(client, make_staff, 
     row = html.split("Myöhässä oleva")[0].rsplit("<tr", 1)[1]
     assert 'class="row-overdue"' in row and "Overdue" in row
     assert "Due soon" in html.split("Pian erääntyvä")[0].rsplit("<tr", 1)[1]
-    from flask_babel import force_locale, format_date
+    from flask_babel import force_locale
+
+    from kuulas.i18n import format_date
     with force_locale("en"):
         assert format_date(late.due_at) in html and format_date(fresh.due_at) in html
     assert soon.id

@@ -3,7 +3,7 @@ every page's lang attribute right, catalogues complete."""
 from datetime import datetime
 
 import pytest
-from flask_babel import format_datetime, format_decimal, force_locale
+from flask_babel import force_locale
 
 from kuulas.i18n_tools import AREAS, missing
 
@@ -57,14 +57,20 @@ def test_every_page_has_a_visible_language_switcher(client):
 
 
 def test_dates_and_numbers_in_the_locales_format(app):
+    """What pages and mails call (kuulas.i18n, over kuulas.formats): Finnish and
+    Finland-Swedish conventions, not ISO or Sweden-Swedish, and no US format in English."""
+    from kuulas.i18n import format_datetime, format_decimal
+
     moment = datetime(2026, 11, 23, 10, 5)  # UTC; shown in Europe/Helsinki (UTC+2)
     with app.test_request_context():
         with force_locale("fi"):
-            assert format_datetime(moment, "short") == "23.11.2026 12.05"
+            assert format_datetime(moment, "short") == "23.11.2026 klo 12.05"
             assert format_decimal(1234.5) == "1\xa0234,5"
         with force_locale("sv"):
-            assert "2026-11-23" in format_datetime(moment, "short") or "23.11.2026" in format_datetime(moment, "short")
+            assert format_datetime(moment, "short") == "23.11.2026 kl. 12.05"
+            assert format_decimal(1234.5) == "1\xa0234,5"
         with force_locale("en"):
+            assert format_datetime(moment, "short") == "23 Nov 2026, 12.05"
             assert format_decimal(1234.5) == "1,234.5"
 
 
