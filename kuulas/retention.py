@@ -245,8 +245,9 @@ ERASED_DOMAIN = "erased.invalid"
 def _purge_inactive_accounts(now: datetime, limit: datetime) -> int:
     """Erase the personal columns of accounts not signed in to since ``limit``.
 
-    The row stays (other areas' rows point at it), with no e-mail address, name, password,
-    second factor or roles; its sessions end.  Kept: active administrators (the county
+    A resident's account goes through the personal-data erasure (every area, the account
+    row last).  A staff account's row stays (other areas' rows point at it), with no e-mail
+    address, name, password, second factor or roles; its sessions end.  Kept: active administrators (the county
     must not lock itself out; an administrator reviews the staff list), and members of a
     digiraati that has not finished.
     """
@@ -261,7 +262,20 @@ def _purge_inactive_accounts(now: datetime, limit: datetime) -> int:
         or_(Account.active.is_(False), Account.id.not_in(admins)))
     if live_members is not None:
         query = query.where(Account.id.not_in(live_members))
+    from .personal import services as personal
+
     for account_id in db.session.scalars(query).all():
+        account = db.session.get(Account, account_id)
+        if account is not None and not account.is_staff:
+            # A resident: the same erasure as "delete my account" (every area's data, the
+            # account row last), or nothing at all while a blocker holds.
+            try:
+                with db.session.begin_nested():
+                    personal.erase(personal.subject_of(account), now=now)
+                erased += 1
+            except personal.ErasureRefused:
+                pass
+            continue
         db.session.execute(delete(AccountRole).where(AccountRole.account_id == account_id))
         db.session.execute(delete(LoginToken).where(LoginToken.account_id == account_id))
         erased += db.session.execute(
@@ -282,6 +296,14 @@ def _live_raati_accounts():
         return None
     return select(Member.account_id).join(Raati, Raati.id == Member.raati_id).where(
         Raati.state != FINISHED, Member.removed_at.is_(None))
+
+
+@purger("data_requests")
+def _purge_data_requests(now: datetime, limit: datetime) -> int:
+    from .personal.models import DataRequest
+
+    return db.session.execute(delete(DataRequest).where(DataRequest.created_at < limit)
+                              .execution_options(synchronize_session=False)).rowcount or 0
 
 
 @purger("mail_outbox")

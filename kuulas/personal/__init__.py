@@ -18,6 +18,7 @@ def init_app(app) -> None:
     access.register(services.OWN, services.own_rule)
     for module in (accounts_data, mail_data, pages_data, own_data):
         module.register_all()
+    own_data.register_kernel()
     if views.bp.name not in app.blueprints:
         app.register_blueprint(views.bp)
     residents.register(views.resident_section)

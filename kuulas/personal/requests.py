@@ -7,6 +7,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
+from .. import audit
 from ..extensions import db
 from .models import KINDS, DataRequest
 
@@ -30,6 +31,12 @@ def log_request(kind: str, email: str, *, channel: str, actor, basis: str, rows:
                       basis=(basis or "")[:500], rows=rows, created_at=now)
     db.session.add(row)
     db.session.flush()
+    # The access-log line: which request, by whom (staff) or by the person themselves, and
+    # how many rows; never the address (the request row holds only its keyed hash).
+    staff = row.handled_by_id is not None
+    audit.record(f"privacy.request.{kind}", actor=actor if staff else None,
+                 actor_role=None if staff else audit.RESIDENT, target_type="data_request", target_id=row.id,
+                 detail={"channel": channel, "rows": int(rows or 0)}, now=now)
     return row
 
 

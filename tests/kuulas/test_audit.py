@@ -31,10 +31,11 @@ NOT_STAFF = {
     "panel.membership_renew", "panel.own", "panel.recruit", "panel.renew_link", "panel.withdraw",
     "panel_surveys.answer", "panel_surveys.resend",
     "participation.experience",
+    "personal.own_delete",
     "raati.choose_name", "raati.expert_link", "raati.lock_statement",
 }
 AREAS = {"accounts", "panel", "panel_surveys", "ideas_staff", "raati_staff", "outcomes_staff",
-         "feedback_staff", "participation_staff", "pages", "audit"}
+         "feedback_staff", "participation_staff", "pages", "audit", "personal"}
 
 
 def lines(**where):

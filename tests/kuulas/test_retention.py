@@ -115,6 +115,7 @@ def test_inactive_accounts_are_erased_recent_and_active_admins_stay(app, make_st
     recent.created_at = NOW - timedelta(days=3 * 365 + 1)
     recent.last_login_at = NOW - timedelta(days=3 * 365 - 1)
     db.session.commit()
+    old_id = old.id
     assert run_job(app, "retention.purge", NOW)["accounts_inactive"] == 2
     db.session.expire_all()
     emails = set(db.session.scalars(select(Account.email)))
@@ -122,8 +123,26 @@ def test_inactive_accounts_are_erased_recent_and_active_admins_stay(app, make_st
     assert {"uusi@example.fi", "admin@example.fi"} <= emails
     erased = db.session.get(Account, old_staff.id)
     assert (erased.active, erased.password_hash, erased.roles, erased.display_name) == (False, None, [], "")
+    # The resident went through the personal-data erasure: the account row itself is gone.
+    assert db.session.get(Account, old_id) is None
     assert purge_lines("accounts_inactive") == [2]
     assert run_job(app, "retention.purge", NOW)["accounts_inactive"] == 0   # idempotent
+
+
+def test_records_of_data_requests_go_after_their_period(app):
+    from kuulas.personal.models import DataRequest
+    from kuulas.personal.requests import log_request
+
+    days = retention.days("data_requests")
+    log_request("export", "vanha@example.fi", channel="self", actor=None, basis="", rows=3,
+                now=NOW - timedelta(days=days + 1), secret="k")
+    log_request("erase", "uusi@example.fi", channel="self", actor=None, basis="", rows=3,
+                now=NOW - timedelta(days=days - 1), secret="k")
+    db.session.commit()
+    assert run_job(app, "retention.purge", NOW)["data_requests"] == 1
+    db.session.expire_all()
+    assert [r.kind for r in db.session.scalars(select(DataRequest))] == ["erase"]
+    assert purge_lines("data_requests") == [1]
 
 
 def test_mail_outbox_and_access_log(app):

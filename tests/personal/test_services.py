@@ -164,6 +164,15 @@ def test_staff_export_and_erase_are_recorded_and_the_person_is_told(world, dump_
     # The notification is the only row left with the address.
     leftover = [line for line in dump_tables().splitlines() if EMAIL in line]
     assert leftover and all(line.startswith("outbox_mail:") for line in leftover)
+    # Each request is a line in the access log: who handled it, which request, how many rows.
+    from kuulas.audit import AuditEvent
+
+    lines = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("privacy.request.%"))
+                               .order_by(AuditEvent.id)).all()
+    assert [(a.action, a.actor_id, a.target_type, a.target_id) for a in lines] == [
+        ("privacy.request.export", world.staff.id, "data_request", str(rows[0].id)),
+        ("privacy.request.erase", world.staff.id, "data_request", str(rows[1].id))]
+    assert all(line.detail["channel"] == "staff" and line.detail["rows"] > 0 for line in lines)
 
 
 def test_only_administrators_handle_requests(world, make_staff):
