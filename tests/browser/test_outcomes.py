@@ -53,7 +53,8 @@ def test_preparer_closes_the_loop(app, live_server, new_page, make_staff, smtp_s
     page.wait_for_url("**/hallinta/tulokset/*")
     outcome_url = page.url
     outcome_id = int(outcome_url.rstrip("/").rsplit("/", 1)[-1])
-    assert "Iltakäynnit kaikille" in page.locator("#summary").input_value()  # prefilled from the statement
+    summary = page.locator("#summary").input_value()     # prefilled: one line, not the statement again
+    assert "digiraati" in summary and "Iltakäynnit kaikille" not in summary
     assert_accessible(page)
 
     # Bad input first: publishing at a past time keeps the draft.
