@@ -52,7 +52,7 @@ def make(make_outcome, kind, **kw):
 
 
 def top_section(html: str) -> str:
-    return html[html.index('<div class="glance">'):html.index('<section aria-labelledby="background">')]
+    return html[html.index('<div class="glance">'):html.index('<section id="background"')]
 
 
 @pytest.mark.parametrize("kind", ["ideas", "raati", "feedback", "surveys"])
@@ -65,7 +65,8 @@ def test_every_kind_has_the_top_section_with_charts(client, make_outcome, prepar
     html = client.get(f"/tulokset/{o.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     top = top_section(html)
     for ident in SECTIONS:
-        assert re.search(rf'<h2 id="{ident}">', top), ident
+        assert re.search(rf'<section id="{ident}" aria-labelledby="{ident}-heading"[^>]*>\s*<h2 id="{ident}-heading">',
+                         top), ident
     assert html.index('id="asked"') < html.index('id="who"') < html.index('id="said"') \
         < html.index('id="decided"') < html.index('id="impact"') < html.index('id="background"')
     # Impact per point: one of the points adopted, the rest not yet assessed.
