@@ -84,7 +84,7 @@ def test_preparer_closes_the_loop_of_an_idea_round(app, live_server, new_page, m
     assert public.get_by_role("heading", name="Kotihoidon kehittäminen", level=1).is_visible()
     assert public.get_by_text("Miten kotihoitoa pitäisi kehittää?").first.is_visible()
     assert public.get_by_text("Iltakäynnit aloitetaan kaikissa kunnissa syksyllä.").is_visible()
-    assert public.get_by_text("Toteutetaan osittain").first.is_visible()
+    assert public.locator("#impacts").get_by_text("Toteutetaan osittain").is_visible()  # the point-by-point details
     assert public.get_by_text("CC BY 4.0").first.is_visible()
     assert_accessible(public)
     feed = ElementTree.fromstring(public.request.get(f"{base}/tulokset/syote.atom").body())
