@@ -4,7 +4,7 @@ idea round's: votes on the top ideas, impact), compared with a minimal Flask pag
 same server in the same run.  The production server by default (gevent workers).
 
     .venv/bin/python benchmarks/outcomes_load.py [--seconds 30] [--workers 2] [--clients 16]
-        [--worker-class gevent|sync]
+        [--worker-class gevent|sync] [--rounds 3]
 
 Prints requests/s and p50/p99 latency for each, the ratio to the minimal page (goal:
 >= 50 %), and the cost of drawing the charts on a cold render (page cache and chart memo
@@ -161,6 +161,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved slices per page")
     parser.add_argument("--worker-class", default="gevent", choices=["gevent", "sync"],
                         help="gevent is the production server; sync (the old default) for comparison")
     args = parser.parse_args()
@@ -188,9 +189,19 @@ def main() -> None:
         pages = {"digiraati outcome": f"/tulokset/{outcome_ids[0]}", "idea round outcome": f"/tulokset/{outcome_ids[1]}"}
         for page in pages.values():
             load(port, page, 2, 4)  # warm every worker's cache
-        results = {}
+        # Interleaved slices (ping, page, page, ping, ...) so that a change in the shared
+        # machine's load during the run weighs on every page alike.
+        results: dict[str, list] = {}
+        slices = max(1, args.rounds)
+        for _round in range(slices):
+            for name, path in (("minimal Flask page", "/__bench/ping"), *pages.items()):
+                results.setdefault(name, []).append(load(port, path, args.seconds / slices, args.clients))
         for name, path in (("minimal Flask page", "/__bench/ping"), *pages.items()):
-            rps, p50, p99, errs = load(port, path, args.seconds, args.clients)
+            runs = results[name]
+            rps = sum(r[0] for r in runs) / len(runs)
+            p50 = sorted(r[1] for r in runs)[len(runs) // 2]
+            p99 = max(r[2] for r in runs)
+            errs = sum(r[3] for r in runs)
             results[name] = rps
             print(f"{name:20s} {path:22s} {rps:8.1f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   errors {errs}")
         for name in pages:
