@@ -156,7 +156,8 @@ def _load_survey(api, source_id: int, locale: str) -> SourceData | None:
                                          "count": None if c.get("suppressed") else int(c.get("count") or 0),
                                          "share": None if c.get("suppressed") or c.get("share") is None
                                          else float(c["share"]),
-                                         "population_share": _share(c.get("population_share")),
+                                         "population_share": None if c.get("population_share") is None
+                                         else float(c["population_share"]),     # the survey's: 0..1
                                          "suppressed": bool(c.get("suppressed"))}
                                         for c in f.get("categories") or []]}
                         for f in d.get("composition") or []]
@@ -199,11 +200,11 @@ def _feedback(api, item_id: int, locale: str) -> SourceData | None:
 
 
 def _share(value):
-    """panel.api gives percentages (0-100); outcomes keep shares 0..1."""
+    """panel.api gives percentages (0-100, documented there); outcomes keep shares 0..1.
+    Always divided: a small category (0.5 % of the population) is not a 50 % share."""
     if value is None:
         return None
-    value = float(value)
-    return value / 100.0 if value > 1.0 else value
+    return float(value) / 100.0
 
 
 def composition_snapshot(panel_api, panel_id, account_ids, locale) -> list[dict]:

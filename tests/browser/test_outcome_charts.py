@@ -1,7 +1,7 @@
 """A reader on a phone (390 and 320 px wide) in Finnish, Swedish and English goes from the
 outcome list to the demo's outcomes and sees the top section's charts: who took part
 against the population (the panel survey), the votes per idea (the idea round) and the
-impact per point; axe finds no serious or critical violation at either width."""
+impact per point, and the digiraati's members against the population; axe finds no serious or critical violation at either width."""
 from __future__ import annotations
 
 import pytest
@@ -71,7 +71,13 @@ def test_reader_sees_the_outcome_charts_on_a_phone(live_server, new_page, demo, 
         assert chart(page, "votes") == votes_title
         assert chart(page, "impact-chart")
         assert_accessible(page)
-    # The top section (asked .. impact) fits in about two phone screens.
+    # The digiraati's members against the population (the demo's 10 members: small groups hidden).
+    page.goto(f"{base}/tulokset/{demo['raati']}")
+    fits(page, 320)
+    assert chart(page, "took-part-1")
+    assert_accessible(page)
+    # The top section (asked .. impact) of the idea round fits in about two phone screens.
+    page.goto(f"{base}/tulokset/{demo['ideas']}")
     page.set_viewport_size({"width": 390, "height": 844})
     top = page.evaluate("document.querySelector('.glance').getBoundingClientRect().height")
     assert top < 2 * 844
