@@ -164,3 +164,13 @@ def test_pdf_and_docx_carry_the_charts(client, make_outcome, preparer, tmp_path)
     # Each chart is a tagged figure (WeasyPrint gives it the SVG's <title> as its Alt).
     struct = subprocess.run(["pdfinfo", "-struct", str(path)], capture_output=True, text=True, check=True).stdout
     assert struct.count("Figure") == 3
+
+
+def test_a_feature_hidden_entirely_draws_no_chart(client, make_outcome, preparer):
+    tiny = [{"feature": "age", "label": "Ikäryhmä", "categories": [
+        {"value": "a", "label": "18–39", "count": 2, "population_share": 0.5},
+        {"value": "b", "label": "40+", "count": 3, "population_share": 0.5}]}]
+    o = publish(make(make_outcome, "raati", composition=tiny), preparer)
+    html = client.get(f"/tulokset/{o.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'id="took-part-1"' not in html and "so none is shown" in html
+    assert "<td>2</td>" not in html and "<td>3</td>" not in html
