@@ -10,6 +10,7 @@ import io
 from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markdown_it import MarkdownIt
 
 from kuulas import formats
@@ -113,59 +114,14 @@ def docx(o, which: str = "outcome") -> bytes:
 
     doc.add_paragraph(f"{ctx['organisation']} · {format_date(ctx['today'], 'long')}")
     doc.add_heading((_("Statement") if which == "statement" else _("Outcome")) + ": " + own_texts.title, level=0)
-    if own_texts.question:
-        doc.add_heading(_("What was asked"), level=1)
-        own("question")
     if which == "statement":
+        if own_texts.question:
+            doc.add_heading(_("What was asked"), level=1)
+            own("question")
         _docx_statement(doc, ctx)
+        _docx_summary(doc, ctx, ctx["txt"].summary)
     else:
-        if own_texts.background:
-            doc.add_heading(_("Background"), level=1)
-            own("background")
-        if ctx["timeline"]:
-            doc.add_heading(_("Timeline"), level=1)
-            for t in ctx["timeline"]:
-                label = str(present.TIMELINE_LABELS.get(t["kind"], t["kind"]))
-                doc.add_paragraph(f"{format_date(t['at'], 'medium')}: {label}"
-                                  + (f" – {t['label']}" if t["label"] else ""), style="List Bullet")
-        if ctx["figures"]:
-            doc.add_heading(_("Who took part"), level=1)
-            for _k, label, value in ctx["figures"]:
-                doc.add_paragraph(f"{label}: {value}", style="List Bullet")
-        for f in ctx["composition"]:
-            doc.add_paragraph(f["label"], style="Heading 3")
-            table = doc.add_table(rows=1, cols=3)
-            table.style = "Table Grid"
-            head = table.rows[0].cells
-            head[0].text, head[1].text, head[2].text = _("Group"), _("Participants"), _("Population")
-            for r in f["rows"]:
-                cells = table.add_row().cells
-                cells[0].text = r.label
-                cells[1].text = _("fewer than %(n)s", n=ctx["min_cell"]) if r.suppressed else f"{r.count} ({percent(r.share)})"
-                cells[2].text = "–" if r.population_share is None else percent(r.population_share)
-        _docx_statement(doc, ctx)
-        if o.decisions:
-            doc.add_heading(_("What was decided"), level=1)
-            for row in ctx["decisions"]:
-                d = row["d"]
-                doc.add_paragraph(f"{row['body'].text}, {format_date(d.meeting_date, 'long')}" + (f", {d.item}" if d.item else ""),
-                                  style="Heading 3")
-                if row["summary"]:
-                    note(row["summary"])
-                    _in_language(doc.add_paragraph(row["summary"].text), row["summary"].lang)
-                if d.minutes_url:
-                    doc.add_paragraph(_("Minutes") + ": " + d.minutes_url)   # gettext outside any f-string
-        rows = [r for r in ctx["impacts"] if r["current"]]
-        if rows:
-            doc.add_heading(_("How participation affected the decision"), level=1)
-            for r in rows:
-                doc.add_paragraph(f"{r['text']} – {present.STATUS_LABELS[r['current'].status]}", style="Heading 3")
-                note(r["reasoning"])
-                _in_language(doc.add_paragraph(r["reasoning"].text), r["reasoning"].lang)
-        if o.follow_ups:
-            doc.add_heading(_("Follow-up"), level=1)
-            for f in o.follow_ups:
-                doc.add_paragraph(f"{format_date(f.entry_date, 'medium')}: {f.text}", style="List Bullet")
+        _docx_outcome(doc, ctx, own, format_date=format_date, note=note)
     doc.add_paragraph(_("Licence: %(name)s, %(url)s", name=present.LICENSE["name"], url=present.LICENSE["url"]))
     out = io.BytesIO()
     doc.save(out)
@@ -190,7 +146,6 @@ def _approval_lines(statement) -> list[str]:
 
 
 def _docx_statement(doc, ctx) -> None:
-    o = ctx["o"]
     if ctx["statement"]:
         doc.add_heading(_("The statement"), level=1)
         for s in ctx["statement"].get("sections") or []:
@@ -203,26 +158,142 @@ def _docx_statement(doc, ctx) -> None:
             doc.add_heading(_("Approval record"), level=2)
             for line in approval:
                 doc.add_paragraph(line, style="List Bullet")
-    doc.add_heading(_("What was said"), level=1)
-    for kind, text in ctx["blocks"]:
+
+
+def _docx_summary(doc, ctx, text: str, heading: str | None = None) -> None:
+    if heading:
+        doc.add_heading(heading, level=1)
+    for kind, block in markdown_blocks(text):
         if kind == "heading":
-            paragraph = doc.add_heading(text, level=2)
+            paragraph = doc.add_heading(block, level=2)
         elif kind == "bullet":
-            paragraph = doc.add_paragraph(text, style="List Bullet")
+            paragraph = doc.add_paragraph(block, style="List Bullet")
         elif kind == "quote":
-            paragraph = doc.add_paragraph(text, style="Quote")
+            paragraph = doc.add_paragraph(block, style="Quote")
         else:
-            paragraph = doc.add_paragraph(text)
+            paragraph = doc.add_paragraph(block)
         _in_language(paragraph, ctx["txt"].summary_lang)
-    if ctx["top_ideas"] and o.source_kind == "ideas":
-        doc.add_heading(_("Ideas with the most support"), level=2)
-        table = doc.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
-        head = table.rows[0].cells
-        head[0].text, head[1].text, head[2].text = _("Idea"), _("Agree"), _("Disagree")
-        for i in ctx["top_ideas"]:
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = i["text"], str(i.get("agree", 0)), str(i.get("disagree", 0))
+
+
+def _picture(doc, chart) -> None:
+    """The chart as a picture with its title and description as the alt text; the numbers
+    follow in a table."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    doc.add_paragraph(chart.title, style="Heading 3")
+    doc.add_picture(io.BytesIO(chart.png()), width=Cm(11))
+    pics = doc.element.body.findall(".//" + qn("wp:docPr"))
+    if pics:
+        pics[-1].set("descr", chart.alt)
+        pics[-1].set("title", chart.title)
+
+
+def _table(doc, head: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(head))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, head):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.text = text
+
+
+def _docx_outcome(doc, ctx, own, *, format_date, note) -> None:
+    """The same order as the public page: the top section with its charts, then each
+    detail once (decisions and impacts in the reader's language where translated)."""
+    loc = ctx["locale"]
+
+    def format_percent(share):
+        return formats.format_percent(share, locale=loc)
+
+    def format_decimal(value, format=None):  # noqa: A002
+        return formats.format_number(value, format, locale=loc)
+
+    o, txt, glance = ctx["o"], ctx["txt"], ctx["glance"]
+    doc.add_heading(_("What was asked"), level=1)
+    if txt.question:
+        own("question")
+    doc.add_heading(_("Who took part"), level=1)
+    for _k, label, value in ctx["figures"]:
+        doc.add_paragraph(f"{label}: {value}", style="List Bullet")
+    for p in glance["participation"]:
+        f = p["feature"]
+        if p["chart"]:
+            _picture(doc, p["chart"])
+        else:
+            doc.add_paragraph(f["label"], style="Heading 3")
+        _table(doc, [_("Group"), _("Participants"), _("Population"), _("Difference")], [[
+            r.label,
+            _("fewer than %(n)s", n=ctx["min_cell"]) if r.suppressed else f"{r.count} ({format_percent(r.share)})",
+            "–" if r.population_share is None else format_percent(r.population_share),
+            "–" if r.gap_pp is None else _("%(pp)s percentage points",
+                                           pp=format_decimal(r.gap_pp, format="+#,##0.0;-#,##0.0"))]
+            for r in f["rows"]])
+    if not ctx["composition"] and o.source_kind == "ideas":
+        doc.add_paragraph(_("The idea round was anonymous: no background information was collected about the participants."))
+    _docx_summary(doc, ctx, ctx["summary_lead"], _("What was said"))
+    if glance["votes"]:
+        _picture(doc, glance["votes"])
+    if ctx["top_ideas"]:
+        doc.add_paragraph(_("Ideas with the most support"), style="Heading 3")
+        _table(doc, [_("Idea"), _("Agree"), _("Disagree"), _("Pass")],
+               [[f"{n}. {i['text']}", str(i.get("agree", 0)), str(i.get("disagree", 0)), str(i.get("pass", 0) or 0)]
+                for n, i in enumerate(ctx["top_ideas"], 1)])
+    doc.add_heading(_("What was decided"), level=1)
+    for row in ctx["decisions"]:
+        d = row["d"]
+        doc.add_paragraph(f"{row['body'].text}, {format_date(d.meeting_date, 'long')}" + (f", {d.item}" if d.item else ""),
+                          style="Heading 3")
+        if row["summary"]:
+            note(row["summary"])
+            _in_language(doc.add_paragraph(row["summary"].text), row["summary"].lang)
+        if d.minutes_url:
+            doc.add_paragraph(_("Minutes") + ": " + d.minutes_url)   # gettext outside any f-string
+    if not o.decisions:
+        doc.add_paragraph(_("No decision has been recorded yet. This page will be updated when the "
+                            "decision-makers have dealt with the outcome."))
+    doc.add_heading(_("Impact"), level=1)
+    if glance["impact"]:
+        _picture(doc, glance["impact"])
+        _table(doc, [_("Status"), _("Points")], [[r["label"], str(r["count"])] for r in glance["impact_rows"]])
+    else:
+        doc.add_paragraph(_("The impact of participation has not been assessed yet."))
+    # The details, each once.
+    if txt.background or ctx["timeline"]:
+        doc.add_heading(_("Background and timeline"), level=1)
+        if txt.background:
+            own("background")
+        for t in ctx["timeline"]:
+            label = str(present.TIMELINE_LABELS.get(t["kind"], t["kind"]))
+            doc.add_paragraph(f"{format_date(t['at'], 'medium')}: {label}"
+                              + (f" – {t['label']}" if t["label"] else ""), style="List Bullet")
+    if ctx["summary_rest"]:
+        _docx_summary(doc, ctx, ctx["summary_rest"], _("The summary continued"))
+    _docx_statement(doc, ctx)
+    if ctx["consensus"] or ctx["groups"]:
+        doc.add_heading(_("Broad agreement and opinion groups"), level=1)
+        if ctx["consensus"]:
+            doc.add_heading(_("Broad agreement"), level=2)
+            for c in ctx["consensus"]:
+                doc.add_paragraph(str(c), style="List Bullet")
+        if ctx["groups"]:
+            doc.add_heading(_("Opinion groups"), level=2)
+            for g in ctx["groups"]:
+                doc.add_paragraph(f"{g['label']} (" + ngettext("%(num)s participant", "%(num)s participants", g["size"])
+                                  + ")" + (": " + "; ".join(g["distinctive"]) if g["distinctive"] else ""),
+                                  style="List Bullet")
+    rows = [r for r in ctx["impacts"] if r["current"]]
+    if rows:
+        doc.add_heading(_("Impact point by point"), level=1)
+        for r in rows:
+            doc.add_paragraph(f"{r['text']} – {present.STATUS_LABELS[r['current'].status]}", style="Heading 3")
+            note(r["reasoning"])
+            _in_language(doc.add_paragraph(r["reasoning"].text), r["reasoning"].lang)
+    if o.follow_ups:
+        doc.add_heading(_("Follow-up"), level=1)
+        for f in o.follow_ups:
+            doc.add_paragraph(f"{format_date(f.entry_date, 'medium')}: {f.text}", style="List Bullet")
 
 
 # --- spreadsheets --------------------------------------------------------------------------

@@ -16,6 +16,8 @@ def total_variation_distance(shares: list[float], population: list[float]) -> fl
 
 def feature_tvd(categories: list[dict]) -> float | None:
     """TVD of one composition feature from raw counts (staff view; never shown per cell)."""
+    if any(c.get("suppressed") for c in categories):
+        return None      # a source that published suppressed figures: no exact counts to compare
     total = sum(int(c.get("count") or 0) for c in categories)
     pops = [c.get("population_share") for c in categories]
     if not total or any(p is None for p in pops):

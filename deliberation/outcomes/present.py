@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from kuulas import translated
-from kuulas.disclosure import MIN_CELL, public_composition
+from kuulas.disclosure import MIN_CELL, Row, public_composition
 
 from . import history
 from .figures import percent_step
@@ -127,6 +127,32 @@ def groups(o: Outcome) -> list[dict]:
     return kept if len(kept) > 1 else []
 
 
+def composition(o: Outcome) -> list[dict]:
+    """The composition for publication.  Most sources give exact counts, suppressed here;
+    a panel survey's snapshot comes already suppressed (``"suppressed"`` on its cells, with
+    the source's shares), and is shown exactly as the source published it."""
+    raw, presuppressed = [], []
+    for f in o.composition or []:
+        cats = f.get("categories") or []
+        (presuppressed if any("suppressed" in c for c in cats) else raw).append(f)
+    done = {id(f): out for f, out in zip(raw, public_composition(raw))}
+    result = []
+    for f in o.composition or []:
+        if id(f) in done:
+            result.append(done[id(f)])
+            continue
+        rows = []
+        for c in f.get("categories") or []:
+            hidden = bool(c.get("suppressed")) or 0 < int(c.get("count") or 0) < MIN_CELL
+            pop = c.get("population_share")
+            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")),
+                            None if hidden else int(c.get("count") or 0),
+                            None if hidden or c.get("share") is None else float(c["share"]),
+                            None if pop is None else float(pop), hidden))
+        result.append({"feature": str(f.get("feature", "")), "label": str(f.get("label", "")), "rows": rows})
+    return result
+
+
 TEXT_FIELDS = ("title", "question", "background", "summary")
 DECISION_FIELDS = ("body", "summary")
 IMPACT_FIELDS = ("reasoning",)
@@ -201,8 +227,28 @@ def feed_summary(o: Outcome, locale: str | None = None) -> translated.Localized:
     return translated.Localized(text, t.question_lang, "question" in t.fallback)
 
 
+SUMMARY_LEAD_CHARS = 600
+
+
+def split_summary(text: str) -> tuple[str, str]:
+    """(lead, rest): a long summary shows its opening in the top section and the rest with
+    the details, each part once.  The lead ends before the first heading or, without one,
+    after the first paragraph; a short summary is all lead."""
+    text = (text or "").strip()
+    if len(text) <= SUMMARY_LEAD_CHARS:
+        return text, ""
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
+        if n and line.lstrip().startswith("#"):
+            return "\n".join(lines[:n]).strip(), "\n".join(lines[n:]).strip()
+    head, _sep, tail = text.partition("\n\n")
+    return head.strip(), tail.strip()
+
+
 def view(o: Outcome) -> dict:
-    return {
+    from . import glance
+
+    ctx = {
         "o": o,
         "txt": texts(o),
         "decisions": decisions(o),
@@ -210,7 +256,7 @@ def view(o: Outcome) -> dict:
         "kind_label": KIND_LABELS.get(o.source_kind, o.source_kind),
         "timeline": timeline(o),
         "figures": figures(o),
-        "composition": public_composition(o.composition or []),
+        "composition": composition(o),
         "impacts": impacts(o),
         "groups": groups(o),
         "top_ideas": (o.results or {}).get("top_ideas") or [],
@@ -222,6 +268,9 @@ def view(o: Outcome) -> dict:
         "status_labels": STATUS_LABELS,
         "timeline_labels": TIMELINE_LABELS,
     }
+    ctx["summary_lead"], ctx["summary_rest"] = split_summary(ctx["txt"].summary)
+    ctx["glance"] = glance.build(o, ctx)
+    return ctx
 
 
 def _iso(value):
@@ -257,7 +306,7 @@ def as_json(o: Outcome, base_url: str | None = None) -> dict:
                                          "share": None if r.share is None else round(r.share, 4),
                                          "population_share": r.population_share, "suppressed": r.suppressed}
                                         for r in f["rows"]]}
-                        for f in public_composition(o.composition or [])],
+                        for f in composition(o)],
         "results": {
             "top_ideas": [{"text": i.get("text", ""), "agree": int(i.get("agree") or 0),
                            "disagree": int(i.get("disagree") or 0), "pass": int(i.get("pass") or 0),

@@ -152,7 +152,7 @@ def create_draft(kind: str, source_id: int, *, actor, now, locale: str = "fi") -
     data = sources.load(kind, source_id, locale)
     if data is None:
         raise NotFound()
-    summary = data.summary or _prefill_summary(data)
+    summary = data.summary or _prefill_summary(data, locale)
     language = locale if locale in LANGUAGES else "fi"
     # The process's own translations come along, so Swedish and English readers see the
     # outcome in their language from the start; the preparer edits them like any text.
@@ -174,22 +174,23 @@ def create_draft(kind: str, source_id: int, *, actor, now, locale: str = "fi") -
     return outcome
 
 
-def _prefill_summary(data: sources.SourceData) -> str:
-    """A starting point the preparer edits: the locked statement, or the round's results."""
-    lines: list[str] = []
-    if data.statement:
-        for s in data.statement.get("sections") or []:
-            if s.get("title"):
-                lines.append(f"## {s['title']}")
-            lines += [s.get("text", ""), ""]
-    top = data.results.get("top_ideas") or []
-    if top:
-        for i in top[:10]:
-            lines.append(f"- {i['text']}")
-        lines.append("")
-    for text in data.results.get("consensus") or []:
-        lines.append(f"> {text}")
-    return "\n".join(lines).strip()
+def _prefill_summary(data: sources.SourceData, locale: str) -> str:
+    """A one-line starting point the preparer edits.  It never repeats what the page
+    shows anyway (the statement, the ideas with the most support, broad agreement, the
+    opinion groups): the summary is the preparer's own account of what came out."""
+    from flask_babel import force_locale, ngettext
+
+    f = data.figures or {}
+    with force_locale(locale if locale in LANGUAGES else "fi"):
+        if data.kind == sources.IDEAS:
+            return ngettext("In the idea round, %(num)s participant wrote %(ideas)s ideas and cast %(votes)s votes.",
+                            "In the idea round, %(num)s participants wrote %(ideas)s ideas and cast %(votes)s votes.",
+                            int(f.get("participants") or 0), ideas=int(f.get("ideas") or 0),
+                            votes=int(f.get("votes") or 0))
+        if data.statement:
+            return ngettext("The digiraati of %(num)s member wrote the statement below.",
+                            "The digiraati of %(num)s members wrote the statement below.", int(f.get("members") or 0))
+    return ""
 
 
 def _jsonable(value):

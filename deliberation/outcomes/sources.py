@@ -89,7 +89,9 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
                                  "distinctive": [str(t) for t in g.get("distinctive") or []]}
                                 for g in d.get("groups") or []]},
             points=[{"key": f"idea-{n}", "text": str(i.get("text", ""))} for n, i in enumerate(top, 1)],
-            summary=d.get("summary_markdown") or "")
+            # Not the round's own Markdown draft: it lists the top ideas, agreement and groups,
+            # which the outcome shows from ``results`` (each once); see services._prefill_summary.
+            summary="")
         data.timeline = [t for t in (
             {"kind": "opened", "at": data.opens_at, "label": ""},
             {"kind": "closed", "at": data.closed_at, "label": ""}) if t["at"]]
@@ -183,6 +185,17 @@ def _load_survey(api, source_id: int, locale: str) -> SourceData | None:
         figures={"participants": int(d.get("respondents") or 0), "members": int(d.get("recipients") or 0)},
         points=[{"key": str(p["key"]), "text": str(p["text"])} for p in d.get("points") or []],
         results=dict(d.get("results") or {}), summary=d.get("summary_markdown") or "")
+    # Respondents against the population, as the survey published it (already suppressed).
+    data.composition = [{"feature": str(f["feature"]), "label": str(f["label"]),
+                         "categories": [{"value": str(c["value"]), "label": str(c["label"]),
+                                         "count": None if c.get("suppressed") else int(c.get("count") or 0),
+                                         "share": None if c.get("suppressed") or c.get("share") is None
+                                         else float(c["share"]),
+                                         "population_share": None if c.get("population_share") is None
+                                         else float(c["population_share"]),     # the survey's: 0..1
+                                         "suppressed": bool(c.get("suppressed"))}
+                                        for c in f.get("categories") or []]}
+                        for f in d.get("composition") or []]
     data.timeline = [t for t in (
         {"kind": "survey_sent", "at": data.opens_at, "label": ""},
         {"kind": "survey_closed", "at": data.closed_at, "label": ""}) if t["at"]]
@@ -222,11 +235,11 @@ def _feedback(api, item_id: int, locale: str) -> SourceData | None:
 
 
 def _share(value):
-    """panel.api gives percentages (0-100); outcomes keep shares 0..1."""
+    """panel.api gives percentages (0-100, documented there); outcomes keep shares 0..1.
+    Always divided: a small category (0.5 % of the population) is not a 50 % share."""
     if value is None:
         return None
-    value = float(value)
-    return value / 100.0 if value > 1.0 else value
+    return float(value) / 100.0
 
 
 def composition_snapshot(panel_api, panel_id, account_ids, locale) -> list[dict]:

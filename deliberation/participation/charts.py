@@ -1,13 +1,14 @@
-"""Charts of the indicators: accessible SVG for pages and the PDF, a small PNG for the DOCX.
+"""Charts of the indicators: accessible SVG for pages and the PDF, a small PNG for the DOCX
+(drawn with the kernel's :class:`kuulas.charts.Canvas`).
 
 Pure: no Flask; the caller passes translated texts.  Every chart has a text alternative, and
 the same numbers are always also in a table next to it.
 """
 from __future__ import annotations
 
-import struct
-import zlib
 from html import escape
+
+from kuulas.charts import Canvas
 
 BAR = "#1d5fa8"
 PAST = "#8fb1d9"
@@ -49,29 +50,14 @@ def bars_png(history: list[tuple[int, float | None]], target: float | None, *, w
     values = [v for _y, v in history if v is not None]
     top = max(values + ([target] if target is not None else []) + [0]) or 1
     height = row * len(history) + 8
-    pixels = [[(255, 255, 255)] * width for _ in range(height)]
-
-    def rect(x0, y0, x1, y1, colour):
-        for yy in range(max(0, y0), min(height, y1)):
-            line = pixels[yy]
-            for xx in range(max(0, x0), min(width, x1)):
-                line[xx] = colour
-
-    def hexrgb(h):
-        return tuple(int(h[i:i + 2], 16) for i in (1, 3, 5))
-
+    canvas = Canvas(width, height)
     span = width - 10
     for n, (_year, value) in enumerate(history):
         if value is not None:
-            rect(0, 4 + n * row, max(1, round(span * value / top)), 4 + n * row + 18,
-                 hexrgb(BAR if n == len(history) - 1 else PAST))
+            canvas.rect(0, 4 + n * row, max(1, round(span * value / top)), 4 + n * row + 18,
+                        BAR if n == len(history) - 1 else PAST)
     if target is not None:
         x = round(span * target / top)
         for yy in range(0, height, 6):
-            rect(x, yy, x + 2, yy + 3, hexrgb(TARGET))
-    raw = b"".join(b"\x00" + bytes(c for px in line for c in px) for line in pixels)
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+            canvas.rect(x, yy, x + 2, yy + 3, TARGET)
+    return canvas.png()

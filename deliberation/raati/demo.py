@@ -115,6 +115,15 @@ def seed_raati(now, rng, out):
     services.close_drafting(done.id, actor=old_members[0].account, now=when)
     done.state, done.finished_at = "finished", now - timedelta(days=27)
     done.summary_markdown = "Raati kokoontui kerran ja hyväksyi kannanoton yksimielisesti."
+    # The members were drawn from a demo panel: name it, so the outcome can show the
+    # members against the population (small groups suppressed).
+    api = services.panel_api()
+    if api is not None and hasattr(api, "panels_with_members"):
+        for panel in api.panels_with_members():
+            drawn = {int(r["account_id"]) for r in api.accepted_members(panel["id"])}
+            if set(old_ids) <= drawn:
+                done.panel_id = panel["id"]
+                break
     db.session.flush()
     out.append(f"raati: live room /raati/{live.id} (12 members, moderaattori@example.fi moderates), "
                f"finished /raati/{done.id} with a locked statement")

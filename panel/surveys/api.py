@@ -43,6 +43,12 @@ def survey_outcome_data(survey_id: int, locale: str) -> dict | None:
         "results": {"survey": {"id": survey.id, "respondents": res.get("respondents"),
                                "recipients": res.get("recipients"), "rate": res.get("rate")}},
         "summary_markdown": summary_markdown(survey, res, panel, locale),
+        # Who answered against the population, already suppressed (counts under 5 hidden).
+        "composition": [{"feature": f["feature"], "label": str(f["label"]),
+                         "categories": [{"value": r["value"], "label": str(r["label"]), "count": r.get("count"),
+                                         "share": r.get("share"), "population_share": r.get("population_share"),
+                                         "suppressed": bool(r.get("suppressed"))} for r in f["rows"]]}
+                        for f in data.get("composition") or []],
     }
 
 

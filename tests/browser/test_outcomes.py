@@ -53,7 +53,8 @@ def test_preparer_closes_the_loop(app, live_server, new_page, make_staff, smtp_s
     page.wait_for_url("**/hallinta/tulokset/*")
     outcome_url = page.url
     outcome_id = int(outcome_url.rstrip("/").rsplit("/", 1)[-1])
-    assert "Iltakäynnit kaikille" in page.locator("#summary").input_value()  # prefilled from the statement
+    summary = page.locator("#summary").input_value()     # prefilled: one line, not the statement again
+    assert "digiraati" in summary and "Iltakäynnit kaikille" not in summary
     assert_accessible(page)
 
     # Bad input first: publishing at a past time keeps the draft.
@@ -99,7 +100,7 @@ def test_preparer_closes_the_loop(app, live_server, new_page, make_staff, smtp_s
     public.get_by_role("link", name="Kotihoidon iltakäynnit").click()
     assert public.get_by_role("heading", name="Kotihoidon iltakäynnit", level=1).is_visible()
     assert public.get_by_text("Iltakäynnit lisätään kaikille asiakkaille syksyllä.").is_visible()
-    assert public.get_by_text("Toteutetaan osittain").first.is_visible()
+    assert public.locator("#impacts").get_by_text("Toteutetaan osittain").is_visible()  # the point-by-point details
     assert public.get_by_text("CC BY 4.0").first.is_visible()
     assert_accessible(public)
     feed = ElementTree.fromstring(public.request.get(f"{base}/tulokset/syote.atom").body())

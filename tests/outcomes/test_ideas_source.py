@@ -65,8 +65,10 @@ def test_draft_carries_the_rounds_question_timeline_figures_results_and_summary(
     assert [(g["label"], g["size"]) for g in groups] == [("A", 6), ("B", 6)]
     assert all(set(g["distinctive"]) == {IDEA_TEXTS["remote"], IDEA_TEXTS["staff"]} for g in groups)
     assert set(o.results["consensus"]) == {IDEA_TEXTS["evening"], IDEA_TEXTS["contact"]}
-    # Prefilled summary: the ideas area's own Markdown draft, with the real figures.
-    assert "16" in o.summary and "56" in o.summary and IDEA_TEXTS["evening"] in o.summary
+    # Prefilled summary: one line with the real figures, never repeating the results the
+    # page shows from ``results`` (top ideas, agreement, groups).
+    assert "16" in o.summary and "56" in o.summary
+    assert not any(text in o.summary for text in IDEA_TEXTS.values())
     # Nothing in the outcome points back at a participant.
     hashes = [h for (h,) in db.session.execute(select(IdeaNotifyRequest.id))]
     assert NOTIFY not in repr(o.results) + o.summary and not any(h in o.summary for h in hashes)

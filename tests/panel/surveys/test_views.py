@@ -109,6 +109,17 @@ def test_results_page_exports_and_publish(app, client, make_staff, login):
     db.session.expire_all()
     assert db.session.get(Survey, s.id).state == "published"
     assert client.get(r.headers["Location"]).status_code == 200
+    # The outcome draft shows who answered against the population, as the survey published
+    # it: already suppressed, never a count under 5.
+    from deliberation.outcomes.models import Outcome
+
+    outcome = db.session.scalar(select(Outcome).where(Outcome.source_kind == "surveys"))
+    published = db.session.get(Survey, s.id).published_results["composition"]
+    assert outcome.composition and [f["feature"] for f in outcome.composition] == [f["feature"] for f in published]
+    for feature, source in zip(outcome.composition, published):
+        assert [c["suppressed"] for c in feature["categories"]] == [r["suppressed"] for r in source["rows"]]
+        assert all(c["count"] is None or c["count"] == 0 or c["count"] >= 5 for c in feature["categories"])
+        assert any(c["population_share"] for c in feature["categories"])
 
 
 def test_moderators_and_residents_see_no_survey_pages(app, client, make_staff, make_resident, login):
