@@ -160,6 +160,12 @@ def create_draft(kind: str, source_id: int, *, actor, now, locale: str = "fi") -
                                ("title", "question", "background", "summary"), original_lang=language)
     limits = {"title": 200, "question": 5000, "background": 20000, "summary": 50000}
     carried = {lang: {f: plain_text(v, limits[f]) for f, v in version.items()} for lang, version in carried.items()}
+    if not data.summary:
+        # The one-line starting summary is ours, not the process's: write it in every language.
+        for lang in LANGUAGES:
+            line = _prefill_summary(data, lang) if lang != language else ""
+            if line and "summary" not in carried.get(lang, {}):
+                carried.setdefault(lang, {})["summary"] = line
     outcome = Outcome(
         source_kind=kind, source_id=source_id, state=DRAFT, language=language, translations=carried,
         title=plain_text(data.title, 200) or "—",

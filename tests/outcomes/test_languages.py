@@ -211,7 +211,16 @@ def test_translations_carried_from_each_kind_of_process(app, preparer, monkeypat
     real = sources._api
     monkeypatch.setattr(sources, "_api", lambda name: fake_api(kind) if name == kind else real(name))
     o = services.create_draft(kind, 7, actor=preparer, now=NOW)
-    assert o.translations == {"sv": {"title": "Hemvård", "question": "Vad?"}}
+    # The process's translations, and the starting summary line (ours) in every language.
+    data = sources.load(kind, 7, "fi")
+    lines = {lang: services._prefill_summary(data, lang) for lang in ("sv", "en")}
+    expected = {"sv": {"title": "Hemvård", "question": "Vad?"}}
+    for lang, line in lines.items():
+        if line:
+            expected.setdefault(lang, {})["summary"] = line
+    assert o.translations == expected
+    if kind == "ideas":
+        assert lines["sv"] and lines["sv"] != services._prefill_summary(data, "fi")
     from deliberation.outcomes.present import texts
 
     sv = texts(o, "sv")
@@ -235,7 +244,11 @@ def test_real_digiraati_translations_are_carried(app, preparer, make_staff):
                               actor=admin, now=NOW)
     db.session.commit()
     o = services.create_draft("raati", raati_id, actor=preparer, now=NOW)
-    assert o.translations == {"en": {"title": "Evening visits", "question": "How should evening visits develop?"}}
+    data = sources.load("raati", raati_id, "fi")
+    assert o.translations["en"] == {"title": "Evening visits", "question": "How should evening visits develop?",
+                                    "summary": services._prefill_summary(data, "en")}
+    assert o.translations["sv"] == {"summary": services._prefill_summary(data, "sv")}
+    assert o.translations["sv"]["summary"] != o.summary
 
 
 def test_pdf_document_html_in_the_reader_language(app, decided):
