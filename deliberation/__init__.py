@@ -4,10 +4,11 @@
 
 
 def init_app(app) -> None:
-    from . import feedback, ideas, outcomes, participation, raati
+    from . import feedback, follow, ideas, outcomes, participation, raati
 
     ideas.init_app(app)
     raati.init_app(app)
     feedback.init_app(app)
     outcomes.init_app(app)
     participation.init_app(app)
+    follow.init_app(app)

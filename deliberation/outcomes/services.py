@@ -128,10 +128,17 @@ def staff_overview(*, actor, now) -> dict:
 
 # --- drafts -------------------------------------------------------------------------------
 
+_PUBLIC_CHANGES = ("published", "decision_recorded", "follow_up", "closed_without_decision")
+
+
 def _log(outcome: Outcome, action: str, now: datetime, actor=None, detail: str = "", mails: int = 0):
     outcome.changes.append(OutcomeChange(at=now, action=action, detail=detail[:500],
                                          actor_id=getattr(actor, "id", None), mails_queued=mails))
     outcome.updated_at = now
+    if outcome.state == PUBLISHED and action in _PUBLIC_CHANGES:
+        from deliberation.follow import changes   # followers hear of it in their weekly digest
+
+        changes.record("outcome", outcome.id, action, now=now)
     from . import cache
 
     cache.invalidate()
@@ -492,6 +499,10 @@ def record_decision(outcome_id: int, *, body: str, meeting_date, item: str = "",
                                                   recorded_by_id=getattr(actor, "id", None)))
             changed += 1
     db.session.flush()
+    if changed and outcome.state == PUBLISHED:
+        from deliberation.follow import changes
+
+        changes.record("outcome", outcome.id, "impact_recorded", now=now)
     sent = 0
     if notify and outcome.state == PUBLISHED:
         # Idea-round participants who asked are told once an impact is there to tell;
