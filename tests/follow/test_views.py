@@ -132,3 +132,20 @@ def test_staff_preview_has_no_follow_form(app, client, published_outcome, prepar
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Kotihoidon tulevaisuus" in html and 'id="follow-email"' not in html
+
+
+def test_expired_confirmation_link_is_410(app, client, published_outcome):
+    from datetime import timedelta
+
+    from deliberation.follow.models import Follow
+
+    client.post(f"/seuraa/outcome/{published_outcome.id}", data={"follow-email": "myohassa@example.fi"})
+    confirm = path_of(link(follow_mails()[-1], "/seuraa/vahvista/"))
+    follow = db.session.scalar(select(Follow))
+    follow.created_on -= timedelta(days=8)
+    db.session.commit()
+    r = client.get(confirm)
+    assert r.status_code == 410 and "Vahvistuslinkki on vanhentunut" in r.get_data(as_text=True)
+    assert client.post(confirm).status_code == 410
+    assert db.session.scalar(select(Follow.confirmed_on)) is None
+
