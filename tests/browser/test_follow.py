@@ -1,4 +1,4 @@
-"""Following on a phone (390 and 320 px, Finnish): a reader follows an outcome, confirms
+"""Following on a phone (390 and 320 px; Finnish, Swedish and English): a reader follows an outcome, confirms
 by the link in the mail (read from the outbox), an impact is recorded, the weekly digest
 job puts the impact in a mail, and the reader stops following in one click.  axe on every
 page of the way."""
@@ -38,8 +38,28 @@ def _next_monday_morning(now):
     return (now + timedelta(days=days)).replace(hour=8, minute=0, second=0, microsecond=0)
 
 
-@pytest.mark.parametrize("width", [390, 320])
-def test_reader_follows_an_outcome_and_hears_of_the_impact(app, live_server, new_page, make_staff, width):
+T = {
+    "fi": dict(heading="Seuraa tätä tulosta", field="Sähköpostiosoitteesi", button="Seuraa",
+               error="Anna sähköpostiosoite, esimerkiksi nimi@example.fi.", sent="Melkein valmista",
+               confirm="Vahvista ja aloita seuraaminen", now="Seuraat nyt", subject="Tällä viikolla seuraamissasi",
+               status="Toteutetaan", manage="Mitä seuraat", stop="Lopeta kaikki ja poista osoitteeni",
+               gone="Et enää seuraa mitään"),
+    "sv": dict(heading="Följ det här resultatet", field="Din e-postadress", button="Följ",
+               error="Ange en e-postadress, till exempel namn@example.fi.", sent="Nästan klart",
+               confirm="Bekräfta och börja följa", now="Du följer nu", subject="Den här veckan i det du följer",
+               status="Genomförs", manage="Det du följer", stop="Sluta följa allt och radera min adress",
+               gone="Du följer inte längre något"),
+    "en": dict(heading="Follow this outcome", field="Your e-mail address", button="Follow",
+               error="Enter an e-mail address such as name@example.fi.", sent="Almost done",
+               confirm="Confirm and start following", now="You are now following",
+               subject="This week in what you follow", status="Adopted", manage="What you follow",
+               stop="Stop all and delete my address", gone="You no longer follow anything"),
+}
+
+
+@pytest.mark.parametrize("width,lang", [(390, "fi"), (320, "fi"), (390, "sv"), (320, "en")])
+def test_reader_follows_an_outcome_and_hears_of_the_impact(app, live_server, new_page, make_staff, width, lang):
+    t = T[lang]
     from kuulas.clock import utcnow
     from kuulas.extensions import db
     from kuulas.scheduler import run_job
@@ -60,21 +80,21 @@ def test_reader_follows_an_outcome_and_hears_of_the_impact(app, live_server, new
     outcome_id, preparer_id = o.id, preparer.id
     base = live_server.url
 
-    page = new_page()
+    page = new_page(f"{lang}-FI" if lang != "en" else "en-GB")
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{base}/tulokset/{outcome_id}")
-    assert page.get_by_role("heading", name="Seuraa tätä tulosta").is_visible()
+    assert page.get_by_role("heading", name=t["heading"]).is_visible()
     _fits(page, width)
     assert_accessible(page)
     # A mistyped address first: the error is next to the field.
-    page.get_by_label("Sähköpostiosoitteesi").fill("lukija(at)example.fi")
-    page.get_by_role("button", name="Seuraa", exact=True).click()
-    assert page.get_by_text("Anna sähköpostiosoite, esimerkiksi nimi@example.fi.").first.is_visible()
+    page.get_by_label(t["field"]).fill("lukija(at)example.fi")
+    page.get_by_role("button", name=t["button"], exact=True).click()
+    assert page.get_by_text(t["error"]).first.is_visible()
     assert_accessible(page)
-    page.get_by_label("Sähköpostiosoitteesi").fill("lukija@example.fi")
-    page.get_by_role("button", name="Seuraa", exact=True).click()
+    page.get_by_label(t["field"]).fill("lukija@example.fi")
+    page.get_by_role("button", name=t["button"], exact=True).click()
     page.wait_for_url(f"**/tulokset/{outcome_id}*")
-    assert page.get_by_text("Melkein valmista").first.is_visible()
+    assert page.get_by_text(t["sent"]).first.is_visible()
     assert_accessible(page)
 
     [confirm_mail] = _follow_mails()
@@ -82,8 +102,8 @@ def test_reader_follows_an_outcome_and_hears_of_the_impact(app, live_server, new
     assert page.get_by_role("link", name="Kotihoidon iltakäynnit").is_visible()
     _fits(page, width)
     assert_accessible(page)
-    page.get_by_role("button", name="Vahvista ja aloita seuraaminen").click()
-    assert page.get_by_role("heading", name="Seuraat nyt").is_visible()
+    page.get_by_role("button", name=t["confirm"]).click()
+    assert page.get_by_role("heading", name=t["now"]).is_visible()
     assert_accessible(page)
 
     # The preparer records the decision and its impact (the outcomes service).
@@ -98,20 +118,20 @@ def test_reader_follows_an_outcome_and_hears_of_the_impact(app, live_server, new
     assert run_job(app, "follow.digest", monday) == 1
     assert run_job(app, "follow.digest", monday) == 0       # once a week
     digest = _follow_mails()[-1]
-    assert digest.subject == "Tällä viikolla seuraamissasi"
-    assert "Iltakäynnit kaikille: Toteutetaan. Iltakäynnit alkavat kaikille ensi keväänä." in digest.body_text
+    assert digest.subject == t["subject"]
+    assert f"Iltakäynnit kaikille: {t['status']}. Iltakäynnit alkavat kaikille ensi keväänä." in digest.body_text
     assert digest.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     page.goto(_link(digest, "/seuraa/omat/"))
-    assert page.get_by_role("heading", name="Mitä seuraat").is_visible()
+    assert page.get_by_role("heading", name=t["manage"]).is_visible()
     _fits(page, width)
     assert_accessible(page)
 
     page.goto(_link(digest, "/seuraa/peru/"))
     _fits(page, width)
     assert_accessible(page)
-    page.get_by_role("button", name="Lopeta kaikki ja poista osoitteeni").click()
-    assert page.get_by_role("heading", name="Et enää seuraa mitään").is_visible()
+    page.get_by_role("button", name=t["stop"]).click()
+    assert page.get_by_role("heading", name=t["gone"]).is_visible()
     assert_accessible(page)
     db.session.remove()
     assert db.session.scalar(select(func.count()).select_from(FollowAddress)) == 0
