@@ -107,8 +107,12 @@ def unsubscribe(token: str):
 
 
 def init_views(app) -> None:
-    csrf.exempt(subscribe)      # no session state is changed; pages holding the form are cached
+    # Asking to follow changes no session state, and the pages holding the form are cached;
+    # unsubscribing is authorised by the link's own token (mail programs POST without one).
+    csrf.exempt(subscribe)
     csrf.exempt(unsubscribe)
+    app.config.setdefault("KUULAS_CSRF_EXEMPT_ENDPOINTS", set()).update(
+        {"follow.subscribe", "follow.unsubscribe"})
     if bp.name not in app.blueprints:
         app.register_blueprint(bp)
 

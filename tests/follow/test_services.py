@@ -264,3 +264,15 @@ def test_headers_reach_the_smtp_message(app, smtp_server, published_outcome):
     assert msg["List-Unsubscribe"].startswith("<http://localhost/seuraa/peru/")
     [row] = follow_mails()
     assert row.recipient == "-" and row.headers is None   # delivered: forgotten
+
+
+def test_a_locked_statement_and_a_finished_raati_are_public_changes(app, make_staff):
+    from kuulas.clock import utcnow
+    from tests.outcomes.sources_helpers import finished_raati
+
+    admin = make_staff("administrator")
+    with app.test_request_context():
+        raati_id = finished_raati(admin, utcnow())
+    rows = db.session.execute(select(PublicChange.kind, PublicChange.target_id, PublicChange.event)
+                              .order_by(PublicChange.id)).all()
+    assert [tuple(r) for r in rows] == [("raati", raati_id, "statement_locked"), ("raati", raati_id, "finished")]
