@@ -134,8 +134,6 @@ def test_digest_in_swedish_and_english_with_their_date_formats(app, published_ou
 
 def test_following_a_process_covers_its_outcome(app, preparer):
     """A follower of an idea round hears of the round closing and of its outcome's impacts."""
-    from datetime import datetime
-
     from deliberation.ideas import services as ideas
     from deliberation.outcomes import services as outcomes
 
