@@ -499,10 +499,6 @@ def record_decision(outcome_id: int, *, body: str, meeting_date, item: str = "",
                                                   recorded_by_id=getattr(actor, "id", None)))
             changed += 1
     db.session.flush()
-    if changed and outcome.state == PUBLISHED:
-        from deliberation.follow import changes
-
-        changes.record("outcome", outcome.id, "impact_recorded", now=now)
     sent = 0
     if notify and outcome.state == PUBLISHED:
         # Idea-round participants who asked are told once an impact is there to tell;
@@ -510,6 +506,10 @@ def record_decision(outcome_id: int, *, body: str, meeting_date, item: str = "",
         sent = _notify(outcome, "outcomes/impact", now=now, include_requested=_impact_recorded(outcome),
                        decision=decision)
     _log(outcome, action, now, actor, f"{body} {meeting.isoformat()} {decision.item}; {changed} impacts", mails=sent)
+    if changed and outcome.state == PUBLISHED:
+        from deliberation.follow import changes   # followers hear of it in their weekly digest
+
+        changes.record("outcome", outcome.id, "impact_recorded", now=now)
     if notify:
         _forget_requested_if_done(outcome)
     db.session.commit()

@@ -89,6 +89,7 @@ def test_digest_lists_the_impact_once_a_week(app, published_outcome, preparer):
     assert "Kotihoidon tulevaisuus" in body
     assert "6.12.2026: Päätös kirjattiin" in body
     assert "6.12.2026: Osallistumisen vaikutus kirjattiin" in body
+    assert body.index("Päätös kirjattiin") < body.index("Osallistumisen vaikutus kirjattiin")
     assert "Iltakäynnit kaikille: Toteutetaan. Iltakäynnit lisätään ensi vuonna" in body
     assert "/seuraa/peru/" in body and "/seuraa/omat/" in body
     assert digest.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
