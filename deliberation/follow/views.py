@@ -29,6 +29,14 @@ def _rate_key() -> str:
                                       request.remote_addr or "")[:22]
 
 
+@bp.after_request
+def _private(response):
+    """Pages reached by a personal link (they show the address or act on it) are never stored."""
+    if request.endpoint in ("follow.confirm", "follow.manage", "follow.unfollow", "follow.unsubscribe"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _target(kind: str, target_id: int):
     if kind not in KINDS:
         raise NotFound()

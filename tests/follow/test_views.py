@@ -61,7 +61,9 @@ def test_follow_confirm_manage_unsubscribe(app, client, published_outcome, lang)
     assert db.session.scalar(select(Follow.confirmed_on)) is not None
     assert client.post(confirm).status_code == 404      # once only
     manage = path_of(link(mail, "/seuraa/omat/"))
-    listing = client.get(manage).get_data(as_text=True)
+    listed = client.get(manage)
+    assert listed.headers["Cache-Control"] == "no-store"
+    listing = listed.get_data(as_text=True)
     assert t["manage"] in listing and t["title"] in listing
     unsubscribe = path_of(link(mail, "/seuraa/peru/"))
     page = client.get(unsubscribe)
