@@ -44,6 +44,7 @@ class Item:
     changes: list = field(default_factory=list)      # [(event, at)]
     outcome: object = None                            # the outcome whose impacts to list
     impacts: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)   # [dict(body, day, item, summary)]
 
 
 def _subjects(follow: Follow) -> list[tuple[str, int]]:
@@ -63,6 +64,15 @@ def impacts_of(outcome_id: int) -> list[dict]:
     state = impact_state(outcome)
     return [{"key": p["key"], "text": p["text"], "status": STATUS_LABELS[state[p["key"]].status],
              "reasoning": state[p["key"]].reasoning} for p in outcome.points if p["key"] in state]
+
+
+def decisions_since(outcome_id: int, since: datetime) -> list[dict]:
+    from deliberation.outcomes.models import OutcomeDecision
+
+    rows = db.session.scalars(select(OutcomeDecision).where(OutcomeDecision.outcome_id == outcome_id,
+                                                            OutcomeDecision.recorded_at >= since)
+                              .order_by(OutcomeDecision.meeting_date, OutcomeDecision.id))
+    return [{"body": d.body, "meeting_date": d.meeting_date, "item": d.item, "summary": d.summary} for d in rows]
 
 
 def pending(address: FollowAddress, *, now: datetime) -> tuple[list[Item], int]:
@@ -85,6 +95,9 @@ def pending(address: FollowAddress, *, now: datetime) -> tuple[list[Item], int]:
             continue
         item = Item(target=target, changes=[(r.event, r.at) for r in rows])
         outcome_ids = {r.target_id for r in rows if r.kind == OUTCOME}
+        decided = [r.at for r in rows if r.kind == OUTCOME and r.event == "decision_recorded"]
+        if decided:
+            item.decisions = decisions_since(next(iter(outcome_ids)), min(decided))
         if any(r.event in ("impact_recorded", "published") for r in rows if r.kind == OUTCOME):
             outcome_id = next(iter(outcome_ids))
             item.impacts = impacts_of(outcome_id)

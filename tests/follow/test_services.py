@@ -90,6 +90,7 @@ def test_digest_lists_the_impact_once_a_week(app, published_outcome, preparer):
     assert "6.12.2026: Päätös kirjattiin" in body
     assert "6.12.2026: Osallistumisen vaikutus kirjattiin" in body
     assert body.index("Päätös kirjattiin") < body.index("Osallistumisen vaikutus kirjattiin")
+    assert "Päätös: Aluehallitus, 3.12.2026 § 12" in body
     assert "Iltakäynnit kaikille: Toteutetaan. Iltakäynnit lisätään ensi vuonna" in body
     assert "/seuraa/peru/" in body and "/seuraa/omat/" in body
     assert digest.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -127,10 +128,12 @@ def test_digest_in_swedish_and_english_with_their_date_formats(app, published_ou
     assert sv.subject == "Den här veckan i det du följer"
     assert "Hemvårdens framtid" in sv.body_text
     assert "6.12.2026: Ett beslut registrerades" in sv.body_text
+    assert "Beslut: Aluehallitus, 3.12.2026 § 12" in sv.body_text
     en = follow_mails("english@example.fi")[-1]
     assert en.subject == "This week in what you follow"
     assert "The future of home care" in en.body_text
     assert "6 December 2026: A decision was recorded" in en.body_text
+    assert "Decision: Aluehallitus, 3 December 2026 § 12" in en.body_text
 
 
 def test_following_a_process_covers_its_outcome(app, preparer):
