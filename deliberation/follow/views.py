@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from kuulas import tokens
 from kuulas.clock import utcnow
 from kuulas.errors import NotFound
+from kuulas.i18n import safe_next
 from kuulas.extensions import csrf, limiter
 from kuulas.web import attempt, confirmed
 
@@ -60,7 +61,10 @@ def subscribe(kind: str, target_id: int):
                 flash(_("Almost done: we sent a confirmation link to the address you gave. "
                         "Open it within %(days)s days to start following.", days=services.CONFIRM_DAYS),
                       "success")
-                return redirect(target.path + "#seuraa")
+                # Back to the page that holds the form, or to this one.
+                back = safe_next(request.form.get("back"), url_for("follow.subscribe", kind=kind,
+                                                                    target_id=target_id))
+                return redirect(back + "#seuraa")
             status = _result.status
         else:
             status = 400

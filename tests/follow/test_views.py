@@ -151,3 +151,24 @@ def test_expired_confirmation_link_is_410(app, client, published_outcome):
     assert client.post(confirm).status_code == 410
     assert db.session.scalar(select(Follow.confirmed_on)) is None
 
+
+
+def test_a_digiraati_is_followed_from_the_standalone_page(app, client, make_staff):
+    """The digiraati has no public page yet to hold the include: /seuraa/raati/<id> is one."""
+    from kuulas.clock import utcnow
+    from tests.outcomes.sources_helpers import finished_raati
+
+    admin = make_staff("administrator")
+    with app.test_request_context():
+        raati_id = finished_raati(admin, utcnow())
+    _lang(client, "sv")
+    page = client.get(f"/seuraa/raati/{raati_id}")
+    assert page.status_code == 200 and "Kotihoidon iltakäynnit" in page.get_data(as_text=True)
+    r = client.post(f"/seuraa/raati/{raati_id}", data={"follow-email": "raati.seuraaja@example.fi"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/seuraa/raati/{raati_id}#seuraa")
+    # An outside address in "back" is not followed.
+    r = client.post(f"/seuraa/raati/{raati_id}", data={"follow-email": "toinen@example.fi",
+                                                       "back": "//evil.example/x"})
+    assert r.headers["Location"].endswith(f"/seuraa/raati/{raati_id}#seuraa")
+    mail = follow_mails("raati.seuraaja@example.fi")[0]
+    assert mail.subject == "Bekräfta att du vill följa: Kotihoidon iltakäynnit"
