@@ -68,7 +68,8 @@ def subscribe(kind: str, target_id: int):
             status = _result.status
         else:
             status = 400
-    return render_template("follow/subscribe.html", target=target, form=form), status
+    return render_template("follow/subscribe.html", target=target, form=form,
+                           back=safe_next(request.form.get("back"), "")), status
 
 
 @bp.route("/vahvista/<token>", methods=["GET", "POST"])

@@ -42,12 +42,15 @@ def test_follow_confirm_manage_unsubscribe(app, client, published_outcome, lang)
     assert t["heading"] in page and 'id="follow-email"' in page
     action = f"/seuraa/outcome/{published_outcome.id}"
     # A wrong address: the form comes back with the error next to the field, input kept.
-    bad = client.post(action, data={"follow-email": "ei-osoite"})
+    back = f"/tulokset/{published_outcome.id}"
+    bad = client.post(action, data={"follow-email": "ei-osoite", "back": back})
     assert bad.status_code == 400
     html = bad.get_data(as_text=True)
     assert t["error"] in html and 'aria-invalid="true"' in html and 'value="ei-osoite"' in html
+    assert f'name="back" value="{back}"' in html      # the way back is kept for the second try
     assert follow_mails() == []
-    ok = client.post(action, data={"follow-email": f"lukija.{lang}@example.fi"}, follow_redirects=True)
+    ok = client.post(action, data={"follow-email": f"lukija.{lang}@example.fi", "back": back},
+                     follow_redirects=True)
     assert ok.status_code == 200 and t["sent"] in ok.get_data(as_text=True)
     [mail] = follow_mails()
     assert mail.subject == t["subject"]
