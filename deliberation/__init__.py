@@ -4,7 +4,7 @@
 
 
 def init_app(app) -> None:
-    from . import feedback, ideas, outcomes, participation, raati
+    from . import feedback, follow, ideas, outcomes, participation, raati
     from . import retention  # noqa: F401  (registers the areas' purges in kuulas.retention)
 
     ideas.init_app(app)
@@ -12,3 +12,4 @@ def init_app(app) -> None:
     feedback.init_app(app)
     outcomes.init_app(app)
     participation.init_app(app)
+    follow.init_app(app)

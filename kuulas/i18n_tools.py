@@ -28,6 +28,7 @@ AREAS = {
     "outcomes": ("deliberation/outcomes", "outcomes"),
     "feedback": ("deliberation/feedback", "feedback"),
     "participation": ("deliberation/participation", "participation"),
+    "follow": ("deliberation/follow", "follow"),
 }
 LANGS = ("fi", "sv", "en")
 

@@ -216,6 +216,12 @@ def advance_rounds(now: datetime) -> dict:
         if db.session.execute(update(IdeaRound).where(IdeaRound.id == rid, IdeaRound.state.in_((SCHEDULED, OPEN)))
                               .values(state=CLOSED, closed_at=now)).rowcount:
             closed.append(rid)
+    from deliberation.follow import changes   # followers hear of it in their weekly digest
+
+    for rid in opened:
+        changes.record("ideas", rid, "opened", now=now)
+    for rid in closed:
+        changes.record("ideas", rid, "closed", now=now)
     db.session.expire_all()
     return {"opened": opened, "closed": closed}
 

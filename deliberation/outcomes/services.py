@@ -129,10 +129,17 @@ def staff_overview(*, actor, now) -> dict:
 
 # --- drafts -------------------------------------------------------------------------------
 
+_PUBLIC_CHANGES = ("published", "decision_recorded", "follow_up", "closed_without_decision")
+
+
 def _log(outcome: Outcome, action: str, now: datetime, actor=None, detail: str = "", mails: int = 0):
     outcome.changes.append(OutcomeChange(at=now, action=action, detail=detail[:500],
                                          actor_id=getattr(actor, "id", None), mails_queued=mails))
     outcome.updated_at = now
+    if outcome.state == PUBLISHED and action in _PUBLIC_CHANGES:
+        from deliberation.follow import changes   # followers hear of it in their weekly digest
+
+        changes.record("outcome", outcome.id, action, now=now)
     from . import cache
 
     cache.invalidate()
@@ -532,6 +539,10 @@ def record_decision(outcome_id: int, *, body: str, meeting_date, item: str = "",
         sent = _notify(outcome, "outcomes/impact", now=now, include_requested=_impact_recorded(outcome),
                        decision=decision)
     _log(outcome, action, now, actor, f"{body} {meeting.isoformat()} {decision.item}; {changed} impacts", mails=sent)
+    if changed and outcome.state == PUBLISHED:
+        from deliberation.follow import changes   # followers hear of it in their weekly digest
+
+        changes.record("outcome", outcome.id, "impact_recorded", now=now)
     if notify:
         _forget_requested_if_done(outcome)
     db.session.commit()

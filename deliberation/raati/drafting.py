@@ -162,5 +162,8 @@ def close_drafting(raati_id: int, *, actor, now, override=None) -> list[Event]:
     raati.lock_record = statement.lock_record(
         raati.approval_rule, checked[0].members, checked, override=reason or None,
         locked_at=now.isoformat() + "Z", sha256=raati.statement_sha256)
+    from deliberation.follow import changes   # followers hear of it in their weekly digest
+
+    changes.record("raati", raati.id, "statement_locked", now=now)
     return [append(raati.id, "locked", member.id, {"sha256": raati.statement_sha256,
                                                    "record": raati.lock_record}, now)]

@@ -113,6 +113,10 @@ def set_state(raati_id: int, state: str, *, actor, now) -> Raati:
     raati = get_raati(raati_id)
     if state not in (DRAFT, LIVE, FINISHED):
         raise ValidationFailed(_l("Unknown state."))
+    if state == FINISHED and raati.state != FINISHED:
+        from deliberation.follow import changes   # followers hear of it in their weekly digest
+
+        changes.record("raati", raati.id, "finished", now=now)
     raati.state = state
     raati.finished_at = now if state == FINISHED else None
     return raati

@@ -4,7 +4,6 @@ They never touch ``request`` or ``current_user``: callers pass the actor and ``n
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 import unicodedata
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from .. import access
+from .. import access, tokens
 from ..access import Role
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -186,11 +185,11 @@ def disable_totp(account: Account) -> None:
 # --- one-time links -------------------------------------------------------------------
 
 def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return tokens.digest(token)
 
 
 def issue_token(account: Account, purpose: str, *, now: datetime, next_path: str | None = None) -> str:
-    token = secrets.token_urlsafe(32)
+    token = tokens.new()
     db.session.add(LoginToken(token_hash=_hash_token(token), account_id=account.id, purpose=purpose,
                               created_at=now, expires_at=now + TOKEN_LIFETIMES[purpose],
                               next_path=next_path))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -21,6 +21,8 @@ class OutboxMail(db.Model):
     body_html: Mapped[str | None] = mapped_column(Text)
     # What kind of mail this is (login, invitation ...): staff see it even after the body is gone.
     category: Mapped[str] = mapped_column(String(40), default="general")
+    # Extra headers ({"List-Unsubscribe": ...}); only names in services.EXTRA_HEADERS are sent.
+    headers: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default=QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -19,6 +19,8 @@ from .models import FAILED, HELD, QUEUED, SENDING, SENT, OutboxAttachment, Outbo
 _FORGET_RECIPIENT: set[str] = set()
 SENT_RETENTION = timedelta(days=30)
 FORGOTTEN = "-"
+# Headers a caller may add to a mail (RFC 2369 / RFC 8058 one-click unsubscribe).
+EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id")
 
 
 def forget_recipient_after_sending(category: str) -> None:
@@ -28,9 +30,11 @@ def forget_recipient_after_sending(category: str) -> None:
 
 
 def queue(recipient: str, subject: str, body_text: str, *, body_html: str | None = None,
-          category: str = "general", attachments=(), now: datetime) -> OutboxMail:
+          category: str = "general", attachments=(), headers: dict | None = None,
+          now: datetime) -> OutboxMail:
+    extra = {k: str(v) for k, v in (headers or {}).items() if k in EXTRA_HEADERS} or None
     mail = OutboxMail(recipient=recipient, subject=subject[:255], body_text=body_text,
-                      body_html=body_html, category=category, status=QUEUED,
+                      body_html=body_html, category=category, headers=extra, status=QUEUED,
                       next_attempt_at=now, created_at=now)
     for filename, content_type, data in attachments:
         mail.attachments.append(OutboxAttachment(filename=filename, content_type=content_type, data=data))
@@ -58,6 +62,9 @@ def _to_message(mail: OutboxMail, sender: str, domain: str) -> EmailMessage:
     msg["To"] = mail.recipient
     msg["Subject"] = mail.subject
     msg["Message-ID"] = make_msgid(idstring=f"kuulas{mail.id}", domain=domain)
+    for name, value in (mail.headers or {}).items():
+        if name in EXTRA_HEADERS:
+            msg[name] = value
     msg.set_content(mail.body_text)
     if mail.body_html:
         msg.add_alternative(mail.body_html, subtype="html")
@@ -125,6 +132,7 @@ def send_due(*, now: datetime, limit: int = 100) -> dict:
                 mail.body_text = ""
                 mail.body_html = None
                 mail.attachments = []
+                mail.headers = None   # the unsubscribe link is a standing token
                 if mail.category in _FORGET_RECIPIENT:
                     mail.recipient = FORGOTTEN
                 sent += 1
