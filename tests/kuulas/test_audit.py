@@ -23,7 +23,8 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 NOT_STAFF = {
     "accounts.link", "accounts.second_factor", "accounts.set_password", "accounts.sign_in",
     "accounts.sign_out", "accounts.staff_sign_in",
-    "feedback.give", "feedback.kiosk_post", "feedback.kiosk_setup", "feedback.kiosk_unlock",
+    "feedback.give",
+    "follow.confirm", "follow.subscribe", "follow.unfollow", "follow.unsubscribe", "feedback.kiosk_post", "feedback.kiosk_setup", "feedback.kiosk_unlock",
     "ideas.edit_comment", "ideas.edit_idea", "ideas.flag", "ideas.notify", "ideas.post_comment",
     "ideas.post_idea", "ideas.vote", "ideas.withdraw_comment", "ideas.withdraw_idea",
     "pages.feedback_form",
