@@ -28,7 +28,7 @@ from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db, socketio
 
-from . import payloads, phases, services
+from . import gate, payloads, phases, services
 from .payloads import Bool, Int, PayloadError, Str, StrList
 
 log = logging.getLogger("kuulas.raati")
@@ -158,10 +158,64 @@ def _kick(member_id: int) -> None:
             pass
 
 
-def presence(raati_id: int, member, online: bool) -> None:
-    socketio.emit("presence", {"member": member.id, "name": member.display_name,
-                               "role": member.role, "online": online},
-                  to=room(raati_id), namespace=NAMESPACE)
+def presence(changes: list[dict]) -> None:
+    """Tell each room about members who came or went, in one ``presence`` event per room:
+    ``{"members": [{"member", "name", "role", "online"}, ...]}``."""
+    by_room: dict[int, list[dict]] = {}
+    for change in changes:
+        by_room.setdefault(change["raati"], []).append(
+            {k: change[k] for k in ("member", "name", "role", "online")})
+    for raati_id, members in by_room.items():
+        socketio.emit("presence", {"members": members}, to=room(raati_id), namespace=NAMESPACE)
+
+
+# Presence changes are told in batches: when 300 members open the room within a second, each
+# would otherwise be sent to everyone already there (45,000 sends).  A connect or disconnect
+# notes the member; the first note schedules a flush PRESENCE_DELAY later, which reads the
+# noted members' state as it is then (so the batch carries the final state, whichever process
+# saw which socket) and emits it.
+PRESENCE_DELAY = 0.25
+
+
+def _presence_batch(app) -> dict:
+    return app.extensions.setdefault("raati_presence", {"pending": set(), "scheduled": False})
+
+
+def presence_changed(member_id: int) -> None:
+    app = current_app._get_current_object()
+    batch = _presence_batch(app)
+    with _LOCK:
+        batch["pending"].add(member_id)
+        if batch["scheduled"]:
+            return
+        batch["scheduled"] = True
+    socketio.start_background_task(_flush_presence_later, app, app.config.get("RAATI_PRESENCE_DELAY", PRESENCE_DELAY))
+
+
+def _flush_presence_later(app, delay: float) -> None:
+    socketio.sleep(delay)
+    with app.app_context():
+        flush_presence()
+
+
+def flush_presence() -> int:
+    """Emit the noted presence changes now (in an app context); how many members were told."""
+    batch = _presence_batch(current_app)
+    with _LOCK:
+        pending = set(batch["pending"])
+        batch["pending"].clear()
+        batch["scheduled"] = False
+    if not pending:
+        return 0
+    try:
+        changes = services.presence_of(pending, utcnow())
+    except Exception:  # noqa: BLE001 - clients still get the full list with each sync
+        log.warning("raati: presence batch failed", exc_info=True)
+        return 0
+    finally:
+        db.session.rollback()
+    presence(changes)
+    return len(changes)
 
 
 class RaatiNamespace(Namespace):
@@ -190,20 +244,16 @@ class RaatiNamespace(Namespace):
         _ensure_heartbeat()
         join_room(room(raati_id))
         join_room(member_room(member.id))
-        presence(raati_id, member, True)
+        presence_changed(member.id)
         return True
 
     def on_disconnect(self, reason=None):
         with _LOCK:
-            conn = _CONNS.pop(request.sid, None)
-        row = services.disconnect(request.sid)
+            _CONNS.pop(request.sid, None)
+        member_id = services.disconnect(request.sid)
         db.session.commit()
-        if conn is not None and row is not None:
-            from .models import Member
-
-            member = db.session.get(Member, conn.member_id)
-            if member is not None and not services.connections_of(member.id):
-                presence(conn.raati_id, member, False)
+        if member_id is not None:
+            presence_changed(member_id)
 
     # --- the common gate ------------------------------------------------------------------
     def _run(self, event: str, data, action):
@@ -220,10 +270,11 @@ class RaatiNamespace(Namespace):
             data = check_payload(event, data)
         except PayloadError:
             return error("invalid", _("The request was malformed or too large."))
-        from kuulas.accounts.models import Account
-
-        account = db.session.get(Account, conn.account_id)
-        if account is None or not account.active or account.session_version != conn.session_version:
+        # One query: the account's active flag and session version (a revoked session ends
+        # here, on its next event) with the member, raati and phase the service will read.
+        account = gate.load(conn.account_id, conn.member_id, conn.session_version)
+        if account is None:
+            db.session.rollback()
             self.disconnect(request.sid)
             return error("access_denied", _("Your session has ended. Please sign in again."))
         now = utcnow()
