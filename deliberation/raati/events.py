@@ -30,6 +30,7 @@ from kuulas.extensions import db, socketio
 
 from . import gate, payloads, phases, services
 from .payloads import Bool, Int, PayloadError, Str, StrList
+from .ratelimit import LocalMovingWindow
 
 log = logging.getLogger("kuulas.raati")
 NAMESPACE = "/raati"
@@ -60,11 +61,14 @@ _CONNS: dict[str, Conn] = {}
 _LOCK = threading.Lock()
 
 
-def _limiter() -> MovingWindowRateLimiter:
+def _limiter():
     limiter = current_app.extensions.get("raati_limiter")
     if limiter is None:
         uri = current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
-        limiter = MovingWindowRateLimiter(storage_from_string(uri))
+        # One process without shared storage: the same moving window, without limits' memory
+        # storage and its expiry timer thread (ratelimit.py).
+        limiter = LocalMovingWindow() if uri.startswith("memory://") \
+            else MovingWindowRateLimiter(storage_from_string(uri))
         current_app.extensions["raati_limiter"] = limiter
     return limiter
 
@@ -140,12 +144,24 @@ def error(code: str, message) -> dict:
     return {"ok": False, "code": code, "error": str(message)}
 
 
+def outgoing(events) -> list[tuple[int, dict]]:
+    """``(raati id, wire form)`` of saved events in sequence order.  Read before the commit,
+    which expires the rows (reading them after it would reload each one)."""
+    return [(e.raati_id, e.wire()) for e in sorted(events, key=lambda e: e.seq)]
+
+
 def broadcast(events) -> None:
     """Send saved (committed) events to the room, in sequence order."""
-    for event in sorted(events, key=lambda e: e.seq):
-        socketio.emit("event", event.wire(), to=room(event.raati_id), namespace=NAMESPACE)
-        if event.kind == "removed":
-            _kick(event.payload["target"])
+    send(outgoing(events))
+
+
+def send(out: list[tuple[int, dict]]) -> None:
+    """Send what ``outgoing`` read, after the commit: one emit per event to the whole room
+    (python-socketio encodes the packet once for all its members)."""
+    for raati_id, wire in out:
+        socketio.emit("event", wire, to=room(raati_id), namespace=NAMESPACE)
+        if wire["kind"] == "removed":
+            _kick(wire["data"]["target"])
 
 
 def _kick(member_id: int) -> None:
@@ -189,7 +205,9 @@ def presence_changed(member_id: int) -> None:
         if batch["scheduled"]:
             return
         batch["scheduled"] = True
-    socketio.start_background_task(_flush_presence_later, app, app.config.get("RAATI_PRESENCE_DELAY", PRESENCE_DELAY))
+    delay = app.config.get("RAATI_PRESENCE_DELAY", PRESENCE_DELAY)
+    if delay is not None:  # None: the caller flushes (tests)
+        socketio.start_background_task(_flush_presence_later, app, delay)
 
 
 def _flush_presence_later(app, delay: float) -> None:
@@ -234,17 +252,19 @@ class RaatiNamespace(Namespace):
         now = utcnow()
         try:
             member = services.connect(raati_id, request.sid, actor=current_user, now=now)
+            # Read before the commit expires them (reading after would reload both rows).
+            conn = Conn(current_user.id, current_user.session_version, raati_id, member.id)
             db.session.commit()
         except KuulasError as exc:
             db.session.rollback()
             # The client's connect_error carries the translated reason (err.data).
             raise ConnectionRefusedError(str(exc), error(exc.code, exc)) from None
         with _LOCK:
-            _CONNS[request.sid] = Conn(current_user.id, current_user.session_version, raati_id, member.id)
+            _CONNS[request.sid] = conn
         _ensure_heartbeat()
         join_room(room(raati_id))
-        join_room(member_room(member.id))
-        presence_changed(member.id)
+        join_room(member_room(conn.member_id))
+        presence_changed(conn.member_id)
         return True
 
     def on_disconnect(self, reason=None):
@@ -280,6 +300,7 @@ class RaatiNamespace(Namespace):
         now = utcnow()
         try:
             result = action(account, conn, data, now)
+            out = None if isinstance(result, dict) else outgoing(result)
             db.session.commit()
         except KuulasError as exc:
             db.session.rollback()
@@ -290,8 +311,8 @@ class RaatiNamespace(Namespace):
             return error("error", _("Something went wrong on our side."))
         if isinstance(result, dict):
             return {"ok": True, **result}
-        broadcast(result)
-        return {"ok": True, "seq": [e.seq for e in result]}
+        send(out)
+        return {"ok": True, "seq": [wire["seq"] for _, wire in out]}
 
     # --- events ---------------------------------------------------------------------------
     def on_sync(self, data=None):

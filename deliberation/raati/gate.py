@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from kuulas.accounts.models import Account
 from kuulas.extensions import db
@@ -43,16 +43,26 @@ class RoomActor:
         return self.active
 
 
+_STATEMENT = []
+
+
+def _statement():
+    """Built once (building a select costs more than running this one on SQLite)."""
+    if not _STATEMENT:
+        _STATEMENT.append(
+            select(Account.active, Account.session_version, Member, Raati, Phase)
+            .select_from(Account)
+            .outerjoin(Member, and_(Member.id == bindparam("member_id"), Member.account_id == Account.id))
+            .outerjoin(Raati, Raati.id == Member.raati_id)
+            .outerjoin(Phase, Phase.id == Raati.current_phase_id)
+            .where(Account.id == bindparam("account_id")))
+    return _STATEMENT[0]
+
+
 def load(account_id: int, member_id: int, session_version: int) -> RoomActor | None:
     """The actor for one event, or ``None`` when the session has ended (account gone or
     deactivated, or its session version changed since the socket connected)."""
-    row = db.session.execute(
-        select(Account.active, Account.session_version, Member, Raati, Phase)
-        .select_from(Account)
-        .outerjoin(Member, and_(Member.id == member_id, Member.account_id == Account.id))
-        .outerjoin(Raati, Raati.id == Member.raati_id)
-        .outerjoin(Phase, Phase.id == Raati.current_phase_id)
-        .where(Account.id == account_id)).first()
+    row = db.session.execute(_statement(), {"account_id": account_id, "member_id": member_id}).first()
     if row is None or not row.active or row.session_version != session_version:
         return None
     return RoomActor(account_id, True, row.Member)
