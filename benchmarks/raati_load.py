@@ -1,7 +1,9 @@
 """Digiraati load benchmark (prints figures; asserts nothing).
 
+    .venv/bin/pip install py-spy          # optional: the profile printed with the figures
     .venv/bin/python benchmarks/raati_load.py [--clients 300] [--senders 30] [--seconds 60]
                                               [--workers 2] [--runs 2] [--redis URL]
+                                              [--only baseline,bare,room,redis] [--no-profile]
 
 Each run measures, one after the other on the same machine:
 
@@ -12,6 +14,13 @@ Each run measures, one after the other on the same machine:
 4. the same with two processes sharing the Socket.IO queue over Redis (with --redis);
 5. a reconnect storm (first run only): every client drops, the room goes on talking, and all
    rejoin within 5 s and ask for what they missed.
+
+In the first run the one-process room is sampled with py-spy (if installed; ``--nonblocking``,
+so the server is never paused) while the clients connect and while the senders post, and the
+top lines of both profiles are printed.  The summary gives each server's CPU per delivery and
+connect time as ratios to the raw broadcast and to bare Flask-SocketIO of the same run, and
+whether the room meets the goals of issue #16 (CPU per delivery ≤ 3× raw; 300 members
+connected ≤ 1 s).  The machine's load average is printed at the start and the end.
 
 The clients are lean: they speak the Engine.IO/Socket.IO wire protocol over ``websockets``
 (python-socketio's AsyncClient is the bottleneck at this rate, see realtime.md), and they are

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from kuulas.errors import Conflict
 from kuulas.extensions import db
@@ -42,12 +42,14 @@ def connect(raati_id: int, sid: str, *, actor, now) -> Member:
 
     member, open_now = None, None
     if getattr(actor, "is_authenticated", False):
-        query = select(Member).where(Member.raati_id == raati_id, Member.account_id == actor.id)
         if db.session.get_bind().dialect.name == "sqlite":  # no row locks there: one query
-            row = db.session.execute(query.add_columns(others(Member.id).scalar_subquery())).first()
+            row = db.session.execute(_member_and_others(), {
+                "raati_id": raati_id, "account_id": actor.id, "sid": sid,
+                "fresh_after": now - PRESENCE_TTL}).first()
             member, open_now = (row[0], row[1]) if row is not None else (None, None)
         else:
-            member = db.session.scalar(query.with_for_update())
+            member = db.session.scalar(select(Member).where(
+                Member.raati_id == raati_id, Member.account_id == actor.id).with_for_update())
     access.require(actor, rules.ENTER, member, now=now)
     if open_now is None:
         open_now = db.session.scalar(others(member.id))
@@ -57,6 +59,21 @@ def connect(raati_id: int, sid: str, *, actor, now) -> Member:
                        n=MAX_CONNECTIONS_PER_MEMBER)
     db.session.add(Connection(sid=sid, raati_id=raati_id, member_id=member.id, connected_at=now, seen_at=now))
     return member
+
+
+_STATEMENTS: dict[str, object] = {}
+
+
+def _member_and_others():
+    """The member and the count of its other fresh sockets; built once (on SQLite building
+    the statement cost more than running it)."""
+    if "connect" not in _STATEMENTS:
+        others = (select(func.count()).select_from(Connection)
+                  .where(Connection.member_id == Member.id, Connection.sid != bindparam("sid"),
+                         Connection.seen_at >= bindparam("fresh_after")).scalar_subquery())
+        _STATEMENTS["connect"] = select(Member, others).where(
+            Member.raati_id == bindparam("raati_id"), Member.account_id == bindparam("account_id"))
+    return _STATEMENTS["connect"]
 
 
 def touch_connections(sids, now: datetime) -> int:
