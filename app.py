@@ -45,6 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS"),
         max_http_buffer_size=64 * 1024,
     )
+    from kuulas import socketio_frames
+
+    socketio_frames.install(socketio.server)  # gevent: a broadcast is framed once (see module)
 
     for module in (errors, security, sanitize, web, i18n, scheduler, accounts, mail, pages, personal, demo,
                    audit_web, retention):

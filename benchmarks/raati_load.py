@@ -1,7 +1,9 @@
 """Digiraati load benchmark (prints figures; asserts nothing).
 
+    .venv/bin/pip install py-spy          # optional: the profile printed with the figures
     .venv/bin/python benchmarks/raati_load.py [--clients 300] [--senders 30] [--seconds 60]
                                               [--workers 2] [--runs 2] [--redis URL]
+                                              [--only baseline,bare,room,redis] [--no-profile]
 
 Each run measures, one after the other on the same machine:
 
@@ -12,6 +14,13 @@ Each run measures, one after the other on the same machine:
 4. the same with two processes sharing the Socket.IO queue over Redis (with --redis);
 5. a reconnect storm (first run only): every client drops, the room goes on talking, and all
    rejoin within 5 s and ask for what they missed.
+
+In the first run the one-process room is sampled with py-spy (if installed; ``--nonblocking``,
+so the server is never paused) while the clients connect and while the senders post, and the
+top lines of both profiles are printed.  The summary gives each server's CPU per delivery and
+connect time as ratios to the raw broadcast and to bare Flask-SocketIO of the same run, and
+whether the room meets the goals of issue #16 (CPU per delivery ≤ 3× raw; 300 members
+connected ≤ 1 s).  The machine's load average is printed at the start and the end.
 
 The clients are lean: they speak the Engine.IO/Socket.IO wire protocol over ``websockets``
 (python-socketio's AsyncClient is the bottleneck at this rate, see realtime.md), and they are
@@ -26,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -375,16 +385,24 @@ class Workers:
 
 # --- one measurement --------------------------------------------------------------------
 
-def measure(label, args, workers, server_pids, extra="") -> dict:
-    t0 = time.monotonic()
-    workers.all("connect")
-    connect_s = time.monotonic() - t0
+def measure(label, args, workers, server_pids, extra="", profile=False) -> dict:
+    from raati_profile import Profile
+
+    with Profile(server_pids[0]) if profile else contextlib.nullcontext() as connect_prof:
+        if profile:
+            time.sleep(0.5)  # let py-spy attach before the clients come
+        cpu0 = sum(cpu_seconds(p) for p in server_pids)
+        t0 = time.monotonic()
+        workers.all("connect")
+        connect_s = time.monotonic() - t0
+        connect_cpu = sum(cpu_seconds(p) for p in server_pids) - cpu0
     time.sleep(1)
-    cpu0 = sum(cpu_seconds(p) for p in server_pids)
-    start = time.time() + 1.0
-    parts = workers.all("run", {"start": start, "seconds": args.seconds, "drain": 3.0,
-                                "senders": list(range(args.senders)), "total_senders": args.senders})
-    cpu = sum(cpu_seconds(p) for p in server_pids) - cpu0
+    with Profile(server_pids[0]) if profile else contextlib.nullcontext() as run_prof:
+        cpu0 = sum(cpu_seconds(p) for p in server_pids)
+        start = time.time() + 1.0
+        parts = workers.all("run", {"start": start, "seconds": args.seconds, "drain": 3.0,
+                                    "senders": list(range(args.senders)), "total_senders": args.senders})
+        cpu = sum(cpu_seconds(p) for p in server_pids) - cpu0
     mem = sum(rss_mb(p) for p in server_pids)
     latencies = [x for part in parts for x in part["latencies"]]
     sent = sum(part["sent"] for part in parts)
@@ -394,11 +412,16 @@ def measure(label, args, workers, server_pids, extra="") -> dict:
            "p50": pct(latencies, 50), "p95": pct(latencies, 95), "p99": pct(latencies, 99),
            "lost": expected - got, "dupes": sum(part["dupes"] for part in parts),
            "refused": sum(part["refused"] for part in parts), "mem_mb": mem,
-           "cpu_us_per_delivery": cpu / max(got, 1) * 1e6}
-    print(f"{label}\n  connect {args.clients} clients: {connect_s:.2f} s; deliveries/s {out['deliveries_per_s']:.0f}"
+           "cpu_us_per_delivery": cpu / max(got, 1) * 1e6, "connect_cpu_ms": connect_cpu * 1000}
+    print(f"{label}\n  connect {args.clients} clients: {connect_s:.2f} s (server CPU {connect_cpu * 1000:.0f} ms);"
+          f" deliveries/s {out['deliveries_per_s']:.0f}"
           f" (expected {expected / args.seconds:.0f}); latency p50 {out['p50']:.1f} ms, p95 {out['p95']:.1f} ms, "
           f"p99 {out['p99']:.1f} ms; lost {out['lost']}, duplicated {out['dupes']}, refused {out['refused']}; "
           f"server RSS {mem:.0f} MB; server CPU {out['cpu_us_per_delivery']:.1f} µs/delivery {extra}", flush=True)
+    if profile:
+        for title, prof in ((f"profile of the server while {args.clients} clients connect", connect_prof),
+                            (f"profile of the server while {args.senders} senders post", run_prof)):
+            print(f"  {title}:\n    " + "\n    ".join(prof.top()), flush=True)
     return out
 
 
@@ -435,7 +458,7 @@ def run_bare_socketio(args) -> dict:
         proc.wait()
 
 
-def run_room(args, label, redis_url=None, processes=1, storm=False) -> dict:
+def run_room(args, label, redis_url=None, processes=1, storm=False, profile=False) -> dict:
     from raati_server import prepare
 
     tmp = Path(tempfile.mkdtemp(prefix="raati-bench-"))
@@ -457,7 +480,8 @@ def run_room(args, label, redis_url=None, processes=1, storm=False) -> dict:
                                          "urls": [f"ws://127.0.0.1:{p}" for p in ports],
                                          "cookies": cookies[1:]})
         try:
-            out = measure(label, args, workers, [p.pid for p in procs], f"({processes} process(es))")
+            out = measure(label, args, workers, [p.pid for p in procs], f"({processes} process(es))",
+                          profile=profile)
             if storm:
                 reconnect_storm(args, workers)
             return out
@@ -481,30 +505,60 @@ def reconnect_storm(args, workers) -> None:
           f"{sum(p['failed'] for p in parts)} failed; all done in {time.monotonic() - t0:.1f} s", flush=True)
 
 
+BASELINE = "baseline: raw websockets broadcast"
+BARE = "reference: bare Flask-SocketIO broadcast (gevent, no sign-in, no database)"
+ROOM = "digiraati room: gevent, one process, no Redis"
+ROOM_REDIS = "digiraati room: gevent, two processes over Redis"
+# Goals (issue #16), as ratios to the in-run baseline: server CPU per delivery within 3× of the
+# raw broadcast, and 300 members connected within 1 s.
+GOAL_CPU_RATIO, GOAL_CONNECT_S = 3.0, 1.0
+
+
 def main(args) -> None:
     print(f"{args.clients} clients in {args.workers} client processes, {args.senders} senders × 1 msg/s, "
           f"{args.seconds} s, {args.runs} run(s); {os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.2f}\n", flush=True)
+          f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())}\n", flush=True)
+    only = set(args.only.split(",")) if args.only else {"baseline", "bare", "room", "redis"}
     results: dict[str, list[dict]] = {}
     for r in range(args.runs):
         print(f"--- run {r + 1}", flush=True)
-        for out in (run_baseline(args), run_bare_socketio(args),
-                    run_room(args, "digiraati room: gevent, one process, no Redis", storm=(r == 0)),
-                    *([run_room(args, "digiraati room: gevent, two processes over Redis",
-                                redis_url=args.redis, processes=2)] if args.redis else [])):
-            results.setdefault(out["label"], []).append(out)
-    if args.runs > 1:
-        print(f"\n--- median of {args.runs} runs", flush=True)
-    base = {k: statistics.median(o[k] for o in next(iter(results.values())))
-            for k in ("p99", "cpu_us_per_delivery")}
-    for label, outs in results.items():
-        med = {k: statistics.median(o[k] for o in outs)
-               for k in ("p50", "p95", "p99", "deliveries_per_s", "mem_mb", "cpu_us_per_delivery", "connect_s")}
-        print(f"{label}\n  p50 {med['p50']:.1f} ms, p95 {med['p95']:.1f} ms, p99 {med['p99']:.1f} ms "
-              f"({med['p99'] / base['p99']:.2f}× baseline); deliveries/s {med['deliveries_per_s']:.0f}; "
-              f"lost {sum(o['lost'] for o in outs)}, duplicated {sum(o['dupes'] for o in outs)} in all runs; "
-              f"CPU {med['cpu_us_per_delivery']:.1f} µs/delivery ({med['cpu_us_per_delivery'] / base['cpu_us_per_delivery']:.1f}× "
-              f"baseline); RSS {med['mem_mb']:.0f} MB; connect {med['connect_s']:.2f} s", flush=True)
+        steps = [("baseline", lambda: run_baseline(args)), ("bare", lambda: run_bare_socketio(args)),
+                 ("room", lambda: run_room(args, ROOM, storm=(r == 0 and not args.no_storm),
+                                           profile=(r == 0 and not args.no_profile)))]
+        if args.redis:
+            steps.append(("redis", lambda: run_room(args, ROOM_REDIS, redis_url=args.redis, processes=2)))
+        for name, step in steps:
+            if name in only:
+                out = step()
+                results.setdefault(out["label"], []).append(out)
+    print(f"\n--- median of {args.runs} run(s); load average now "
+          f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    keys = ("p50", "p95", "p99", "deliveries_per_s", "mem_mb", "cpu_us_per_delivery", "connect_s", "connect_cpu_ms")
+    med = {label: {k: statistics.median(o[k] for o in outs) for k in keys} for label, outs in results.items()}
+    base, bare = med.get(BASELINE), med.get(BARE)
+
+    def ratio(label, key, ref):
+        return f"{med[label][key] / ref[key]:.2f}×" if ref else "–"
+
+    for label, m in med.items():
+        outs = results[label]
+        print(f"{label}\n  p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms, p99 {m['p99']:.1f} ms; "
+              f"deliveries/s {m['deliveries_per_s']:.0f}; lost {sum(o['lost'] for o in outs)}, "
+              f"duplicated {sum(o['dupes'] for o in outs)}, refused {sum(o['refused'] for o in outs)} in all runs; "
+              f"RSS {m['mem_mb']:.0f} MB\n"
+              f"  CPU {m['cpu_us_per_delivery']:.1f} µs/delivery = {ratio(label, 'cpu_us_per_delivery', base)} raw, "
+              f"{ratio(label, 'cpu_us_per_delivery', bare)} bare Flask-SocketIO; "
+              f"connect {m['connect_s']:.2f} s = {ratio(label, 'connect_s', base)} raw, "
+              f"{ratio(label, 'connect_s', bare)} bare (server CPU {m['connect_cpu_ms']:.0f} ms)", flush=True)
+    if base:
+        for label in (ROOM, ROOM_REDIS):
+            if label in med:
+                cpu_ratio = med[label]["cpu_us_per_delivery"] / base["cpu_us_per_delivery"]
+                connect_s = med[label]["connect_s"]
+                print(f"goals, {label}: CPU per delivery {cpu_ratio:.2f}× raw (goal ≤ {GOAL_CPU_RATIO:.0f}×: "
+                      f"{'met' if cpu_ratio <= GOAL_CPU_RATIO else 'NOT met'}); connect {connect_s:.2f} s "
+                      f"(goal ≤ {GOAL_CONNECT_S:.0f} s: {'met' if connect_s <= GOAL_CONNECT_S else 'NOT met'})",
+                      flush=True)
 
 
 if __name__ == "__main__":
@@ -521,4 +575,7 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=2, help="client processes")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL"))
+    parser.add_argument("--only", help="comma-separated subset of baseline,bare,room,redis (for profiling)")
+    parser.add_argument("--no-profile", action="store_true", help="do not sample the room with py-spy")
+    parser.add_argument("--no-storm", action="store_true", help="skip the reconnect storm")
     main(parser.parse_args())

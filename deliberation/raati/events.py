@@ -28,8 +28,9 @@ from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db, socketio
 
-from . import payloads, phases, services
+from . import gate, payloads, phases, services
 from .payloads import Bool, Int, PayloadError, Str, StrList
+from .ratelimit import LocalMovingWindow
 
 log = logging.getLogger("kuulas.raati")
 NAMESPACE = "/raati"
@@ -60,11 +61,14 @@ _CONNS: dict[str, Conn] = {}
 _LOCK = threading.Lock()
 
 
-def _limiter() -> MovingWindowRateLimiter:
+def _limiter():
     limiter = current_app.extensions.get("raati_limiter")
     if limiter is None:
         uri = current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
-        limiter = MovingWindowRateLimiter(storage_from_string(uri))
+        # One process without shared storage: the same moving window, without limits' memory
+        # storage and its expiry timer thread (ratelimit.py).
+        limiter = LocalMovingWindow() if uri.startswith("memory://") \
+            else MovingWindowRateLimiter(storage_from_string(uri))
         current_app.extensions["raati_limiter"] = limiter
     return limiter
 
@@ -140,12 +144,24 @@ def error(code: str, message) -> dict:
     return {"ok": False, "code": code, "error": str(message)}
 
 
+def outgoing(events) -> list[tuple[int, dict]]:
+    """``(raati id, wire form)`` of saved events in sequence order.  Read before the commit,
+    which expires the rows (reading them after it would reload each one)."""
+    return [(e.raati_id, e.wire()) for e in sorted(events, key=lambda e: e.seq)]
+
+
 def broadcast(events) -> None:
     """Send saved (committed) events to the room, in sequence order."""
-    for event in sorted(events, key=lambda e: e.seq):
-        socketio.emit("event", event.wire(), to=room(event.raati_id), namespace=NAMESPACE)
-        if event.kind == "removed":
-            _kick(event.payload["target"])
+    send(outgoing(events))
+
+
+def send(out: list[tuple[int, dict]]) -> None:
+    """Send what ``outgoing`` read, after the commit: one emit per event to the whole room
+    (python-socketio encodes the packet once for all its members)."""
+    for raati_id, wire in out:
+        socketio.emit("event", wire, to=room(raati_id), namespace=NAMESPACE)
+        if wire["kind"] == "removed":
+            _kick(wire["data"]["target"])
 
 
 def _kick(member_id: int) -> None:
@@ -158,10 +174,66 @@ def _kick(member_id: int) -> None:
             pass
 
 
-def presence(raati_id: int, member, online: bool) -> None:
-    socketio.emit("presence", {"member": member.id, "name": member.display_name,
-                               "role": member.role, "online": online},
-                  to=room(raati_id), namespace=NAMESPACE)
+def presence(changes: list[dict]) -> None:
+    """Tell each room about members who came or went, in one ``presence`` event per room:
+    ``{"members": [{"member", "name", "role", "online"}, ...]}``."""
+    by_room: dict[int, list[dict]] = {}
+    for change in changes:
+        by_room.setdefault(change["raati"], []).append(
+            {k: change[k] for k in ("member", "name", "role", "online")})
+    for raati_id, members in by_room.items():
+        socketio.emit("presence", {"members": members}, to=room(raati_id), namespace=NAMESPACE)
+
+
+# Presence changes are told in batches: when 300 members open the room within a second, each
+# would otherwise be sent to everyone already there (45,000 sends).  A connect or disconnect
+# notes the member; the first note schedules a flush PRESENCE_DELAY later, which reads the
+# noted members' state as it is then (so the batch carries the final state, whichever process
+# saw which socket) and emits it.
+PRESENCE_DELAY = 0.25
+
+
+def _presence_batch(app) -> dict:
+    return app.extensions.setdefault("raati_presence", {"pending": set(), "scheduled": False})
+
+
+def presence_changed(member_id: int) -> None:
+    app = current_app._get_current_object()
+    batch = _presence_batch(app)
+    with _LOCK:
+        batch["pending"].add(member_id)
+        if batch["scheduled"]:
+            return
+        batch["scheduled"] = True
+    delay = app.config.get("RAATI_PRESENCE_DELAY", PRESENCE_DELAY)
+    if delay is not None:  # None: the caller flushes (tests)
+        socketio.start_background_task(_flush_presence_later, app, delay)
+
+
+def _flush_presence_later(app, delay: float) -> None:
+    socketio.sleep(delay)
+    with app.app_context():
+        flush_presence()
+
+
+def flush_presence() -> int:
+    """Emit the noted presence changes now (in an app context); how many members were told."""
+    batch = _presence_batch(current_app)
+    with _LOCK:
+        pending = set(batch["pending"])
+        batch["pending"].clear()
+        batch["scheduled"] = False
+    if not pending:
+        return 0
+    try:
+        changes = services.presence_of(pending, utcnow())
+    except Exception:  # noqa: BLE001 - clients still get the full list with each sync
+        log.warning("raati: presence batch failed", exc_info=True)
+        return 0
+    finally:
+        db.session.rollback()
+    presence(changes)
+    return len(changes)
 
 
 class RaatiNamespace(Namespace):
@@ -180,30 +252,28 @@ class RaatiNamespace(Namespace):
         now = utcnow()
         try:
             member = services.connect(raati_id, request.sid, actor=current_user, now=now)
+            # Read before the commit expires them (reading after would reload both rows).
+            conn = Conn(current_user.id, current_user.session_version, raati_id, member.id)
             db.session.commit()
         except KuulasError as exc:
             db.session.rollback()
             # The client's connect_error carries the translated reason (err.data).
             raise ConnectionRefusedError(str(exc), error(exc.code, exc)) from None
         with _LOCK:
-            _CONNS[request.sid] = Conn(current_user.id, current_user.session_version, raati_id, member.id)
+            _CONNS[request.sid] = conn
         _ensure_heartbeat()
         join_room(room(raati_id))
-        join_room(member_room(member.id))
-        presence(raati_id, member, True)
+        join_room(member_room(conn.member_id))
+        presence_changed(conn.member_id)
         return True
 
     def on_disconnect(self, reason=None):
         with _LOCK:
-            conn = _CONNS.pop(request.sid, None)
-        row = services.disconnect(request.sid)
+            _CONNS.pop(request.sid, None)
+        member_id = services.disconnect(request.sid)
         db.session.commit()
-        if conn is not None and row is not None:
-            from .models import Member
-
-            member = db.session.get(Member, conn.member_id)
-            if member is not None and not services.connections_of(member.id):
-                presence(conn.raati_id, member, False)
+        if member_id is not None:
+            presence_changed(member_id)
 
     # --- the common gate ------------------------------------------------------------------
     def _run(self, event: str, data, action):
@@ -220,17 +290,20 @@ class RaatiNamespace(Namespace):
             data = check_payload(event, data)
         except PayloadError:
             return error("invalid", _("The request was malformed or too large."))
-        from kuulas.accounts.models import Account
-
-        account = db.session.get(Account, conn.account_id)
-        if account is None or not account.active or account.session_version != conn.session_version:
+        # One query: the account's active flag and session version (a revoked session ends
+        # here, on its next event) with the member, raati and phase the service will read.
+        account = gate.load(conn.account_id, conn.member_id, conn.session_version)
+        if account is None:
+            db.session.rollback()
             self.disconnect(request.sid)
             return error("access_denied", _("Your session has ended. Please sign in again."))
         now = utcnow()
         try:
             result = action(account, conn, data, now)
-            if event in STAFF_EVENTS and account.is_staff:
+            if event in STAFF_EVENTS:
+                # Reached only when the service allowed it (a moderator's or chair's action).
                 _audit(event, account, conn, data, now)
+            out = None if isinstance(result, dict) else outgoing(result)
             db.session.commit()
         except KuulasError as exc:
             db.session.rollback()
@@ -241,8 +314,8 @@ class RaatiNamespace(Namespace):
             return error("error", _("Something went wrong on our side."))
         if isinstance(result, dict):
             return {"ok": True, **result}
-        broadcast(result)
-        return {"ok": True, "seq": [e.seq for e in result]}
+        send(out)
+        return {"ok": True, "seq": [wire["seq"] for _, wire in out]}
 
     # --- events ---------------------------------------------------------------------------
     def on_sync(self, data=None):
@@ -334,8 +407,10 @@ def _audit(event: str, account, conn, data: dict, now) -> None:
 
     detail = {key: data[key] for key in ("seq", "member", "id", "action", "pinned")
               if isinstance(data.get(key), (bool, int, str))}
+    member = getattr(account, "room_member", None)
     audit.record(f"raati.room.{event}", actor=account, target_type="raati", target_id=conn.raati_id,
-                 detail=detail, ip=request.remote_addr, now=now)
+                 detail=detail, ip=request.remote_addr, now=now,
+                 actor_role=f"raati:{member.role}" if member is not None else None)
 
 
 _HEARTBEATS: set[int] = set()

@@ -22,6 +22,6 @@ def prune_connections(now):
 
     gone = services.prune_connections(now)
     db.session.commit()
-    for member in gone:
-        events.presence(member.raati_id, member, False)
+    events.presence([{"raati": m.raati_id, "member": m.id, "name": m.display_name or "", "role": m.role,
+                      "online": False} for m in gone])
     return len(gone)

@@ -266,6 +266,6 @@ class Connection(db.Model):
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     raati_id: Mapped[int] = mapped_column(ForeignKey("raati.id", ondelete="CASCADE"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("raati_member.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("raati_member.id", ondelete="CASCADE"), index=True)
     connected_at: Mapped[datetime]
     seen_at: Mapped[datetime | None] = mapped_column(index=True)

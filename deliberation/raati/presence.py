@@ -9,14 +9,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from kuulas.errors import Conflict
 from kuulas.extensions import db
 
+from kuulas import access
+
 from . import rules
 from .models import Connection, Member
-from .services import _member
 
 # Presence: the process holding a socket refreshes its row every HEARTBEAT; a row not seen for
 # PRESENCE_TTL (its process died without a disconnect) is not online, and the prune job
@@ -31,18 +32,48 @@ MAX_CONNECTIONS_PER_MEMBER = 3
 def connect(raati_id: int, sid: str, *, actor, now) -> Member:
     """Record an open socket.  A member may hold a few (phone and laptop, a second tab) but
     not many: each connection costs the room a delivery per event.  The count is over the
-    shared table, so it holds across processes; the member row is locked first (PostgreSQL)
-    so two connects at once cannot both take the last place."""
-    member = _member(raati_id, actor, rules.ENTER, now)
-    db.session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
-    open_now = db.session.scalar(select(func.count()).select_from(Connection).where(
-        Connection.member_id == member.id, Connection.sid != sid, _fresh(now)))
+    shared table, so it holds across processes.  One query reads the membership and the
+    member's other open sockets; on PostgreSQL the member row is locked first and counted
+    after the lock (a new statement sees what a connect that held the lock committed), so
+    two connects at once cannot both take the last place."""
+    def others(member_id):
+        return (select(func.count()).select_from(Connection)
+                .where(Connection.member_id == member_id, Connection.sid != sid, _fresh(now)))
+
+    member, open_now = None, None
+    if getattr(actor, "is_authenticated", False):
+        if db.session.get_bind().dialect.name == "sqlite":  # no row locks there: one query
+            row = db.session.execute(_member_and_others(), {
+                "raati_id": raati_id, "account_id": actor.id, "sid": sid,
+                "fresh_after": now - PRESENCE_TTL}).first()
+            member, open_now = (row[0], row[1]) if row is not None else (None, None)
+        else:
+            member = db.session.scalar(select(Member).where(
+                Member.raati_id == raati_id, Member.account_id == actor.id).with_for_update())
+    access.require(actor, rules.ENTER, member, now=now)
+    if open_now is None:
+        open_now = db.session.scalar(others(member.id))
     if open_now >= MAX_CONNECTIONS_PER_MEMBER:
         raise Conflict(_l("You already have this room open in %(n)s windows or devices. "
                           "Close one of them and try again."), code="too_many_connections",
                        n=MAX_CONNECTIONS_PER_MEMBER)
-    db.session.merge(Connection(sid=sid, raati_id=raati_id, member_id=member.id, connected_at=now, seen_at=now))
+    db.session.add(Connection(sid=sid, raati_id=raati_id, member_id=member.id, connected_at=now, seen_at=now))
     return member
+
+
+_STATEMENTS: dict[str, object] = {}
+
+
+def _member_and_others():
+    """The member and the count of its other fresh sockets; built once (on SQLite building
+    the statement cost more than running it)."""
+    if "connect" not in _STATEMENTS:
+        others = (select(func.count()).select_from(Connection)
+                  .where(Connection.member_id == Member.id, Connection.sid != bindparam("sid"),
+                         Connection.seen_at >= bindparam("fresh_after")).scalar_subquery())
+        _STATEMENTS["connect"] = select(Member, others).where(
+            Member.raati_id == bindparam("raati_id"), Member.account_id == bindparam("account_id"))
+    return _STATEMENTS["connect"]
 
 
 def touch_connections(sids, now: datetime) -> int:
@@ -54,11 +85,10 @@ def touch_connections(sids, now: datetime) -> int:
                               .execution_options(synchronize_session=False)).rowcount or 0
 
 
-def disconnect(sid: str) -> Connection | None:
-    row = db.session.get(Connection, sid)
-    if row is not None:
-        db.session.delete(row)
-    return row
+def disconnect(sid: str) -> int | None:
+    """Forget an open socket; the member it belonged to, or ``None`` if it was not recorded."""
+    return db.session.execute(delete(Connection).where(Connection.sid == sid).returning(Connection.member_id)
+                              .execution_options(synchronize_session=False)).scalar()
 
 
 def _fresh(now: datetime):
@@ -71,6 +101,21 @@ def online(raati_id: int, now: datetime) -> list[dict]:
             Connection, Connection.member_id == Member.id)
         .where(Connection.raati_id == raati_id, Member.removed_at.is_(None), _fresh(now)).distinct()).all()
     return [{"id": i, "name": n or "", "role": r, "muted": m} for i, n, r, m in rows]
+
+
+def presence_of(member_ids, now: datetime) -> list[dict]:
+    """For a batch of presence changes: each member's room, name, role and whether it has a
+    fresh socket open now (so a batch tells the final state, whatever happened in between).
+    A removed member is never online."""
+    member_ids = set(member_ids)
+    if not member_ids:
+        return []
+    live = (select(Connection.sid).where(Connection.member_id == Member.id, _fresh(now)).exists())
+    rows = db.session.execute(
+        select(Member.id, Member.raati_id, Member.display_name, Member.role, Member.removed_at, live)
+        .where(Member.id.in_(member_ids)).order_by(Member.id)).all()
+    return [{"raati": r, "member": i, "name": n or "", "role": role, "online": bool(on) and gone is None}
+            for i, r, n, role, gone, on in rows]
 
 
 def connections_of(member_id: int) -> list[str]:

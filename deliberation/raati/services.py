@@ -45,6 +45,10 @@ def get_raati(raati_id: int) -> Raati:
 def membership(raati_id: int, account) -> Member | None:
     if account is None or not getattr(account, "is_authenticated", False):
         return None
+    # The room's socket gate read the member with the account for this event (gate.RoomActor).
+    known = getattr(account, "room_member", None)
+    if known is not None and known.raati_id == raati_id and known.account_id == account.id:
+        return known
     return db.session.scalar(select(Member).where(Member.raati_id == raati_id,
                                                   Member.account_id == account.id))
 
@@ -804,4 +808,5 @@ _unused = (AccessDenied, CHAIR, SECRETARY)
 from .drafting import (approval_status, close_drafting, review_section, save_section,  # noqa: E402
                        section_tally, sections)
 from .presence import (HEARTBEAT, MAX_CONNECTIONS_PER_MEMBER, PRESENCE_TTL, connect,  # noqa: E402
-                       connections_of, disconnect, online, prune_connections, touch_connections)
+                       connections_of, disconnect, online, presence_of, prune_connections,
+                       touch_connections)

@@ -532,9 +532,11 @@
     if (replaying) { pending[ev.seq] = pending[ev.seq] || ev; return; }  // sync will fill in order
     offer(ev);
   });
-  socket.on("presence", function (p) {
-    names[p.member] = p.name; roles[p.member] = p.role;
-    if (p.online) { online[p.member] = true; } else { delete online[p.member]; }
+  socket.on("presence", function (batch) {  // {members: [...]}: who came or went, batched by the server
+    (batch.members || []).forEach(function (p) {
+      names[p.member] = p.name; roles[p.member] = p.role;
+      if (p.online) { online[p.member] = true; } else { delete online[p.member]; }
+    });
     if (!replaying) { renderAll(); }
   });
   socket.on("room_error", function (p) { showError(p && p.error ? p.error : T.lost); });

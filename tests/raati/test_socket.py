@@ -270,7 +270,7 @@ def test_presence_of_a_crashed_process_expires_and_the_room_is_told(room, app, m
     assert db.session.get(Connection, "dead-process-sid") is None
     assert db.session.get(Connection, mine.sid) is not None
     told = [p["args"][0] for p in a.get_received("/raati") if p["name"] == "presence"]
-    assert told == [{"member": b.member.id, "name": "B", "role": "member", "online": False}]
+    assert told == [{"members": [{"member": b.member.id, "name": "B", "role": "member", "online": False}]}]
 
 
 def test_a_name_in_an_event_is_always_its_authors(room):
