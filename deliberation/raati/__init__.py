@@ -26,5 +26,10 @@ def init_app(app) -> None:
 
     app.jinja_env.globals["raati_approval_lines"] = approval_lines
     processes.register(raati_cards)
+    from kuulas import search
+
+    from .search import provider as search_provider
+
+    search.register(search_provider)
     residents.register(resident_section)
     staff_menu.register(_l("Digiraati"), "raati_staff.index", rules.MANAGE, order=40)
