@@ -69,6 +69,56 @@ def world(app, make_staff):
     return w
 
 
+@pytest.fixture
+def raati(app, make_resident, make_staff, monkeypatch):
+    """A live raati drawn from panel 7 (whose composition is faked at the panel api), six
+    jurors, an expert, a session, a phase, a chat message and an unlocked statement."""
+    import panel.api
+    from kuulas.extensions import db
+    from deliberation.raati.models import (Member, Message, Phase, Raati, RaatiSession, Section,
+                                           SectionVersion)
+
+    # Raw counts as the panel keeps them: 12 + 25 + 3 members; "health" is sensitive.
+    def composition(panel_id, account_ids=None, *, locale=None, public=False):
+        features = [{"feature": "age", "label": "Ikäryhmä", "categories": [
+            {"value": "18-39", "label": "18–39 v", "population_share": 35.0, "count": 12},
+            {"value": "40-64", "label": "40–64 v", "population_share": 40.0, "count": 25},
+            {"value": "65+", "label": "65+ v", "population_share": 25.0, "count": 3}]}]
+        if not public:
+            features.append({"feature": "health", "label": "Terveydentila", "categories": [
+                {"value": "x", "label": "Pitkäaikaissairas", "population_share": None, "count": 7}]})
+        return features
+    monkeypatch.setattr(panel.api, "composition", composition)
+
+    r = Raati(title_fi="Omalääkärimalli", title_sv="Egenläkarmodellen", title_en="The own-doctor model",
+              question_fi="Miten omalääkärimalli otetaan käyttöön?", question_sv="Hur införs egenläkarmodellen?",
+              question_en="How should the own-doctor model be introduced?",
+              background_fi="Taustamateriaali: [selvitys](https://example.fi/selvitys).", state="live", panel_id=7)
+    db.session.add(r)
+    db.session.flush()
+    members = []
+    for i in range(6):
+        account = make_resident()
+        members.append(Member(raati_id=r.id, account_id=account.id, role="chair" if i == 0 else "member",
+                              display_name=f"Jäsen{i}"))
+    expert = Member(raati_id=r.id, account_id=make_resident().id, role="expert", display_name="Dosentti Asiantuntija")
+    db.session.add_all(members + [expert])
+    db.session.add(RaatiSession(raati_id=r.id, title="Ensimmäinen istunto", starts_at=NOW, ends_at=NOW + timedelta(hours=3),
+                                uid="pf-raati-1@kuulas"))
+    db.session.add(Phase(raati_id=r.id, position=1, kind="hearing", planned_start=NOW, planned_minutes=45))
+    db.session.flush()
+    db.session.add(Message(raati_id=r.id, seq=1, member_id=members[1].id, body="SALAINEN CHATTIVIESTI",
+                           created_at=NOW))
+    section = Section(raati_id=r.id, position=1, title="Iltakäynnit", version=1)
+    db.session.add(section)
+    db.session.flush()
+    db.session.add(SectionVersion(section_id=section.id, number=1, title="Iltakäynnit",
+                                  text="Raati suosittaa iltakäyntejä.", member_id=members[0].id, created_at=NOW))
+    db.session.commit()
+    r.member_accounts = [m.account for m in members]
+    return r
+
+
 def in_locale(client, code):
     client.get(f"/kieli/{code}")
     return client
