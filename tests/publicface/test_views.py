@@ -95,3 +95,23 @@ def test_bad_queries_get_a_clear_message(app, client, world, q, status, message)
 def test_like_wildcards_are_literal_on_sqlite(app, client, world):
     html = in_locale(client, "fi").get("/haku?q=kotihoi_o").get_data(as_text=True)
     assert "0 tulosta" in html
+
+
+@pytest.mark.parametrize("path, code, first", [("/tietosuoja", "fi", "Rekisterinpitäjä"),
+                                               ("/saavutettavuus", "en", "Compliance status")])
+def test_long_legal_pages_get_an_on_this_page_menu(app, client, path, code, first):
+    html = in_locale(client, code).get(path).get_data(as_text=True)
+    menu = re.search(r'<nav class="on-this-page" id="on-this-page".*?</nav>', html, re.S).group(0)
+    assert f'<a href="#section-1">{first}</a>' in menu
+    assert f'<h2 id="section-1">{first}</h2>' in html
+    assert 'href="#on-this-page"' in html.split("</nav>", 3)[-1]       # the way back to it
+
+
+def test_section_ids_take_only_the_text_of_a_heading():
+    from markupsafe import Markup
+
+    from kuulas.sanitize import with_section_ids
+
+    html, sections = with_section_ids(Markup("<h2>A &amp; <em>B</em></h2><p>x</p><h2>C</h2>"))
+    assert sections == [("section-1", "A & B"), ("section-2", "C")]
+    assert '<h2 id="section-1">A &amp; <em>B</em></h2>' in html
