@@ -92,7 +92,7 @@ def test_public_raati_page_on_a_phone(app, live_server, new_page, raati, code, w
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("path", ["/osallisuus", "/tietosuoja"])
+@pytest.mark.parametrize("path", ["/osallisuus", "/tietosuoja", "/haku?q=kotihoito"])
 def test_table_and_long_pages_at_320_and_at_200_percent_zoom(app, live_server, new_page, world, path):
     for width in (320, 640):      # 640 CSS px = a 1280 px window at 200 % zoom
         page = phone(new_page, width)
