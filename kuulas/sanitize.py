@@ -45,6 +45,26 @@ def markdown(text: str | None) -> Markup:
     return Markup(clean_html(html))
 
 
+_H2 = re.compile(r"<h2>(.*?)</h2>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def with_section_ids(html: Markup, prefix: str = "section") -> tuple[Markup, list[tuple[str, str]]]:
+    """Give each ``<h2>`` of already-sanitised HTML an id (``prefix-1`` …) and return the
+    ``(id, title)`` list for an "on this page" menu.  The titles are plain text (the
+    template escapes them); the ids are ours, never the author's."""
+    from html import unescape
+
+    sections: list[tuple[str, str]] = []
+
+    def number(m):
+        anchor = f"{prefix}-{len(sections) + 1}"
+        sections.append((anchor, unescape(_TAG.sub("", m.group(1))).strip()))
+        return f'<h2 id="{anchor}">{m.group(1)}</h2>'
+
+    return Markup(_H2.sub(number, str(html))), sections
+
+
 def plain_text(text: str | None, limit: int | None = None) -> str:
     """Normalise user text for storage (``kuulas.text.clean``): NFC, no control or bidi
     control characters, emoji joiners kept, trimmed, optional limit."""

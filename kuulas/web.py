@@ -87,6 +87,15 @@ def _bounded_json_provider(app):
     return BoundedJSONProvider(app)
 
 
+def next_table_id() -> str:
+    """A page-unique id for a table's caption, which names its scroll region
+    (``templates/_table.html``); tables in loops each get their own."""
+    from flask import g
+
+    g.kuulas_table_ids = getattr(g, "kuulas_table_ids", 0) + 1
+    return f"table-{g.kuulas_table_ids}"
+
+
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
     from werkzeug.routing import IntegerConverter
@@ -100,6 +109,7 @@ def init_app(app) -> None:
             super().__init__(map, *args, **kwargs)
 
     app.url_map.converters["int"] = BoundedInt
+    app.jinja_env.globals["next_table_id"] = next_table_id
     app.json = _bounded_json_provider(app)
 
     from .access import ROLE_LABELS, Role

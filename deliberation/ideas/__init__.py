@@ -27,6 +27,11 @@ def init_app(app) -> None:
     events.register(app)
     install_log_filter(app)
     processes.register(round_cards)
+    from kuulas import search
+
+    from .search import provider as search_provider
+
+    search.register(search_provider)
     staff_menu.register(_l("Idea rounds"), "ideas_staff.index", rules.MODERATE, order=30)
 
     from .personal_data import register_all as register_personal_data

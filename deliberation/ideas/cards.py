@@ -25,5 +25,6 @@ def round_cards(now, locale: str) -> list[ProcessCard]:
                                  url=url_for("ideas.round_page", round_id=r.id), state=state,
                                  state_label=str(label), starts_at=r.opens_at, ends_at=r.closes_at,
                                  title_lang=r.text_lang("title", locale),
-                                 summary_lang=r.text_lang("question", locale)))
+                                 summary_lang=r.text_lang("question", locale),
+                                 key=("ideas", r.id)))
     return cards

@@ -12,7 +12,7 @@ def init_app(app) -> None:
     from kuulas.extensions import csrf
 
     from . import demo, jobs, models, rules  # noqa: F401  (models/jobs/seeder register on import)
-    from .cards import outcome_cards
+    from .cards import decision_view, outcome_cards
     from .open_api import bp as api_bp
     from .staff_views import bp as staff_bp
     from .views import bp as public_bp
@@ -29,7 +29,13 @@ def init_app(app) -> None:
 
     app.jinja_env.globals["outcome_texts"] = texts
     app.jinja_env.globals["outcome_decision_texts"] = decision_texts
+    app.jinja_env.globals["outcome_decision"] = decision_view
     processes.register(outcome_cards)
+    from kuulas import search
+
+    from .search import provider as search_provider
+
+    search.register(search_provider)
     staff_menu.register(_l("Outcomes and decisions"), "outcomes_staff.index", rules.MANAGE, order=50)
     staff_menu.register(_l("Participation metrics"), "outcomes_staff.dashboard", rules.METRICS, order=55)
 

@@ -29,5 +29,11 @@ def init_app(app) -> None:
     from .personal_data import register_all as register_personal_data
 
     register_personal_data()
+
+    from kuulas import search
+
+    from .search import provider as search_provider
+
+    search.register(search_provider)
     residents.register(resident_section)
     staff_menu.register(_l("Digiraati"), "raati_staff.index", rules.MANAGE, order=40)

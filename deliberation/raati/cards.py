@@ -29,9 +29,9 @@ def raati_cards(now, locale: str) -> list[ProcessCard]:
         cards.append(ProcessCard(
             kind=str(_l("Digiraati")), title=raati.text("title", locale),
             summary=raati.text("question", locale)[:300],
-            url=url_for("raati.room", raati_id=raati.id), state=state, state_label=str(label),
+            url=url_for("raati.public_page", raati_id=raati.id), state=state, state_label=str(label),
             starts_at=starts, ends_at=ends, title_lang=raati.text_lang("title", locale),
-            summary_lang=raati.text_lang("question", locale)))
+            summary_lang=raati.text_lang("question", locale), key=("raati", raati.id)))
     return cards
 
 

@@ -68,6 +68,23 @@ def room(raati_id: int):
                            phase_labels=forms.PHASE_LABELS, role_labels=forms.ROLE_LABELS)
 
 
+@bp.get("/raati/<int:raati_id>/esittely")
+def public_page(raati_id: int):
+    """The public face of a raati (no sign-in): see ``public``.  Members get a link into
+    the room, which stays members-only."""
+    from .public import is_member, view
+
+    locale = _locale()
+    data = view(raati_id, locale)
+    from flask_babel import format_time
+
+    from deliberation.outcomes.figures import percent_step
+
+    return render_template("raati/public.html", v=data, raati=data.raati, locale=locale,
+                           member=is_member(raati_id, current_user), percent=percent_step,
+                           phase_labels=forms.PHASE_LABELS, format_time=format_time)
+
+
 @bp.route("/raati/<int:raati_id>/nimi", methods=["GET", "POST"])
 def choose_name(raati_id: int):
     if not current_user.is_authenticated:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import processes
@@ -22,6 +23,35 @@ def front():
     return render_template("pages/front.html", groups=groups)
 
 
+@bp.get("/haku")
+@limiter.limit("60 per minute")
+def search():
+    """Search published processes and outcomes in the reader's language (``kuulas.search``)."""
+    from .. import search as engine
+    from ..extensions import db
+
+    raw = request.args.get("q", "")
+    locale = str(get_locale())
+    hits, problem, query = [], None, None
+    if "q" in request.args:
+        try:
+            query = engine.parse(raw, locale)
+        except engine.QueryError as exc:
+            problem = SEARCH_PROBLEMS[exc.code]
+        else:
+            hits = engine.run(query, db.engine.dialect.name)
+    status = 400 if problem and raw.strip() else 200
+    return render_template("pages/search.html", q=raw[:engine.MAX_LENGTH], hits=hits, problem=problem,
+                           query=query, min_length=engine.MIN_LENGTH), status
+
+
+SEARCH_PROBLEMS = {
+    "empty": _l("Type one or more words to search for."),
+    "too_short": _l("Type a word of at least two letters."),
+    "too_long": _l("The search is too long: use at most 200 characters."),
+}
+
+
 @bp.get("/saavutettavuus")
 def accessibility():
     return _legal("accessibility")
@@ -33,8 +63,13 @@ def privacy():
 
 
 def _legal(slug: str):
+    from ..sanitize import markdown, with_section_ids
+
     page = services.get_page(slug, str(get_locale()))
-    return render_template("pages/legal.html", page=page, slug=slug)
+    body, sections = with_section_ids(markdown(page.body))
+    # A long page (three sections or more) gets its "on this page" menu.
+    return render_template("pages/legal.html", page=page, slug=slug, body=body,
+                           on_this_page=sections if len(sections) >= 3 else [])
 
 
 @bp.route("/hallinta/sivut/<slug>/<locale>", methods=["GET", "POST"])

@@ -144,7 +144,7 @@ def test_public_page_suppresses_small_cells_and_has_chart_and_table(client, make
     o = make_outcome()
     services.publish(o.id, actor=preparer, now=NOW)
     html = client.get(f"/tulokset/{o.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert re.search(r"<svg [^>]*role=\"img\"", html) and "<caption>Ikäryhmä</caption>" in html
+    assert re.search(r"<svg [^>]*role=\"img\"", html) and ">Ikäryhmä</caption>" in html
     assert "fewer than 5 (hidden to protect privacy)" in html
     assert "<td>3</td>" not in html and "<td>12</td>" not in html and "<td>25</td>" in html
     assert "style=" not in html

@@ -208,7 +208,7 @@ def test_untranslated_texts_are_marked_finnish(room, app):
     assert '<h1 lang="sv">Egen läkare</h1>' in html
     assert '<p class="lead" lang="fi">Miten?</p>' in html
     front = p.client.get("/").get_data(as_text=True)
-    assert f'href="/raati/{room.id}" lang="sv">Egen läkare</a>' in front
+    assert f'href="/raati/{room.id}/esittely" lang="sv">Egen läkare</a>' in front   # the public page
     assert '<p lang="fi">Miten?</p>' in front
 
 
