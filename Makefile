@@ -16,8 +16,8 @@ venv: $(BIN)/activate
 
 test-deps: $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
-	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
-	  { echo "Installing Debian's chromium for the browser tests"; \
+	@{ command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium; } && command -v pdftoppm >/dev/null 2>&1 || \
+	  { echo "Installing Debian's chromium and poppler-utils for the browser and PDF tests"; \
 	    (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core poppler-utils) >/dev/null; }
 
 translations: venv
