@@ -95,7 +95,10 @@ def _page_field_names(app, clients) -> set[str]:
         if url is None:
             continue
         for c in clients:
-            body = c.get(url).get_data(as_text=True)
+            response = c.get(url)
+            if response.mimetype != "text/html":      # PDFs, images, downloads: no form in them
+                continue
+            body = response.get_data(as_text=True)
             names.update(re.findall(r'\bname="([^"]+)"', body))
     return names - {"csrf_token"}
 
