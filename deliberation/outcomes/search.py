@@ -34,7 +34,7 @@ def provider(query: search.Query, dialect: str, limit: int) -> list[search.Hit]:
         t = present.texts(o, query.locale)
         context_field = search.best_field(t, ("question", "summary", "background"), query.terms)
         hits.append(search.Hit(
-            kind=f"{_('Outcome')} · {present.KIND_LABELS.get(o.source_kind, o.source_kind)}",
+            kind=_("Outcome") + " · " + str(present.KIND_LABELS.get(o.source_kind, o.source_kind)),
             title=t.title, title_lang=t.title_lang, url=f"/tulokset/{o.id}",
             context=search.snippet(getattr(t, context_field), query.terms),
             context_lang=getattr(t, f"{context_field}_lang"),
