@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from . import effects  # noqa: F401 - after-commit side effects (see the module)
 from . import sqlite_wal  # noqa: F401 - SQLite files write ahead (see the module)
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
