@@ -143,7 +143,8 @@ def _messages():
     }
 
 
-def attempt(action, success_message=None, *, once: bool = False, next_url=None):
+def attempt(action, success_message=None, *, once: bool = False, next_url=None,
+            raise_errors: bool = False):
     """Run one service call for a view, as one transaction.
 
     On a domain error: roll back, flash the translated reason, return ``(False, exc)``.
@@ -151,7 +152,9 @@ def attempt(action, success_message=None, *, once: bool = False, next_url=None):
     user's conflict (409), never a 500.  Otherwise: commit, flash ``success_message`` (if
     any), return ``(True, result)``.  With ``once``, a repeat of an already saved
     submission returns ``(True, Repeated(url))`` without calling ``action``; ``next_url``
-    (result -> url) says where the first one's result is.
+    (result -> url) says where the first one's result is.  With ``raise_errors`` a domain
+    error is rolled back and raised again, not flashed, for ``kuulas.errors`` to answer
+    (an error page or JSON with the error's status).
     """
     from flask import flash
     from sqlalchemy.exc import IntegrityError
@@ -179,6 +182,8 @@ def attempt(action, success_message=None, *, once: bool = False, next_url=None):
         db.session.commit()
     except KuulasError as exc:
         db.session.rollback()
+        if raise_errors:
+            raise
         flash(str(exc), "error")
         return False, exc
     except IntegrityError:
@@ -190,6 +195,8 @@ def attempt(action, success_message=None, *, once: bool = False, next_url=None):
                 flash(messages["repeated"], "info")
                 return True, Repeated(row.result_url)
         exc = Conflict(messages["conflict"])
+        if raise_errors:
+            raise exc from None
         flash(str(exc), "error")
         return False, exc
     if success_message:

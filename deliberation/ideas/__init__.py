@@ -16,10 +16,10 @@ def init_app(app) -> None:
 
     from kuulas import processes, staff_menu
 
-    from . import demo, events, jobs, live_results, live_views, models, rules  # noqa: F401  (register on import)
+    from . import demo, events, jobs, live_results, live_views, models, public_views, rules, staff_views  # noqa: F401  (register on import)
     from .cards import round_cards
     from .participation import install_log_filter
-    from .views import bp, staff
+    from .view_helpers import bp, staff
 
     for blueprint in (bp, staff):
         if blueprint.name not in app.blueprints:

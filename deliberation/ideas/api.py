@@ -15,7 +15,7 @@ outcome, which are unlinked to anything else and are forgotten after the notific
   groups=[{label, size, distinctive=[text]}], summary_markdown.
 - ``export_csv(round_id) -> bytes``, ``export_xlsx(round_id) -> bytes``.
 - ``notify_recipients(round_id) -> [(email, locale)]``,
-  ``forget_notify_recipients(round_id) -> int`` (rows deleted; commits).
+  ``forget_notify_recipients(round_id) -> int`` (rows deleted; the caller commits).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from sqlalchemy import delete, select
 from kuulas.extensions import db
 
 from . import exports, results
-from .models import CLOSED, IdeaNotifyRequest, IdeaRound
+from .models import CLOSED, DRAFT, IdeaNotifyRequest, IdeaRound
 
 TOP_IDEAS = 10
 
@@ -47,9 +47,9 @@ def finished_rounds() -> list[dict]:
 
 
 def open_rounds(now) -> list[dict]:
-    from .models import OPEN, SCHEDULED
+    from .lifecycle import CLOSES_BY_CLOCK
 
-    rows = db.session.scalars(select(IdeaRound).where(IdeaRound.state.in_((OPEN, SCHEDULED)),
+    rows = db.session.scalars(select(IdeaRound).where(IdeaRound.state.in_(CLOSES_BY_CLOCK),
                                                       IdeaRound.closes_at > now)
                               .order_by(IdeaRound.closes_at, IdeaRound.id))
     return [{"id": r.id, "titles": {code: r.text("title", code) for code in ("fi", "sv", "en")},
@@ -58,7 +58,7 @@ def open_rounds(now) -> list[dict]:
 
 def round_outcome_data(round_id: int, locale: str) -> dict | None:
     round_ = db.session.get(IdeaRound, round_id)
-    if round_ is None or round_.state == "draft":
+    if round_ is None or round_.state == DRAFT:
         return None
     locale = _locale(locale)
     res = results.compute(round_id)
@@ -99,5 +99,4 @@ def notify_recipients(round_id: int) -> list[tuple[str, str]]:
 
 def forget_notify_recipients(round_id: int) -> int:
     n = db.session.execute(delete(IdeaNotifyRequest).where(IdeaNotifyRequest.round_id == round_id)).rowcount
-    db.session.commit()
     return int(n or 0)

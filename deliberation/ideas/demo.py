@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kuulas.demo import seeder
 from kuulas.extensions import db
 
-from . import anonymity, services
+from . import anonymity, rounds
 from .models import CLOSED, VISIBLE, Idea, IdeaComment, IdeaRound, IdeaTag, IdeaVote
 
 LAST_IDS: dict[str, int] = {}
@@ -105,7 +105,7 @@ def _vote_matrix(ideas: list[Idea], families: list, round_id: int, n: int, rng, 
 
 
 def _make_round(texts, ideas_spec, *, actor, now, opens, closes, participants, per_participant, rng, tags=None):
-    round_ = services.create_round({**texts, "opens_at": opens, "closes_at": closes, "moderation": "post",
+    round_ = rounds.create_round({**texts, "opens_at": opens, "closes_at": closes, "moderation": "post",
                                     "comments_enabled": True, "max_length": 500},
                                    actor=actor, now=min(now, opens), publish=True)
     key = anonymity.round_key(current_app.config["SECRET_KEY"], round_.id)
@@ -167,7 +167,7 @@ def seed(now, rng, out, actor=None):
         closed_texts, CLOSED_IDEAS, actor=actor, now=opens, opens=opens, closes=now - timedelta(days=26),
         participants=90, per_participant=8, rng=rng, tags={0: ["Ajanvaraus"], 1: ["Ajanvaraus"], 4: ["Jatkuvuus"]})
     db.session.flush()
-    services.advance_rounds(now)
+    rounds.advance_rounds(now)
     assert db.session.get(IdeaRound, closed_round.id).state == CLOSED
     LAST_IDS["closed"] = closed_round.id
     out.append(f"ideas: closed round /ideariihi/{closed_round.id} with results ({closed_votes} votes)")

@@ -5,21 +5,23 @@ Read-only for clients: they join a round's room and receive ``idea`` (new public
 count publisher job, never one per vote), ``map`` (the redrawn aggregate opinion map, at most
 one per round every ``live_results.MAP_SECONDS``), ``changed`` (edited, hidden with a reason,
 restored, withdrawn) and ``closed``.  Every write goes through the HTTP forms (CSRF, rate limits,
-one service), and views call these broadcast helpers only after the commit.  Payloads
+one service); the services and jobs call these broadcast helpers, which build the payload at
+once and declare it with ``kuulas.effects.emit``: it is sent when the caller commits, and
+never after a rollback.  Payloads
 carry random public idea ids, texts and counts: never a participant identifier nor the
 internal (sequential) key.  The handshake's Origin
 must be our own site (cross-site websocket hijacking).
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import current_app, request
+from flask import request
 from flask_socketio import Namespace, join_room
 
-from kuulas.extensions import db, socketio
+from kuulas import effects, realtime
+from kuulas.extensions import db
 
-from .models import HIDDEN, VISIBLE, IdeaRound
+from .lifecycle import DRAFT
+from .models import HIDDEN, VISIBLE, WITHDRAWN, IdeaRound
 
 NAMESPACE = "/ideas"
 
@@ -33,10 +35,9 @@ def counts_wire(counts) -> dict:
 
 
 def _emit(event: str, payload: dict, round_id: int) -> None:
-    try:
-        socketio.emit(event, payload, to=room(round_id), namespace=NAMESPACE)
-    except Exception:  # noqa: BLE001 - a live update must never undo a saved write
-        current_app.logger.warning("ideas: broadcast %s failed", event)
+    """Declare the broadcast; it goes out after the caller's commit (an effect that fails
+    is logged by ``kuulas.effects``: a live update never undoes a saved write)."""
+    effects.emit(event, payload, to=room(round_id), namespace=NAMESPACE)
 
 
 def idea_added(round_id: int, idea) -> None:
@@ -53,7 +54,7 @@ def idea_changed(round_id: int, idea) -> None:
 
 
 def idea_removed(round_id: int, public_id: str) -> None:
-    _emit("changed", {"id": public_id, "status": "withdrawn"}, round_id)
+    _emit("changed", {"id": public_id, "status": WITHDRAWN}, round_id)
 
 
 def comment_added(round_id: int, idea_public_id: str) -> None:
@@ -77,21 +78,9 @@ def round_closed(round_id: int) -> None:
     _emit("closed", {"round": round_id}, round_id)
 
 
-def _origin_ok() -> bool:
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True  # not a browser: carries no victim's cookies
-    allowed = set()
-    for url in (current_app.config.get("SITE_URL"), request.host_url):
-        if url:
-            parts = urlsplit(url)
-            allowed.add(f"{parts.scheme}://{parts.netloc}".lower())
-    return origin.rstrip("/").lower() in allowed
-
-
 class IdeasNamespace(Namespace):
     def on_connect(self, auth=None):
-        if not _origin_ok():
+        if not realtime.origin_ok():
             return False
         round_id = auth.get("round") if isinstance(auth, dict) else None
         if round_id is None:
@@ -99,7 +88,7 @@ class IdeasNamespace(Namespace):
         if not isinstance(round_id, int) or isinstance(round_id, bool):
             return False
         round_ = db.session.get(IdeaRound, round_id)
-        ok = round_ is not None and round_.state != "draft"
+        ok = round_ is not None and round_.state != DRAFT
         if not ok:
             return False
         join_room(room(round_id))
@@ -112,6 +101,4 @@ class IdeasNamespace(Namespace):
 def register(app) -> None:
     """Register on the *current* Socket.IO server (``socketio.init_app`` makes a new one for
     every ``create_app``)."""
-    ns = IdeasNamespace(NAMESPACE)
-    ns._set_socketio(socketio)
-    socketio.server.register_namespace(ns)
+    realtime.register_namespace(IdeasNamespace, NAMESPACE)

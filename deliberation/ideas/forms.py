@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from . import services
+from . import common, participating
 
 
 class RoundForm(KuulasForm):
@@ -48,26 +48,26 @@ class RoundForm(KuulasForm):
 
 
 class IdeaForm(KuulasForm):
-    text = TextAreaField(_l("Your idea"), validators=[DataRequired(), Length(min=services.MIN_IDEA, max=5000)])
+    text = TextAreaField(_l("Your idea"), validators=[DataRequired(), Length(min=common.MIN_IDEA, max=5000)])
     subtheme = SelectField(_l("Sub-theme (optional)"), choices=[], validate_choice=False)
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by some bots.
     website = StringField(_l("Leave this field empty"))
 
 
 class EditForm(KuulasForm):
-    text = TextAreaField(_l("Text"), validators=[DataRequired(), Length(min=services.MIN_IDEA, max=5000)])
+    text = TextAreaField(_l("Text"), validators=[DataRequired(), Length(min=common.MIN_IDEA, max=5000)])
 
 
 class CommentForm(KuulasForm):
     text = TextAreaField(_l("Your comment"), validators=[DataRequired(),
-                                                         Length(min=services.MIN_IDEA, max=services.MAX_COMMENT)])
+                                                         Length(min=common.MIN_IDEA, max=common.MAX_COMMENT)])
     website = StringField(_l("Leave this field empty"))
 
 
 class FlagForm(KuulasForm):
     reason = RadioField(_l("Why should a moderator look at this?"), validators=[InputRequired()],
-                        choices=[SelectChoice(k, v) for k, v in services.FLAG_REASONS.items()])
-    detail = TextAreaField(_l("More detail (optional)"), validators=[Optional(), Length(max=services.MAX_REASON)])
+                        choices=[SelectChoice(k, v) for k, v in participating.FLAG_REASONS.items()])
+    detail = TextAreaField(_l("More detail (optional)"), validators=[Optional(), Length(max=common.MAX_REASON)])
     comment_id = HiddenField()
 
 
@@ -76,7 +76,7 @@ class NotifyForm(KuulasForm):
 
 
 class HideForm(KuulasForm):
-    reason = StringField(_l("Public reason for removing"), validators=[DataRequired(), Length(min=3, max=services.MAX_REASON)])
+    reason = StringField(_l("Public reason for removing"), validators=[DataRequired(), Length(min=3, max=common.MAX_REASON)])
 
 
 class TagForm(KuulasForm):

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kuulas import scheduler
 from kuulas.extensions import db
 
-from . import events, opinion_map, services
+from . import events, opinion_map, reading
 from .models import CLOSED, OPEN, VISIBLE, Idea, IdeaCountSnapshot, IdeaRound, IdeaVote
 
 MAP_JOB = "ideas.map"
@@ -129,7 +129,7 @@ def my_position(omap: opinion_map.OpinionMap | None, participant) -> opinion_map
     """Where the asking participant stands: their own votes only, for them only (not kept)."""
     if omap is None or participant is None:
         return None
-    return opinion_map.position(omap, services.my_votes(participant))
+    return opinion_map.position(omap, reading.my_votes(participant))
 
 
 def idea_refs(omap: opinion_map.OpinionMap | None) -> dict[int, Idea]:
@@ -163,8 +163,6 @@ def wire(omap: opinion_map.OpinionMap) -> dict:
 @scheduler.job(MAP_JOB, seconds=MAP_SECONDS)
 def publish_maps(now):
     changed = refresh_maps(now)
-    payloads = {round_id: wire(omap) for round_id, omap in changed.items()}
-    db.session.commit()
-    for round_id, payload in payloads.items():
-        events.map_updated(round_id, payload)
+    for round_id, omap in changed.items():
+        events.map_updated(round_id, wire(omap))   # sent once run_job commits
     return f"maps {len(changed)}"

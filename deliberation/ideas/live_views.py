@@ -13,9 +13,9 @@ from flask_login import current_user
 
 from kuulas.clock import utcnow
 
-from . import live_results, opinion_map, participation, services
+from . import common, live_results, opinion_map, participation, reading
 from .models import CLOSED, OPEN
-from .views import bp
+from .view_helpers import bp
 
 MAP_WIDTH, MAP_HEIGHT = 320, 240
 
@@ -25,7 +25,7 @@ def _locale() -> str:
 
 
 def _visible_results_round(round_id: int):
-    round_ = services.visible_round(round_id, actor=current_user, now=utcnow())
+    round_ = common.visible_round(round_id, actor=current_user, now=utcnow())
     if round_.state not in (OPEN, CLOSED):
         abort(404)
     return round_
@@ -37,7 +37,7 @@ def map_context(round_, omap=None) -> dict:
         omap = live_results.shown_map(round_)
     participant = participation.current_participant(round_.id)
     you = live_results.my_position(omap, participant)
-    voted = len(services.my_votes(participant)) if participant else 0
+    voted = len(reading.my_votes(participant)) if participant else 0
     drawn = omap is not None and bool(omap.regions)
     return {"omap": omap, "drawn": drawn, "you": you, "my_vote_count": voted,
             "geometry": opinion_map.layout(omap, you, width=MAP_WIDTH, height=MAP_HEIGHT) if drawn else None,
@@ -55,8 +55,8 @@ def live_page(round_):
     the last published map) and, for a participant, where they stand."""
     from . import tally
 
-    shown = services.shown_counts(round_)
-    ideas = services.public_ideas(round_.id, None)
+    shown = reading.shown_counts(round_)
+    ideas = reading.public_ideas(round_.id, None)
     visible = [i for i in ideas if i.status == "visible"]
     empty = tally.Counts()
     ranked = sorted(visible, key=lambda i: (-tally.score(shown.get(i.id, empty)), -shown.get(i.id, empty).agree,

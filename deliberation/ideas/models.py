@@ -24,9 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kuulas.extensions import db
 
-# Round states
-DRAFT, SCHEDULED, OPEN, CLOSED = "draft", "scheduled", "open", "closed"
-STATES = (DRAFT, SCHEDULED, OPEN, CLOSED)
+# Round states (declared with their transitions in ``lifecycle``)
+from .lifecycle import CLOSED, DRAFT, OPEN, SCHEDULED, STATES  # noqa: E402,F401
 # Moderation modes
 PRE, POST = "pre", "post"
 # Item states (ideas and comments)

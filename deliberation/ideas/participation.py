@@ -16,7 +16,7 @@ from flask import current_app, request
 from kuulas import logfilter
 
 from . import anonymity
-from .services import Participant
+from .common import Participant
 
 COOKIE_PREFIX = "kuulas_idea_"
 PUBLIC_PREFIX = "/ideariihi"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from kuulas.extensions import db
 
-from . import clustering, live_results, opinion_map, services, tally
+from . import clustering, common, live_results, opinion_map, reading, tally
 from .models import VISIBLE, Idea, IdeaComment, IdeaRound, IdeaVote
 
 
@@ -42,10 +42,10 @@ class RoundResults:
 
 
 def compute(round_id: int, *, seed: int = 7) -> RoundResults:
-    round_ = services.get_round(round_id)
+    round_ = common.get_round(round_id)
     ideas = list(db.session.scalars(select(Idea).where(Idea.round_id == round_id, Idea.status == VISIBLE)))
-    counts = services.round_counts(round_id)
-    comments = services.comment_counts(round_id)
+    counts = reading.round_counts(round_id)
+    comments = reading.comment_counts(round_id)
     ranked = {i.id: RankedIdea(i, counts.get(i.id, tally.Counts()), tally.score(counts.get(i.id, tally.Counts())),
                                comments.get(i.id, 0)) for i in ideas}
     order = tally.rank({i: r.counts for i, r in ranked.items()})
@@ -83,7 +83,7 @@ def compute(round_id: int, *, seed: int = 7) -> RoundResults:
     n_comments = int(db.session.scalar(select(func.count()).select_from(IdeaComment).where(
         IdeaComment.round_id == round_id, IdeaComment.status == VISIBLE)) or 0)
     return RoundResults(
-        round=round_, ranked=[ranked[i] for i in order], participants=services.participant_count(round_id),
+        round=round_, ranked=[ranked[i] for i in order], participants=reading.participant_count(round_id),
         votes=votes, comments=n_comments, groups=groups,
         consensus=[ranked[i] for i in analysis.consensus],
         themes=sorted(themes.items(), key=lambda t: (-t[1], t[0].lower())), clustered=analysis.participants)

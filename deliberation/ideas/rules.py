@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from kuulas import access
 from kuulas.access import Decision, Role
 
-from .models import CLOSED, DRAFT, OPEN
+from . import lifecycle
+from .lifecycle import CLOSED
 
 MANAGE = "ideas:round:manage"          # set up and edit rounds, open/close by hand
 MODERATE = "ideas:round:moderate"      # queue, approve, hide, restore, tag themes
@@ -24,7 +25,8 @@ access.register(RESULTS, {Role.MODERATOR, Role.PREPARER})
 def _view(actor, round_, now) -> Decision:
     if round_ is None:
         return Decision(False, _l("No such idea round."))
-    if round_.state == DRAFT:
+    if not lifecycle.allows(round_.state, lifecycle.VIEW, lifecycle.VISITOR):
+        # Before publication only staff see the round.
         if access.can(actor, MANAGE) or access.can(actor, MODERATE):
             return Decision(True)
         return Decision(False, _l("No such idea round."))
@@ -37,9 +39,9 @@ def _participate(actor, round_, now) -> Decision:
         return Decision(False, _l("No such idea round."))
     if actor is None:
         return Decision(False, _l("Your participation key is missing. Reload the round page and try again."))
-    if round_.state == CLOSED or now >= round_.closes_at:
+    if round_.state == CLOSED or now >= round_.closes_at:   # the clock as well as the state
         return Decision(False, _l("The round has closed, so nothing more can be added or changed. Thank you for taking part!"))
-    if round_.state != OPEN or now < round_.opens_at:
+    if not lifecycle.allows(round_.state, lifecycle.POST_IDEA) or now < round_.opens_at:
         return Decision(False, _l("The round is not open yet. It opens %(when)s.",
                                   when=format_datetime(round_.opens_at, "short")))
     return Decision(True)

@@ -291,14 +291,14 @@ def test_vote_request_deals_like_the_round_page(app, open_round, moderator):
     visible ideas, not the participant's own, not yet voted on, with the same vote counts."""
     import random
 
-    from deliberation.ideas import services
+    from deliberation.ideas import reading, services
     from deliberation.ideas.services import Participant
     from kuulas.clock import utcnow
 
     now = utcnow()
     people = [Participant(open_round.id, f"{i:064x}") for i in range(6)]
     ideas = [services.post_idea(open_round.id, people[i % 3], f"Idea numero {i}", now=now) for i in range(9)]
-    services.moderate("idea", ideas[4].id, "hide", actor=moderator, now=now, reason="Asiaton")
+    services.moderate(open_round.id, "idea", ideas[4].id, "hide", actor=moderator, now=now, reason="Asiaton")
     rng = random.Random(7)
     for p in people:
         for idea in rng.sample(ideas, 4):
@@ -314,13 +314,13 @@ def test_vote_request_deals_like_the_round_page(app, open_round, moderator):
         index = services.idea_index(open_round.id, p)
         expected = [(i, counts.get(i, 0)) for i, status, mine, _pid in index
                     if status == "visible" and i not in voted and not mine]
-        assert services._candidates(open_round.id, p) == expected
+        assert reading._candidates(open_round.id, p) == expected
         for seed in range(5):
             slow = services.next_idea(open_round.id, p, counts=counts, voted=voted, index=index,
                                       rng=random.Random(seed))
             fast = services.next_idea(open_round.id, p, rng=random.Random(seed))
             assert (slow and slow.id) == (fast and fast.id)
-    assert any(services._candidates(open_round.id, p) for p in people)
+    assert any(reading._candidates(open_round.id, p) for p in people)
 
 
 def test_staff_edit_round_keeps_input_on_error(app, client, login, preparer, open_round):
