@@ -119,6 +119,7 @@ def finished_idea_round(app, preparer, *, notify_email="osallistuja@example.fi")
             for name, value in (("evening", 1), ("contact", 1), ("remote", 1 if first else -1),
                                 ("staff", -1 if first else 1)):
                 services.vote(ids[name], p, value, now=utcnow())
+        db.session.commit()   # the services leave the commit to their caller
 
     later = closes_at + timedelta(minutes=1)
     assert run_job(app, "ideas.rounds", later) == "opened 0, closed 1"
