@@ -138,9 +138,20 @@ def _insert_ignoring_duplicate(model, values: dict, index_elements: list[str]) -
     return bool(db.session.execute(stmt).rowcount)
 
 
-def reason(msgid: str):
-    """A ``lifecycle`` reason, translated when shown."""
-    return _l(msgid)
+# The translated text of each ``lifecycle`` reason code.
+REASONS = {
+    lifecycle.NO_ROUND: _l("No such idea round."),
+    lifecycle.ROUND_CLOSED: ROUND_CLOSED,
+    lifecycle.NOT_OPEN_YET: _l("The round is not open yet."),
+    lifecycle.CLOSED_UNCHANGEABLE: _l("A closed round can no longer be changed."),
+    lifecycle.PUBLISH_FIRST: _l("Publish the round first: a draft cannot be closed."),
+    lifecycle.NOT_YOUR_ROLE: _l("You cannot do that."),
+}
+
+
+def reason(code: str):
+    """The translated (lazy) text of a ``lifecycle`` reason code."""
+    return REASONS[code]
 
 
 def require_state(round_: IdeaRound, action: str) -> None:

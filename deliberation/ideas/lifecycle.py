@@ -7,15 +7,10 @@ to show or explain a control; ``tests/ideas/test_lifecycle_matrix.py`` walks eve
 role and action against the services.  The round's own clock (``opens_at``/``closes_at``)
 is checked on top of the state by ``rules.PARTICIPATE``.
 
-The reasons are English msgids marked with ``_l`` (a no-op here, so that the catalogue
-extraction finds them); ``reason_text`` in the non-pure callers translates them.
+The reasons are codes; ``common.REASONS`` gives each its translated text (services raise
+with it, ``view_helpers.disabled_reason`` shows it beside a disabled control).
 """
 from __future__ import annotations
-
-
-def _l(message: str) -> str:
-    """Marks a msgid for extraction; translated by the caller (``lazy_gettext``)."""
-    return message
 
 
 # --- states and transitions ---------------------------------------------------------------
@@ -95,12 +90,11 @@ ALLOWED: dict[str, dict[str, frozenset]] = {
 ALREADY_DONE = frozenset({(CLOSED, CLOSE)})
 
 # Why an action is refused in a state (to anyone whose role would otherwise allow it).
-NO_ROUND = _l("No such idea round.")
-ROUND_CLOSED = _l("The round has closed, so nothing more can be added or changed. "
-                  "Thank you for taking part!")
-NOT_OPEN_YET = _l("The round is not open yet.")
-CLOSED_UNCHANGEABLE = _l("A closed round can no longer be changed.")
-PUBLISH_FIRST = _l("Publish the round first: a draft cannot be closed.")
+NO_ROUND = "no_round"
+ROUND_CLOSED = "round_closed"
+NOT_OPEN_YET = "not_open_yet"
+CLOSED_UNCHANGEABLE = "closed_unchangeable"
+PUBLISH_FIRST = "publish_first"
 STATE_REASONS: dict[tuple[str, str], str] = {
     **{(DRAFT, action): NO_ROUND for action in (VIEW, NOTIFY)},
     **{(DRAFT, action): NOT_OPEN_YET for action in PARTICIPATING},
@@ -110,7 +104,8 @@ STATE_REASONS: dict[tuple[str, str], str] = {
     (DRAFT, CLOSE): PUBLISH_FIRST,
 }
 # Why a role may not do an action at all (whatever the state).
-NOT_YOUR_ROLE = _l("You cannot do that.")
+NOT_YOUR_ROLE = "not_your_role"
+REASONS = (NO_ROUND, ROUND_CLOSED, NOT_OPEN_YET, CLOSED_UNCHANGEABLE, PUBLISH_FIRST, NOT_YOUR_ROLE)
 
 
 def roles_for(state: str, action: str) -> frozenset:
@@ -129,7 +124,7 @@ def allows(state: str, action: str, role: str | None = None) -> bool:
 
 
 def why_not(state: str, action: str, role: str | None = None) -> str | None:
-    """The msgid of the reason ``action`` is refused, or None when it is allowed."""
+    """The code of the reason ``action`` is refused, or None when it is allowed."""
     if allows(state, action, role):
         return None
     if role is not None and allows(state, action) and role not in roles_for(state, action):

@@ -8,12 +8,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from kuulas import access
 from kuulas.errors import wants_json
 
-from . import lifecycle
+from . import common, lifecycle
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideariihi")
 staff = Blueprint("ideas_staff", __name__, url_prefix="/hallinta/ideariihi")
@@ -63,8 +62,8 @@ def lifecycle_role(actor) -> str:
 
 def disabled_reason(state: str, action: str, role: str | None = None) -> str | None:
     """Why a control for ``action`` is disabled in ``state`` (translated), or None."""
-    msgid = lifecycle.why_not(state, action, role)
-    return _(msgid) if msgid else None
+    code = lifecycle.why_not(state, action, role)
+    return str(common.reason(code)) if code else None
 
 
 def _disabled_reason_for_current_user(state: str, action: str) -> str | None:

@@ -129,10 +129,16 @@ def test_why_not_is_none_when_allowed_and_reasons_are_translated(app):
     from deliberation.ideas.view_helpers import disabled_reason
 
     assert lifecycle.why_not(lifecycle.OPEN, lifecycle.VOTE, lifecycle.PARTICIPANT) is None
+    assert set(common.REASONS) == set(lifecycle.REASONS)   # every reason code has its text
     with app.test_request_context("/"), force_locale("fi"):
-        text = disabled_reason(lifecycle.CLOSED, lifecycle.EDIT_ROUND, lifecycle.PREPARER)
-        assert text and text != lifecycle.CLOSED_UNCHANGEABLE
+        assert disabled_reason(lifecycle.CLOSED, lifecycle.EDIT_ROUND, lifecycle.PREPARER) == \
+            "Suljettua kierrosta ei voi enää muuttaa."
+        assert disabled_reason(lifecycle.DRAFT, lifecycle.CLOSE, lifecycle.PREPARER) == \
+            "Julkaise kierros ensin: luonnosta ei voi sulkea."
         assert disabled_reason(lifecycle.OPEN, lifecycle.EDIT_ROUND, lifecycle.PREPARER) is None
+    with app.test_request_context("/"), force_locale("sv"):
+        assert disabled_reason(lifecycle.SCHEDULED, lifecycle.VOTE, lifecycle.PARTICIPANT) == \
+            "Omgången är inte öppen ännu."
 
 
 def test_transitions_are_data():
