@@ -77,7 +77,7 @@ def compute_map(round_id: int) -> opinion_map.OpinionMap:
 def refresh_maps(now: datetime, *, min_seconds: int = MAP_SECONDS) -> dict[int, opinion_map.OpinionMap]:
     """Redraw the map of every open round whose shown counts have a newer batch than its map
     and whose map is at least ``min_seconds`` old.  Returns {round id: new map} for the
-    caller to broadcast after the commit.  Idempotent: a second run finds nothing new."""
+    caller to declare as broadcasts (sent after its commit).  Idempotent: a second run finds nothing new."""
     out = {}
     for snap in db.session.scalars(select(IdeaCountSnapshot).join(IdeaRound, IdeaRound.id == IdeaCountSnapshot.round_id)
                                    .where(IdeaRound.state == OPEN, IdeaCountSnapshot.published_at.is_not(None))):

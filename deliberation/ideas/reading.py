@@ -189,7 +189,7 @@ def publish_counts(now: datetime, *, hold_votes: int = HOLD_VOTES,
                    hold_max_seconds: int = HOLD_MAX_SECONDS) -> dict[int, dict[int, tally.Counts]]:
     """Refresh the shown snapshot of each open round where enough has changed.  Returns
     {round id: {idea id: counts}} of the ideas whose shown totals changed (the caller
-    broadcasts them after the commit).  Idempotent: a second run finds nothing new."""
+    declares them as broadcasts, sent after its commit).  Idempotent: a second run finds nothing new."""
     from datetime import timedelta
 
     out: dict[int, dict[int, tally.Counts]] = {}
