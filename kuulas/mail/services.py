@@ -43,13 +43,17 @@ def queue(recipient: str, subject: str, body_text: str, *, body_html: str | None
 
 
 def queue_template(recipient: str, template: str, *, locale: str | None, category: str,
-                   now: datetime, attachments=(), **context) -> OutboxMail:
-    """Render ``mail/<template>.txt`` (first line: subject) in the recipient's language."""
+                   now: datetime, attachments=(), headers: dict | None = None,
+                   folder: str = "mail", **context) -> OutboxMail:
+    """Render ``<folder>/<template>.txt`` (first line: subject, then the body) in the
+    recipient's language and queue it in the caller's transaction: the one way every area
+    sends mail from a template.  An area keeps its mail templates in its own folder (for
+    example ``panel/mail``) so their strings stay in its catalogue."""
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = render_template(f"mail/{template}.txt", **context)
+        text = render_template(f"{folder}/{template}.txt", **context)
     subject, _, body = text.partition("\n")
     return queue(recipient, subject.strip(), body.lstrip("\n"), category=category,
-                 attachments=attachments, now=now)
+                 attachments=attachments, headers=headers, now=now)
 
 
 def _backoff(attempts: int) -> timedelta:
