@@ -7,11 +7,9 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, after_this_request, current_app, flash, jsonify, redirect,
                    render_template, request, session, url_for)
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,6 +20,7 @@ from kuulas.clock import utcnow
 from kuulas.errors import NotFound, ValidationFailed, wants_json
 from kuulas.extensions import limiter
 from kuulas.web import Repeated, attempt, form_page, staff_required
+from kuulas.i18n import reader_locale as _locale, to_local, to_utc
 
 from . import events, exports, forms, participation, results, rules, services
 from .models import CLOSED, HIDDEN, LOCALES, PENDING, VISIBLE, VOTE_VALUES, Idea, IdeaComment
@@ -37,24 +36,6 @@ P_LIMIT = "30 per minute;600 per hour"       # votes per participant
 P_WRITE = "6 per minute;40 per hour"         # ideas and comments per participant
 A_LIMIT = "900 per minute"                   # per address (care homes, workplaces share one)
 A_WRITE = "120 per hour"
-
-
-def _tz():
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    if local is None:
-        return None
-    return local.replace(tzinfo=_tz()).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
-def to_local(utc: datetime) -> datetime:
-    return utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(_tz()).replace(tzinfo=None)
-
-
-def _locale() -> str:
-    return str(get_locale() or "fi")
 
 
 def _json_wanted() -> bool:
