@@ -94,7 +94,11 @@ def _smtp(config):
 
 def send_due(*, now: datetime, limit: int = 100) -> dict:
     """Send queued mail whose time has come.  Idempotent: each row is claimed with a
-    conditional UPDATE, so two runners never send the same mail."""
+    conditional UPDATE, so two runners never send the same mail.
+
+    The outbox sender is the one job that commits for itself, once per message: the claim
+    must be saved before the SMTP call and the result right after it, so that a crash or a
+    second runner never sends a message twice (``run_job`` commits what is left)."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         # Embedded default: nothing leaves the machine; the admin reads the outbox.
