@@ -29,11 +29,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from . import audit, retention
+from . import audit, effects, retention
 from .clock import utcnow
-from .extensions import db
+from .errors import ValidationFailed
 from .forms import KuulasForm
-from .web import staff_required
+from .web import attempt, staff_required
 
 READ = "staff:audit:read"
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -131,11 +131,10 @@ def _after_request(response):
     if request.method in STATE_CHANGING and _refused():
         detail["refused"] = True
     try:
-        audit.record(action, actor=current_user, target_type=target_type, target_id=target_id,
-                     detail=detail, ip=_client_ip())
-        db.session.commit()
+        with effects.transaction():   # the access log's own transaction, after the view's
+            audit.record(action, actor=current_user, target_type=target_type, target_id=target_id,
+                         detail=detail, ip=_client_ip())
     except SQLAlchemyError:
-        db.session.rollback()
         current_app.logger.exception("could not write the access log line for %s", action)
     return response
 
@@ -222,6 +221,14 @@ def _retention_form(rows):
     return RetentionForm
 
 
+class _PeriodsRefused(ValidationFailed):
+    """Some retention periods were refused: ``errors`` says which and why (shown by the fields)."""
+
+    def __init__(self, *, errors: dict):
+        super().__init__()
+        self.errors = errors
+
+
 @bp.route("/hallinta/sailytysajat", methods=["GET", "POST"])
 @staff_required("staff:retention:manage")
 def retention_page():
@@ -230,17 +237,19 @@ def retention_page():
     status = 200
     if form.validate_on_submit():
         values = {row["key"]: form[row["key"]].data for row in rows}
-        errors = retention.set_days(values, actor=current_user, now=utcnow(), ip=_client_ip())
-        if errors:
-            db.session.rollback()
-            for key, message in errors.items():
-                form[key].errors = [message]
-            status = 400
-        else:
+
+        def save():
+            errors = retention.set_days(values, actor=current_user, now=utcnow(), ip=_client_ip())
+            if errors:
+                raise _PeriodsRefused(errors=errors)
+
+        ok, refused = attempt(save, _l("The retention periods were saved."), flash_error=False)
+        if ok:
             g._audit_recorded = True   # set_days wrote its own line with the changed values
-            db.session.commit()
-            flash(_l("The retention periods were saved."), "success")
             return redirect(url_for("audit.retention_page"))
+        for key, message in getattr(refused, "errors", {}).items():
+            form[key].errors = [message]
+        status = 400
     elif form.errors:
         status = 400
     return render_template("audit/retention.html", form=form, rows=rows), status

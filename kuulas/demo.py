@@ -10,6 +10,7 @@ from typing import Callable
 import click
 from sqlalchemy import func, select
 
+from . import effects
 from .clock import utcnow
 from .extensions import db
 
@@ -46,10 +47,10 @@ def run(now=None, seed: int = 2026) -> list[str]:
     now = now or utcnow()
     rng = random.Random(seed)
     out: list[str] = []
-    for _order, name, func_ in sorted(_SEEDERS, key=lambda s: s[0]):
-        func_(now, rng, out)
-        db.session.flush()
-    db.session.commit()
+    with effects.transaction():   # a script: one transaction for all the demo data
+        for _order, name, func_ in sorted(_SEEDERS, key=lambda s: s[0]):
+            func_(now, rng, out)
+            db.session.flush()
     return out
 
 

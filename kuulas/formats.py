@@ -62,10 +62,39 @@ def _zone(tz) -> ZoneInfo:
     return ZoneInfo(str(tz or DEFAULT_TZ))
 
 
+def zone(tz=None) -> ZoneInfo:
+    """``tz`` (a name or a ZoneInfo) as a ZoneInfo; Europe/Helsinki when not given."""
+    return _zone(tz)
+
+
 def local(value: datetime, tz=None) -> datetime:
     """A stored (naive UTC) or aware datetime in the shown zone."""
     aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
     return aware.astimezone(_zone(tz))
+
+
+def to_local(value: datetime | None, tz=None) -> datetime | None:
+    """A stored (naive UTC) datetime as a naive wall-clock time in the shown zone: what a
+    ``datetime-local`` form field shows."""
+    return None if value is None else local(value, tz).replace(tzinfo=None)
+
+
+def to_utc(value: datetime | None, tz=None) -> datetime | None:
+    """A wall-clock time in the shown zone (naive, as a form field gives it; or aware) as
+    the stored naive UTC."""
+    if value is None:
+        return None
+    aware = value.replace(tzinfo=_zone(tz)) if value.tzinfo is None else value
+    return aware.astimezone(UTC).replace(tzinfo=None)
+
+
+def parse_local(text: str | None, tz=None) -> datetime | None:
+    """``'2026-05-01T09:00'`` in the shown zone -> naive UTC; None when malformed."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        return None
+    return to_utc(value, tz)
 
 
 def format_date(value, fmt: str = "medium", *, locale=None, tz=None) -> str:

@@ -64,10 +64,12 @@ def switch(code: str):
     response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
     if getattr(current_user, "is_authenticated", False):
-        from .extensions import db
+        from .web import attempt
 
-        current_user.locale = code
-        db.session.commit()
+        def remember():
+            current_user.locale = code
+
+        attempt(remember)
     return response
 
 
@@ -75,12 +77,36 @@ def switch(code: str):
 # Pages and mails (rendered under force_locale) go through these; exports and jobs call
 # ``kuulas.formats`` directly with a locale.  The conventions are documented there.
 
-def reader_locale() -> str:
+def reader_locale(locale: str | None = None) -> str:
+    """The one answer to "which language": ``locale`` when it is one of fi/sv/en, else the
+    reader's (``select_locale``), else Finnish (outside a request and an app)."""
+    if locale in formats.LOCALES:
+        return locale
     return formats.normalise(get_locale())
 
 
 def _tz() -> str:
-    return current_app.config.get("BABEL_DEFAULT_TIMEZONE", formats.DEFAULT_TZ)
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE") or formats.DEFAULT_TZ
+
+
+def site_zone():
+    """The site's time zone (``BABEL_DEFAULT_TIMEZONE``, Europe/Helsinki by default)."""
+    return formats.zone(_tz())
+
+
+def to_local(value):
+    """Stored naive UTC -> naive wall-clock time in the site's zone (form fields)."""
+    return formats.to_local(value, _tz())
+
+
+def to_utc(value):
+    """A wall-clock time in the site's zone (a form field) -> stored naive UTC."""
+    return formats.to_utc(value, _tz())
+
+
+def parse_local(text):
+    """``'2026-05-01T09:00'`` in the site's zone -> naive UTC; None when malformed."""
+    return formats.parse_local(text, _tz())
 
 
 def format_date(value, format: str = "medium") -> str:  # noqa: A002 (flask_babel's name)

@@ -214,21 +214,20 @@ def purger(key: str):
 def purge_all(now: datetime) -> dict[str, int]:
     """Run every registered purge; one transaction per key, so one failing kind does not
     stop the others.  Returns ``{key: count}`` (``-1`` for a key whose purge failed)."""
-    from . import audit
+    from . import audit, effects
 
     counts = {}
     for key in KEYS:
         if key not in PURGERS:
             continue
         try:
-            limit = cutoff(key, now)
-            n = sum(func(now, limit) for func in PURGERS[key])
-            if n:
-                audit.record_system(f"system.retention.{key}", detail={"count": n, "days": days(key)},
-                                    now=now)
-            db.session.commit()
+            with effects.transaction():   # the job's own batch step: one per key
+                limit = cutoff(key, now)
+                n = sum(func(now, limit) for func in PURGERS[key])
+                if n:
+                    audit.record_system(f"system.retention.{key}",
+                                        detail={"count": n, "days": days(key)}, now=now)
         except Exception:
-            db.session.rollback()
             log.exception("retention purge of %s failed", key)
             n = -1
         log.info("retention %s: %d purged", key, n)

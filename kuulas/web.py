@@ -144,10 +144,11 @@ def _messages():
 
 
 def attempt(action, success_message=None, *, once: bool = False, next_url=None,
-            raise_errors: bool = False):
-    """Run one service call for a view, as one transaction.
+            raise_errors: bool = False, flash_error: bool = True):
+    """Run one service call for a view, as one transaction: the one place a view commits.
 
-    On a domain error: roll back, flash the translated reason, return ``(False, exc)``.
+    On a domain error: roll back, flash the translated reason (unless ``flash_error`` is
+    false: the view shows it beside a field or on a page of its own), return ``(False, exc)``.
     A unique-constraint violation (two requests creating the same thing at once) is the
     user's conflict (409), never a 500.  Otherwise: commit, flash ``success_message`` (if
     any), return ``(True, result)``.  With ``once``, a repeat of an already saved
@@ -184,7 +185,8 @@ def attempt(action, success_message=None, *, once: bool = False, next_url=None,
         db.session.rollback()
         if raise_errors:
             raise
-        flash(str(exc), "error")
+        if flash_error:
+            flash(str(exc), "error")
         return False, exc
     except IntegrityError:
         db.session.rollback()
@@ -197,7 +199,8 @@ def attempt(action, success_message=None, *, once: bool = False, next_url=None,
         exc = Conflict(messages["conflict"])
         if raise_errors:
             raise exc from None
-        flash(str(exc), "error")
+        if flash_error:
+            flash(str(exc), "error")
         return False, exc
     if success_message:
         flash(success_message, "success")

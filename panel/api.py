@@ -104,15 +104,9 @@ def member_recipients(panel_id: int) -> list[tuple[str, str]]:
 
 
 def _current_locale() -> str:
-    try:
-        from flask import has_request_context
-        from flask_babel import get_locale
+    from kuulas.i18n import reader_locale
 
-        if has_request_context():
-            return str(get_locale() or "fi")
-    except Exception:  # pragma: no cover - outside Flask entirely
-        pass
-    return "fi"
+    return reader_locale()
 
 
 def _undisclosed_label() -> str:

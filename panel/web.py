@@ -2,15 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash
-from flask_babel import get_locale
 
 from kuulas.errors import KuulasError
+from kuulas.i18n import reader_locale as locale
 
 bp = Blueprint("panel", __name__)
-
-
-def locale() -> str:
-    return str(get_locale() or "fi")
 
 
 def flash_error(exc: KuulasError) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kuulas import translated
 from kuulas.extensions import db
 
 from .lifecycle import ITEM_OPEN, NEW
@@ -23,17 +24,13 @@ LOCALES = ("fi", "sv", "en")
 
 
 class Translated:
-    """fi/sv/en texts kept as one JSON per field, Finnish as the fallback."""
+    """fi/sv/en texts kept as one JSON per field, read by ``kuulas.translated``'s one rule."""
 
     def text_lang(self, field: str, locale: str) -> str:
-        values = getattr(self, field) or {}
-        for lang in (locale, "fi", "sv", "en"):
-            if values.get(lang):
-                return lang
-        return "fi"
+        return translated.choose(getattr(self, field), locale).lang
 
     def text(self, field: str, locale: str) -> str:
-        return (getattr(self, field) or {}).get(self.text_lang(field, locale)) or ""
+        return translated.choose(getattr(self, field), locale).text
 
 
 class Unit(Translated, db.Model):

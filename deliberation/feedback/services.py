@@ -8,7 +8,6 @@ no cookie; times rounded to the hour; free text masked before it is stored.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from kuulas import access, redact
+from kuulas import access, redact, tokens
 from kuulas.errors import AccessDenied, Conflict, KuulasError, NotFound, ValidationFailed
 from kuulas.extensions import db
 from kuulas.mail.services import forget_recipient_after_sending, queue_template
@@ -43,10 +42,6 @@ class UnitClosed(KuulasError):
 
 def _round_hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
-
-
-def _sha(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def _public_id() -> str:
@@ -202,7 +197,7 @@ def create_kiosk(unit_id: int, label: str, pin: str, *, actor, now: datetime) ->
     if not (pin or "").isdigit() or not 4 <= len(pin) <= 8:
         raise ValidationFailed(_l("The unlock code must be 4 to 8 digits."), code="pin")
     code = secrets.token_urlsafe(18)
-    kiosk = Kiosk(unit_id=unit.id, label=plain_text(label, 80), setup_hash=_sha(code),
+    kiosk = Kiosk(unit_id=unit.id, label=plain_text(label, 80), setup_hash=tokens.digest(code),
                   unlock_hash=_hasher.hash(pin), created_at=now)
     db.session.add(kiosk)
     db.session.flush()
@@ -211,12 +206,12 @@ def create_kiosk(unit_id: int, label: str, pin: str, *, actor, now: datetime) ->
 
 def activate_kiosk(code: str, *, now: datetime) -> tuple[Kiosk, str]:
     """Turn a set-up code into the device token the tablet keeps in its cookie."""
-    kiosk = db.session.scalar(select(Kiosk).where(Kiosk.setup_hash == _sha(code or "")))
+    kiosk = tokens.find(Kiosk, code, column="setup_hash")
     if kiosk is None or not kiosk.active:
         raise NotFound(_l("This kiosk set-up link has already been used or is not valid."))
     token = secrets.token_urlsafe(32)
     kiosk.setup_hash = None
-    kiosk.device_hash = _sha(token)
+    kiosk.device_hash = tokens.digest(token)
     kiosk.activated_at = now
     return kiosk, token
 
@@ -224,13 +219,13 @@ def activate_kiosk(code: str, *, now: datetime) -> tuple[Kiosk, str]:
 def kiosk_for_device(token: str | None) -> Kiosk | None:
     if not token or len(token) > 100:
         return None
-    kiosk = db.session.scalar(select(Kiosk).where(Kiosk.device_hash == _sha(token)))
+    kiosk = tokens.find(Kiosk, token, column="device_hash")
     return kiosk if kiosk is not None and kiosk.active and kiosk.unit.active else None
 
 
 def issue_nonce(kiosk: Kiosk, now: datetime) -> str:
     nonce = secrets.token_urlsafe(18)
-    db.session.add(KioskNonce(nonce_hash=_sha(nonce), kiosk_id=kiosk.id, issued_at=now))
+    db.session.add(KioskNonce(nonce_hash=tokens.digest(nonce), kiosk_id=kiosk.id, issued_at=now))
     return nonce
 
 
@@ -238,7 +233,7 @@ def consume_nonce(kiosk: Kiosk, nonce: str | None) -> bool:
     """One start screen admits one answer: the nonce is deleted by the one that uses it."""
     if not nonce or len(nonce) > 100:
         return False
-    result = db.session.execute(delete(KioskNonce).where(KioskNonce.nonce_hash == _sha(nonce),
+    result = db.session.execute(delete(KioskNonce).where(KioskNonce.nonce_hash == tokens.digest(nonce),
                                                          KioskNonce.kiosk_id == kiosk.id))
     return result.rowcount == 1
 

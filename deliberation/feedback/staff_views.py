@@ -5,13 +5,13 @@ from __future__ import annotations
 
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from kuulas.clock import utcnow
 from kuulas.web import attempt, form_page, staff_required
+from kuulas.i18n import reader_locale as _locale
 
 from . import lifecycle as lc
 from . import reading, services
@@ -21,10 +21,6 @@ from .rules import ITEMS, MANAGE, QUEUE, SUMMARY
 
 bp = Blueprint("feedback_staff", __name__, url_prefix="/hallinta/palaute")
 LOCALES = ("fi", "sv", "en")
-
-
-def _locale() -> str:
-    return str(get_locale() or "fi")
 
 
 def state_labels():

@@ -12,14 +12,15 @@ import hmac
 import segno
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
                    request, session, url_for)
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from kuulas import logfilter
 from kuulas.clock import utcnow
-from kuulas.errors import KuulasError
-from kuulas.extensions import csrf, db, limiter
+from kuulas.errors import Conflict, KuulasError
+from kuulas.extensions import csrf, limiter
+from kuulas.web import attempt
+from kuulas.i18n import reader_locale as _locale
 
 from . import reading, services
 from .forms import AREA_LABELS, FACES, KIND_LABELS, RATING_LABELS, GiveForm, UnlockForm
@@ -27,10 +28,6 @@ from .forms import AREA_LABELS, FACES, KIND_LABELS, RATING_LABELS, GiveForm, Unl
 bp = Blueprint("feedback", __name__, url_prefix="/palaute")
 PREFIX = "/palaute"
 KIOSK_COOKIE = "kuulas_kiosk"
-
-
-def _locale() -> str:
-    return str(get_locale() or "fi")
 
 
 def _keyed(value: str) -> str:
@@ -64,20 +61,18 @@ def _give(unit, form, channel):
     """Validate, save and commit one feedback; returns the ``Given`` or None (errors on the form)."""
     if (form.website.data or "").strip():
         return "honeypot"
-    try:
-        given = services.give(unit, rating=form.rating.data, text=form.text.data or "",
-                              kind=form.kind.data or None,
-                              contact=form.contact.data if form.wants_answer.data else None,
-                              locale=_locale(), channel=channel, now=utcnow())
-    except KuulasError as exc:
-        db.session.rollback()
+    ok, given = attempt(lambda: services.give(
+        unit, rating=form.rating.data, text=form.text.data or "", kind=form.kind.data or None,
+        contact=form.contact.data if form.wants_answer.data else None, locale=_locale(),
+        channel=channel, now=utcnow()), flash_error=False)
+    if not ok:
+        exc = given
         target = {"rating": form.rating, "empty": form.rating, "text": form.text, "kind": form.kind,
                   "email": form.contact}.get(exc.code, form.rating)
         target.errors = [*target.errors, str(exc)] if isinstance(target.errors, list) else [str(exc)]
         if exc.status == 410:
-            raise
+            raise exc
         return None
-    db.session.commit()
     return given
 
 
@@ -160,8 +155,10 @@ def _no_store(response):
 def kiosk_setup(code: str):
     if request.method == "GET":
         return render_template("feedback/kiosk_setup.html", code=code)
-    kiosk, token = services.activate_kiosk(code, now=utcnow())
-    db.session.commit()
+    ok, result = attempt(lambda: services.activate_kiosk(code, now=utcnow()), flash_error=False)
+    if not ok:
+        raise result
+    kiosk, token = result
     session.clear()   # the device keeps only its kiosk cookie, no session of whoever set it up
     response = redirect(url_for(".kiosk"), code=303)
     response.set_cookie(KIOSK_COOKIE, token, max_age=5 * 365 * 24 * 3600, path=PREFIX + "/kioski",
@@ -172,8 +169,9 @@ def kiosk_setup(code: str):
 def _kiosk_page(kiosk, form=None, status=200, done=False, masked=None):
     nonce = None
     if not done:                      # the thanks screen takes no answer, so it gets no nonce
-        nonce = services.issue_nonce(kiosk, utcnow())
-        db.session.commit()
+        ok, nonce = attempt(lambda: services.issue_nonce(kiosk, utcnow()), flash_error=False)
+        if not ok:
+            raise nonce
     form = form or GiveForm(formdata=None, meta={"csrf": False})
     page = render_template("feedback/kiosk.html", kiosk=kiosk, unit=kiosk.unit, nonce=nonce, done=done,
                            masked=masked, unlock=UnlockForm(formdata=None, meta={"csrf": False}),
@@ -191,11 +189,15 @@ def kiosk():
 @limiter.limit("6 per minute", key_func=kiosk_key)
 def kiosk_post():
     kiosk = _device()
-    if not services.consume_nonce(kiosk, request.form.get("nonce")):
-        db.session.rollback()
+
+    def spend_nonce():
+        if not services.consume_nonce(kiosk, request.form.get("nonce")):
+            raise Conflict()
+
+    ok, _spent = attempt(spend_nonce, flash_error=False)
+    if not ok:
         # Sent twice, or an old screen: start again without saving anything.
         return _kiosk_page(kiosk, status=409)
-    db.session.commit()
     form = GiveForm(meta={"csrf": False})
     if not form.validate():
         return _kiosk_page(kiosk, form=form, status=400)

@@ -16,6 +16,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
+from kuulas import effects
+from kuulas.i18n import site_zone
 from kuulas.extensions import db
 
 from . import services, targets
@@ -26,7 +28,7 @@ UTC = ZoneInfo("UTC")
 
 def slot_start(now: datetime) -> datetime:
     """The start (naive UTC) of the latest weekly digest slot at or before ``now``."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Helsinki")
+    zone = site_zone()
     weekday = int(current_app.config.get("FOLLOW_DIGEST_WEEKDAY", 0))
     hour = time(int(current_app.config.get("FOLLOW_DIGEST_HOUR", 7)))
     local = now.replace(tzinfo=UTC).astimezone(zone)
@@ -121,18 +123,18 @@ def send_digests(now: datetime) -> int:
         items, top = pending(address, now=now)
         if not items:
             continue
-        claimed = db.session.execute(
-            update(FollowAddress).where(FollowAddress.id == address_id,
-                                        or_(FollowAddress.last_digest_at.is_(None),
-                                            FollowAddress.last_digest_at < start))
-            .values(last_digest_at=now, digest_cursor=top)).rowcount
-        if claimed != 1:
-            db.session.rollback()
-            continue
-        services.send_mail(address, "digest", now=now, items=items, events=EVENT_LABELS,
-                           kinds=KIND_LABELS)
-        db.session.commit()
-        sent += 1
+        # One transaction per address (the job's own batch steps): a digest queued is saved
+        # with the address's cursor before the next address is read.
+        with effects.transaction():
+            claimed = db.session.execute(
+                update(FollowAddress).where(FollowAddress.id == address_id,
+                                            or_(FollowAddress.last_digest_at.is_(None),
+                                                FollowAddress.last_digest_at < start))
+                .values(last_digest_at=now, digest_cursor=top)).rowcount
+            if claimed == 1:
+                services.send_mail(address, "digest", now=now, items=items, events=EVENT_LABELS,
+                                   kinds=KIND_LABELS)
+                sent += 1
     return sent
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, not_, exists, select
 
@@ -20,7 +19,7 @@ from kuulas import tokens
 from kuulas.accounts.services import normalise_email
 from kuulas.errors import KuulasError, NotFound, ValidationFailed
 from kuulas.extensions import db
-from kuulas.mail.services import queue
+from kuulas.mail.services import queue_template
 
 from . import targets
 from .dates import day_text
@@ -77,14 +76,11 @@ def send_mail(address: FollowAddress, template: str, *, now: datetime, **context
     """Render ``follow/mail/<template>.txt`` (first line: subject) in the address's language
     and queue it with the unsubscribe headers."""
     token = manage_token(address)
-    with force_locale(address.locale if address.locale in LOCALES else "fi"):
-        text = render_template(f"follow/mail/{template}.txt", locale=address.locale, day_text=day_text,
-                               site_url=site_url,
-                               manage_url=site_url(f"/seuraa/omat/{token}"),
-                               unsubscribe_url=site_url(f"/seuraa/peru/{token}"), **context)
-    subject, _, body = text.partition("\n")
-    queue(address.email, subject.strip(), body.lstrip("\n"), category=MAIL_CATEGORY,
-          headers=unsubscribe_headers(address), now=_mail_time(now))
+    queue_template(address.email, template, folder="follow/mail",
+                   locale=address.locale if address.locale in LOCALES else "fi",
+                   category=MAIL_CATEGORY, headers=unsubscribe_headers(address), now=_mail_time(now),
+                   day_text=day_text, site_url=site_url, manage_url=site_url(f"/seuraa/omat/{token}"),
+                   unsubscribe_url=site_url(f"/seuraa/peru/{token}"), **context)
 
 
 def _valid_email(email: str) -> str:
@@ -130,7 +126,7 @@ def subscribe(kind: str, target_id: int, email: str, locale: str, *, now: dateti
 
 
 def _pending(token: str | None, now: datetime) -> Follow:
-    follow = db.session.scalar(select(Follow).where(Follow.confirm_hash == tokens.digest(token)))
+    follow = tokens.find(Follow, token, column="confirm_hash")
     if follow is None:
         raise NotFound(_l("This confirmation link is not valid or has already been used."))
     if follow.created_on + timedelta(days=CONFIRM_DAYS + 1) <= now:

@@ -58,8 +58,8 @@ def resolve(kind: str, target_id: int, locale: str, *, now: datetime) -> Target 
         raati = db.session.get(Raati, target_id)
         if raati is None or raati.state == DRAFT:
             return None
-        lang = next((code for code in (locale, "fi", "sv", "en") if getattr(raati, f"title_{code}", "")), "fi")
-        return Target(kind, raati.id, getattr(raati, f"title_{lang}"), lang, f"/raati/{raati.id}")
+        return Target(kind, raati.id, raati.text("title", locale), raati.text_lang("title", locale),
+                      f"/raati/{raati.id}")
     return None
 
 

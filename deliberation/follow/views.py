@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from kuulas import tokens
@@ -11,6 +10,7 @@ from kuulas.errors import NotFound
 from kuulas.i18n import safe_next
 from kuulas.extensions import csrf, limiter
 from kuulas.web import attempt, confirmed
+from kuulas.i18n import reader_locale as _locale
 
 from . import services, targets
 from .forms import FollowForm
@@ -18,10 +18,6 @@ from .models import KINDS
 
 bp = Blueprint("follow", __name__, url_prefix="/seuraa")
 PREFIX = "/seuraa"
-
-
-def _locale() -> str:
-    return str(get_locale() or "fi")
 
 
 def _rate_key() -> str:
@@ -75,13 +71,16 @@ def subscribe(kind: str, target_id: int):
 @bp.route("/vahvista/<token>", methods=["GET", "POST"])
 def confirm(token: str):
     now = utcnow()
-    follow, target = services.peek_confirmation(token, now=now)
-    if request.method == "POST":
-        ok, result = attempt(lambda: services.confirm(token, now=now))
-        if ok:
-            return render_template("follow/confirmed.html", target=target,
-                                   manage_url=url_for("follow.manage", token=services.manage_token(result.address)))
-    return render_template("follow/confirm.html", target=target, token=token)
+
+    def done(follow):
+        target = targets.resolve(follow.kind, follow.target_id, follow.address.locale, now=now)
+        return render_template("follow/confirmed.html", target=target,
+                               manage_url=url_for("follow.manage", token=services.manage_token(follow.address)))
+
+    return tokens.confirm_link(
+        token, peek=lambda t: services.peek_confirmation(t, now=now),
+        use=lambda t: services.confirm(t, now=now), done=done,
+        page=lambda peeked: render_template("follow/confirm.html", target=peeked[1], token=token))
 
 
 @bp.get("/omat/<token>")

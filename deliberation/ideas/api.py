@@ -19,10 +19,10 @@ outcome, which are unlinked to anything else and are forgotten after the notific
 """
 from __future__ import annotations
 
-from flask_babel import get_locale
 from sqlalchemy import delete, select
 
 from kuulas.extensions import db
+from kuulas.i18n import reader_locale
 
 from . import exports, results
 from .models import CLOSED, DRAFT, IdeaNotifyRequest, IdeaRound
@@ -31,12 +31,7 @@ TOP_IDEAS = 10
 
 
 def _locale(locale: str | None = None) -> str:
-    if locale in ("fi", "sv", "en"):
-        return locale
-    try:
-        return str(get_locale() or "fi")
-    except Exception:  # noqa: BLE001 - outside a request
-        return "fi"
+    return reader_locale(locale)
 
 
 def finished_rounds() -> list[dict]:

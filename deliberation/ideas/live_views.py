@@ -8,20 +8,16 @@ and goes nowhere else: not into a table, a log line, a cache or the live stream.
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, render_template
-from flask_babel import get_locale
 from flask_login import current_user
 
 from kuulas.clock import utcnow
+from kuulas.i18n import reader_locale as _locale
 
 from . import common, live_results, opinion_map, participation, reading
 from .models import CLOSED, OPEN
 from .view_helpers import bp
 
 MAP_WIDTH, MAP_HEIGHT = 320, 240
-
-
-def _locale() -> str:
-    return str(get_locale() or "fi")
 
 
 def _visible_results_round(round_id: int):

@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kuulas import translated
 from kuulas.extensions import db
 
 # Round states (declared with their transitions in ``lifecycle``)
@@ -72,17 +73,15 @@ class IdeaRound(db.Model):
     closed_at: Mapped[datetime | None]
 
     def text(self, field: str, locale: str) -> str:
-        values = getattr(self, field) or {}
-        return values.get(self.text_lang(field, locale)) or ""
+        return translated.choose(getattr(self, field), locale).text
 
     def text_lang(self, field: str, locale: str) -> str:
-        """The language ``text`` returns: the asked one, else the first of fi, sv, en that has
-        a text; templates mark the text with it (WCAG 3.1.2)."""
-        values = getattr(self, field) or {}
-        return next((code for code in (locale, "fi", "sv", "en") if values.get(code)), locale)
+        """The language ``text`` returns (``kuulas.translated``'s one fallback rule);
+        templates mark the text with it (WCAG 3.1.2)."""
+        return translated.choose(getattr(self, field), locale).lang
 
     def subtheme_labels(self, locale: str) -> list[str]:
-        return [t.get(locale) or t.get("fi") or "" for t in (self.subthemes or [])]
+        return [translated.choose(t, locale).text for t in (self.subthemes or [])]
 
     def accepting(self, now: datetime) -> bool:
         return self.state == OPEN and self.opens_at <= now < self.closes_at

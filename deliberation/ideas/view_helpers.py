@@ -3,14 +3,11 @@ page's language, the server-rendered confirmation step, and the round's lifecycl
 templates (``ideas_lifecycle``, ``ideas_allows``, ``ideas_disabled_reason``)."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, current_app, render_template, request
-from flask_babel import get_locale
+from flask import Blueprint, render_template, request
 
 from kuulas import access
 from kuulas.errors import wants_json
+from kuulas.i18n import reader_locale, to_local, to_utc  # noqa: F401 - the views' local time
 
 from . import common, lifecycle
 
@@ -18,22 +15,8 @@ bp = Blueprint("ideas", __name__, url_prefix="/ideariihi")
 staff = Blueprint("ideas_staff", __name__, url_prefix="/hallinta/ideariihi")
 
 
-def _tz():
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    if local is None:
-        return None
-    return local.replace(tzinfo=_tz()).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
-def to_local(utc: datetime) -> datetime:
-    return utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(_tz()).replace(tzinfo=None)
-
-
 def page_locale() -> str:
-    return str(get_locale() or "fi")
+    return reader_locale()
 
 
 def json_wanted() -> bool:

@@ -13,13 +13,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import format_percent, get_locale, ngettext
+from flask_babel import format_percent, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from kuulas import charts
 from kuulas.disclosure import MIN_CELL
+from kuulas.i18n import reader_locale
 
 from . import history
 
@@ -144,7 +145,7 @@ def impact(impact_rows: list[dict], status_labels: dict, ident: str = "impact-ch
 
 def build(o, ctx: dict) -> dict:
     """The top section's charts for ``present.view``'s context, memoised per revision."""
-    key = (o.id, o.revision, o.state, str(get_locale() or "fi"))
+    key = (o.id, o.revision, o.state, reader_locale())
     store = current_app.extensions.setdefault("outcomes_chart_memo", OrderedDict())
     with _lock:
         hit = store.get(key)

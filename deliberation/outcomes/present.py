@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from kuulas import translated
+from kuulas.i18n import reader_locale
 from kuulas.disclosure import MIN_CELL, Row, public_composition
 
 from . import history
@@ -174,7 +174,7 @@ class Texts:
 
 
 def _locale(locale) -> str:
-    return str(locale or get_locale() or "fi")
+    return reader_locale(locale)
 
 
 def texts(o: Outcome, locale: str | None = None) -> Texts:

@@ -3,7 +3,6 @@ previews and downloads of drafts, and the participation metrics dashboard."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from flask_login import current_user
 
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
+from kuulas.i18n import parse_local as local_to_utc
 from kuulas.web import attempt, form_page, staff_required
 
 from . import metrics, present, services
@@ -20,21 +20,6 @@ from .rules import MANAGE, METRICS
 from .views import export_response, send_attachment
 
 bp = Blueprint("outcomes_staff", __name__, url_prefix="/hallinta/tulokset")
-
-
-def _tz():
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
-
-
-def local_to_utc(text: str) -> datetime | None:
-    """'2026-05-01T09:00' in Finnish time -> naive UTC; None if malformed."""
-    try:
-        local = datetime.fromisoformat(text.strip())
-    except (AttributeError, ValueError):
-        return None
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=_tz())
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 @bp.get("")

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
-from kuulas.extensions import db, limiter
+from kuulas.extensions import limiter
 from kuulas.web import attempt, form_page, staff_required
 
 from . import charts, labels, report, services
@@ -70,8 +70,8 @@ def count_browser(response):
     year = utcnow().year
     if request.cookies.get(YEAR_COOKIE) == str(year):
         return response
-    services.mark_participant(year, f"browser:{secrets.token_urlsafe(18)}")
-    db.session.commit()
+    attempt(lambda: services.mark_participant(year, f"browser:{secrets.token_urlsafe(18)}"),
+            flash_error=False)
     response.set_cookie(YEAR_COOKIE, str(year), max_age=366 * 24 * 3600, httponly=True, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
@@ -98,12 +98,12 @@ def experience(kind: str, process_id: int):
     form = ExperienceForm()
     token = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(24)
     if form.validate_on_submit():
-        try:
-            _answer, masked = services.answer_experience(
-                kind, process_id, {q: getattr(form, q).data for q in ind.EXPERIENCE_QUESTIONS},
-                form.better.data or "", browser_key=token, locale=str(get_locale()), now=utcnow())
-        except KuulasError as exc:
-            db.session.rollback()
+        ok, result = attempt(lambda: services.answer_experience(
+            kind, process_id, {q: getattr(form, q).data for q in ind.EXPERIENCE_QUESTIONS},
+            form.better.data or "", browser_key=token, locale=str(get_locale()), now=utcnow()),
+            flash_error=False)
+        if not ok:
+            exc = result
             field = getattr(form, exc.code, None) if exc.code in ind.EXPERIENCE_QUESTIONS + ("better",) else None
             if field is not None:
                 field.errors = [*field.errors, str(exc)]
@@ -111,7 +111,7 @@ def experience(kind: str, process_id: int):
                 flash(str(exc), "error")
             return render_template("participation/experience.html", form=form, kind=kind,
                                    labels=labels), exc.status
-        db.session.commit()
+        _answer, masked = result
         if masked:
             flash(_("Your text looked like it contained contact details or an identity code; we hid them "
                     "before saving."), "info")
@@ -153,14 +153,12 @@ def set_target():
     year = request.form.get("year", "")
     if not form.validate():
         return dashboard(target_form=form, status=400)
-    try:
-        services.set_target(year, form.indicator.data, form.value.data, actor=current_user, now=utcnow())
-    except KuulasError as exc:
-        db.session.rollback()
-        (form.value if exc.code == "value" else form.indicator).errors = [str(exc)]
-        return dashboard(target_form=form, status=exc.status)
-    db.session.commit()
-    flash(_("The target was saved."), "success")
+    ok, result = attempt(lambda: services.set_target(year, form.indicator.data, form.value.data,
+                                                     actor=current_user, now=utcnow()),
+                         _("The target was saved."), flash_error=False)
+    if not ok:
+        (form.value if result.code == "value" else form.indicator).errors = [str(result)]
+        return dashboard(target_form=form, status=result.status)
     return redirect(url_for(".dashboard", vuosi=year) + "#targets", code=303)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kuulas import translated
 from kuulas.clock import utcnow
 from kuulas.extensions import db
 
@@ -56,12 +57,12 @@ class Raati(db.Model):
                                                           cascade="all, delete-orphan")
 
     def text(self, field: str, locale: str) -> str:
-        return getattr(self, f"{field}_{locale}", "") or getattr(self, f"{field}_fi")
+        return translated.choose(translated.columns(self, field), locale).text
 
     def text_lang(self, field: str, locale: str) -> str:
-        """The language ``text`` actually returns (Finnish when there is no translation),
+        """The language ``text`` actually returns (``kuulas.translated``'s one fallback rule),
         for the ``lang`` attribute that screen readers need (WCAG 3.1.2)."""
-        return locale if getattr(self, f"{field}_{locale}", "") else "fi"
+        return translated.choose(translated.columns(self, field), locale).lang
 
 
 class Member(db.Model):

@@ -3,10 +3,7 @@ statement with its versions, the expert's one-time link, and the staff set-up pa
 Views validate, call one service, commit, then broadcast (through ``events``)."""
 from __future__ import annotations
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
-
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user
@@ -17,30 +14,13 @@ from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db
 from kuulas.web import attempt, form_page, staff_required
+from kuulas.i18n import reader_locale as _locale, to_local, to_utc
 
 from . import events, forms, rules, services, statement
 from .models import Member, Message, Raati
 
 bp = Blueprint("raati", __name__)
 staff = Blueprint("raati_staff", __name__, url_prefix="/hallinta/raati")
-
-
-def _tz():
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
-
-
-def to_utc(local):
-    return None if local is None else local.replace(tzinfo=_tz()).astimezone(UTC).replace(tzinfo=None)
-
-
-def to_local(value):
-    return None if value is None else value.replace(tzinfo=UTC).astimezone(_tz()).replace(tzinfo=None)
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "fi")
 
 
 def _need_sign_in():

@@ -4,9 +4,9 @@ import sys
 
 import click
 
+from .. import effects
 from ..clock import utcnow
 from ..errors import KuulasError
-from ..extensions import db
 from . import services
 
 
@@ -23,14 +23,14 @@ def init_app(app) -> None:
         else:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            account = services.create_staff(email, {"administrator"}, password=password,
-                                            display_name=name, actor=None, now=utcnow())
-            from .. import audit
+            with effects.transaction():
+                account = services.create_staff(email, {"administrator"}, password=password,
+                                                display_name=name, actor=None, now=utcnow())
+                from .. import audit
 
-            audit.record_system("accounts.staff.create", target_type="account", target_id=account.id,
-                                detail={"roles": ["administrator"], "via": "cli"})
-            db.session.commit()
+                audit.record_system("accounts.staff.create", target_type="account",
+                                    target_id=account.id,
+                                    detail={"roles": ["administrator"], "via": "cli"})
         except KuulasError as exc:
-            db.session.rollback()
             raise click.ClickException(str(exc)) from None
         click.echo(f"Administrator {account.email} is ready.")

@@ -12,7 +12,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from .. import access, tokens
 from ..access import Role
@@ -184,13 +184,9 @@ def disable_totp(account: Account) -> None:
 
 # --- one-time links -------------------------------------------------------------------
 
-def _hash_token(token: str) -> str:
-    return tokens.digest(token)
-
-
 def issue_token(account: Account, purpose: str, *, now: datetime, next_path: str | None = None) -> str:
     token = tokens.new()
-    db.session.add(LoginToken(token_hash=_hash_token(token), account_id=account.id, purpose=purpose,
+    db.session.add(LoginToken(token_hash=tokens.digest(token), account_id=account.id, purpose=purpose,
                               created_at=now, expires_at=now + TOKEN_LIFETIMES[purpose],
                               next_path=next_path))
     return token
@@ -198,7 +194,7 @@ def issue_token(account: Account, purpose: str, *, now: datetime, next_path: str
 
 def peek_token(token: str, purpose: str, *, now: datetime) -> LoginToken:
     """Check a link without using it (the GET that shows the confirm button)."""
-    row = db.session.scalar(select(LoginToken).where(LoginToken.token_hash == _hash_token(token or "")))
+    row = tokens.find(LoginToken, token)
     if row is None or row.purpose != purpose:
         raise TokenInvalid(_l("This sign-in link is not valid. Check that you copied the whole link, or ask for a new one."))
     if row.used_at is not None:
@@ -214,10 +210,7 @@ def peek_token(token: str, purpose: str, *, now: datetime) -> LoginToken:
 def consume_token(token: str, purpose: str, *, now: datetime) -> tuple[Account, LoginToken]:
     row = peek_token(token, purpose, now=now)
     # One UPDATE decides the race between two clicks: only one sees rowcount 1.
-    result = db.session.execute(
-        update(LoginToken).where(LoginToken.id == row.id, LoginToken.used_at.is_(None))
-        .values(used_at=now))
-    if result.rowcount != 1:
+    if not tokens.claim(LoginToken, row.id, LoginToken.used_at.is_(None), used_at=now):
         raise TokenUsed(_l("This link has already been used. Each link works once: ask for a new one."))
     return db.session.get(Account, row.account_id), row
 

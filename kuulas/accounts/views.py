@@ -7,13 +7,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from .. import tokens
 from ..clock import utcnow
-from ..errors import KuulasError
 from ..extensions import db, limiter, login_manager
 from ..i18n import safe_next
 from ..mail import services as mail
 from ..audit_web import record_request
-from ..web import confirmed, form_page, staff_required
+from ..web import attempt, confirmed, form_page, staff_required
 from . import services
 from .forms import (ConfirmForm, EmailLinkForm, SetPasswordForm, StaffEditForm, StaffForm,
                     StaffSignInForm, TotpForm)
@@ -58,9 +58,12 @@ def _finish_sign_in(account: Account, next_path: str | None, *, method: str = AU
     login_user(account)
     session[AUTH_KEY] = method
     session.permanent = True
-    services.mark_signed_in(account, utcnow())
-    record_request("auth.sign_in", actor=account, detail={"method": method})
-    db.session.commit()
+
+    def signed_in():
+        services.mark_signed_in(account, utcnow())
+        record_request("auth.sign_in", actor=account, detail={"method": method})
+
+    attempt(signed_in)
     default = url_for("accounts.staff_home") if account.is_staff else url_for("accounts.resident_home")
     return redirect(safe_next(next_path, default))
 
@@ -76,7 +79,7 @@ def sign_in_from_mail(account: Account, next_path: str | None, *, done_message=N
     to the staff sign-in, which then continues to ``next_path``.
     """
     if account.is_staff:
-        db.session.commit()   # the link's purpose stays done; the link itself is used up
+        attempt(lambda: account)   # the link's purpose stays done; the link itself is used up
         logout_user()
         session.clear()
         if done_message:
@@ -102,12 +105,15 @@ def sign_in():
         account = services.find_by_email(form.email.data)
         # Same answer whether or not the address is known: no account enumeration.
         if account is not None and account.active and not account.is_staff:
-            token = services.issue_token(account, services.PURPOSE_LOGIN, now=now,
-                                         next_path=safe_next(request.args.get("next"), "") or None)
-            mail.queue_template(account.email, "login_link", locale=account.locale or str(get_locale()),
-                                category="login", now=now,
-                                link=current_app.config["SITE_URL"] + url_for("accounts.link", token=token))
-            db.session.commit()
+            def send_link():
+                token = services.issue_token(account, services.PURPOSE_LOGIN, now=now,
+                                             next_path=safe_next(request.args.get("next"), "") or None)
+                mail.queue_template(account.email, "login_link",
+                                    locale=account.locale or str(get_locale()), category="login",
+                                    now=now, link=current_app.config["SITE_URL"]
+                                    + url_for("accounts.link", token=token))
+
+            attempt(send_link)
         return render_template("accounts/link_sent.html", email=form.email.data)
     status = 400 if form.errors else 200
     return render_template("accounts/sign_in.html", form=form), status
@@ -118,20 +124,28 @@ def sign_in():
 def link(token: str):
     form = ConfirmForm()
     now = utcnow()
-    try:
-        if request.method == "POST" and form.validate_on_submit():
-            account, row = services.consume_token(token, services.PURPOSE_LOGIN, now=now)
-            return sign_in_from_mail(account, row.next_path)
-        services.peek_token(token, services.PURPOSE_LOGIN, now=now)
-    except (services.TokenExpired, services.TokenUsed) as exc:
-        db.session.rollback()
+
+    def problem(exc):
         _link_failed(exc)
-        return render_template("accounts/link_problem.html", message=str(exc)), 410
-    except services.TokenInvalid as exc:
-        _link_failed(exc)
-        return render_template("accounts/link_problem.html", message=str(exc)), 404
+        return _link_problem(exc)
+
     # A GET never signs in: mail scanners that open links must not use them up.
-    return render_template("accounts/link_confirm.html", form=form)
+    return tokens.confirm_link(
+        token, form=form,
+        peek=lambda t: services.peek_token(t, services.PURPOSE_LOGIN, now=now),
+        use=lambda t: services.consume_token(t, services.PURPOSE_LOGIN, now=now),
+        page=lambda _row: render_template("accounts/link_confirm.html", form=form),
+        done=lambda used: sign_in_from_mail(used[0], used[1].next_path),
+        problem=problem)
+
+
+def _link_problem(exc):
+    """The page of a sign-in or password link that does not work: 410 when it was used or
+    expired, 404 when it never was a link."""
+    if not isinstance(exc, (services.TokenExpired, services.TokenUsed, services.TokenInvalid)):
+        raise exc
+    status = 404 if isinstance(exc, services.TokenInvalid) else 410
+    return render_template("accounts/link_problem.html", message=str(exc)), status
 
 
 @bp.route("/kirjaudu/henkilosto", methods=["GET", "POST"])
@@ -140,18 +154,16 @@ def staff_sign_in():
     form = StaffSignInForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            account = services.authenticate_staff(form.email.data, form.password.data, now=utcnow())
-        except KuulasError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        # Saved either way: a rehashed password, or the failed attempt in the audit log.
+        ok, account = attempt(lambda: services.authenticate_staff(form.email.data, form.password.data,
+                                                                  now=utcnow()))
+        if not ok:
             status = 401
             known = services.find_by_email(form.email.data)
-            record_request("auth.sign_in_failed", target_type="account" if known else None,
-                           target_id=known.id if known else None, detail={"method": AUTH_PASSWORD})
-            db.session.commit()
+            attempt(lambda: record_request(
+                "auth.sign_in_failed", target_type="account" if known else None,
+                target_id=known.id if known else None, detail={"method": AUTH_PASSWORD}))
         else:
-            db.session.commit()  # a rehashed password
             if account.totp_enabled:
                 session.clear()
                 session["pending_2fa"] = account.get_id()
@@ -173,24 +185,19 @@ def second_factor():
     form = TotpForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            services.verify_totp(account, form.code.data, now=utcnow())
-        except KuulasError as exc:
-            flash(str(exc), "error")
-            status = 401
-            record_request("auth.sign_in_failed", target_type="account", target_id=account.id,
-                           detail={"method": "second_factor"})
-            db.session.commit()
-        else:
+        ok, _result = attempt(lambda: services.verify_totp(account, form.code.data, now=utcnow()))
+        if ok:
             return _finish_sign_in(account, session.get("pending_next"))
+        status = 401
+        attempt(lambda: record_request("auth.sign_in_failed", target_type="account",
+                                       target_id=account.id, detail={"method": "second_factor"}))
     return render_template("accounts/second_factor.html", form=form), status
 
 
 @bp.post("/kirjaudu/ulos")
 def sign_out():
     if current_user.is_authenticated:
-        record_request("auth.sign_out", actor=current_user)
-        db.session.commit()
+        attempt(lambda: record_request("auth.sign_out", actor=current_user))
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")
@@ -201,8 +208,8 @@ def _link_failed(exc) -> None:
     """A sign-in link that did not work (only when someone pressed the button: mail
     scanners opening links are not sign-in attempts)."""
     if request.method == "POST":
-        record_request("auth.sign_in_failed", detail={"method": AUTH_MAIL_LINK, "reason": exc.code})
-        db.session.commit()
+        attempt(lambda: record_request("auth.sign_in_failed",
+                                       detail={"method": AUTH_MAIL_LINK, "reason": exc.code}))
 
 
 @bp.get("/oma")
@@ -219,26 +226,29 @@ def resident_home():
 def set_password(token: str):
     form = SetPasswordForm()
     now = utcnow()
-    try:
-        services.peek_token(token, services.PURPOSE_SET_PASSWORD, now=now)
-        if form.validate_on_submit():
-            account, _row = services.consume_token(token, services.PURPOSE_SET_PASSWORD, now=now)
-            services.set_password(account, form.password.data)
-            account.session_version += 1
-            record_request("auth.password.set", actor=account, target_type="account",
-                           target_id=account.id)
-            db.session.commit()
-            flash(_("Your password has been set. You can now sign in."), "success")
-            return redirect(url_for("accounts.staff_sign_in"))
-    except (services.TokenExpired, services.TokenUsed) as exc:
-        db.session.rollback()
-        return render_template("accounts/link_problem.html", message=str(exc)), 410
-    except services.TokenInvalid as exc:
-        return render_template("accounts/link_problem.html", message=str(exc)), 404
-    except KuulasError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    return render_template("accounts/set_password.html", form=form), 400 if form.errors else 200
+
+    def use(t):
+        account, _row = services.consume_token(t, services.PURPOSE_SET_PASSWORD, now=now)
+        services.set_password(account, form.password.data)
+        account.session_version += 1
+        record_request("auth.password.set", actor=account, target_type="account", target_id=account.id)
+
+    def page(_row=None):
+        return render_template("accounts/set_password.html", form=form), 400 if form.errors else 200
+
+    def done(_result):
+        flash(_("Your password has been set. You can now sign in."), "success")
+        return redirect(url_for("accounts.staff_sign_in"))
+
+    def problem(exc):
+        if isinstance(exc, (services.TokenExpired, services.TokenUsed, services.TokenInvalid)):
+            return _link_problem(exc)
+        flash(str(exc), "error")   # the password itself was refused (too short, ...)
+        return page()
+
+    return tokens.confirm_link(
+        token, form=form, use=use, page=page, done=done, problem=problem,
+        peek=lambda t: services.peek_token(t, services.PURPOSE_SET_PASSWORD, now=now))
 
 
 @bp.route("/tili/kaksivaiheinen", methods=["GET", "POST"])
@@ -250,14 +260,11 @@ def totp_setup():
     secret = session.get("totp_setup_secret") or services.new_totp_secret()
     session["totp_setup_secret"] = secret
     if form.validate_on_submit():
-        try:
-            services.enable_totp(current_user, secret, form.code.data, now=utcnow())
-        except KuulasError as exc:
-            flash(str(exc), "error")
-        else:
+        ok, _result = attempt(lambda: services.enable_totp(current_user, secret, form.code.data,
+                                                           now=utcnow()),
+                              _("Two-step verification is now on."))
+        if ok:
             session.pop("totp_setup_secret", None)
-            db.session.commit()
-            flash(_("Two-step verification is now on."), "success")
             return redirect(url_for("accounts.staff_home"))
     uri = services.totp_uri(current_user, secret, current_app.config["SITE_NAME"])
     qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
@@ -268,9 +275,7 @@ def totp_setup():
 @staff_required("staff:area:enter")
 def totp_disable():
     if ConfirmForm().validate_on_submit():
-        services.disable_totp(current_user)
-        db.session.commit()
-        flash(_("Two-step verification is now off."), "success")
+        attempt(lambda: services.disable_totp(current_user), _("Two-step verification is now off."))
     return redirect(url_for("accounts.staff_home"))
 
 
@@ -337,18 +342,15 @@ def staff_edit(account_id: int):
             return render_template("accounts/staff_edit_confirm.html", account=account,
                                    roles=roles, old_roles=old_roles, active=active,
                                    hidden={"roles": roles, **({"active": "y"} if active else {})})
-        try:
+        def update():
             services.update_staff(account_id, roles=roles, active=active,
                                   actor=current_user, now=utcnow())
             record_request("accounts.staff.update", actor=current_user, target_type="account",
                            target_id=account_id,
                            detail={"roles": roles, "old_roles": old_roles, "active": active})
-            db.session.commit()
-        except KuulasError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("The account was updated."), "success")
+
+        ok, _result = attempt(update, _("The account was updated."))
+        if ok:
             return redirect(url_for("accounts.staff_list"))
     status = 400 if form.errors else 200
     return render_template("accounts/staff_edit.html", form=form, account=account), status

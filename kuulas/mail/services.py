@@ -43,13 +43,17 @@ def queue(recipient: str, subject: str, body_text: str, *, body_html: str | None
 
 
 def queue_template(recipient: str, template: str, *, locale: str | None, category: str,
-                   now: datetime, attachments=(), **context) -> OutboxMail:
-    """Render ``mail/<template>.txt`` (first line: subject) in the recipient's language."""
+                   now: datetime, attachments=(), headers: dict | None = None,
+                   folder: str = "mail", **context) -> OutboxMail:
+    """Render ``<folder>/<template>.txt`` (first line: subject, then the body) in the
+    recipient's language and queue it in the caller's transaction: the one way every area
+    sends mail from a template.  An area keeps its mail templates in its own folder (for
+    example ``panel/mail``) so their strings stay in its catalogue."""
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = render_template(f"mail/{template}.txt", **context)
+        text = render_template(f"{folder}/{template}.txt", **context)
     subject, _, body = text.partition("\n")
     return queue(recipient, subject.strip(), body.lstrip("\n"), category=category,
-                 attachments=attachments, now=now)
+                 attachments=attachments, headers=headers, now=now)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -90,7 +94,11 @@ def _smtp(config):
 
 def send_due(*, now: datetime, limit: int = 100) -> dict:
     """Send queued mail whose time has come.  Idempotent: each row is claimed with a
-    conditional UPDATE, so two runners never send the same mail."""
+    conditional UPDATE, so two runners never send the same mail.
+
+    The outbox sender is the one job that commits for itself, once per message: the claim
+    must be saved before the SMTP call and the result right after it, so that a crash or a
+    second runner never sends a message twice (``run_job`` commits what is left)."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         # Embedded default: nothing leaves the machine; the admin reads the outbox.

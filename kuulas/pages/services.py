@@ -53,7 +53,6 @@ def save_page(slug: str, locale: str, title: str, body: str, *, actor, now: date
         page = SitePage(slug=slug, locale=locale)
         db.session.add(page)
     page.title, page.body, page.updated_at, page.updated_by_id = title, body, now, actor.id
-    db.session.commit()
     return page
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from .. import processes
 from ..clock import utcnow
-from ..errors import KuulasError
 from ..extensions import limiter
 from ..web import attempt, confirmed, form_page, staff_required
 from . import feedback, services
@@ -80,13 +79,10 @@ def edit(slug: str, locale: str):
     page = services.get_page(slug, locale)
     form = PageForm(obj=page)
     if form.validate_on_submit():
-        try:
-            services.save_page(slug, locale, form.title.data, form.body.data,
-                               actor=current_user, now=utcnow())
-        except KuulasError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("The page was saved."), "success")
+        ok, _page = attempt(lambda: services.save_page(slug, locale, form.title.data, form.body.data,
+                                                       actor=current_user, now=utcnow()),
+                            _("The page was saved."))
+        if ok:
             return redirect(url_for("pages.edit", slug=slug, locale=locale))
     status = 400 if form.errors else 200
     return render_template("pages/edit.html", form=form, slug=slug, locale=locale,

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kuulas import translated
 from kuulas.clock import utcnow
 from kuulas.extensions import db
 
@@ -29,12 +30,8 @@ UNDISCLOSED = "undisclosed"
 
 
 def localised(obj, field: str, locale: str | None) -> str:
-    """``obj.<field>_<locale>`` with Finnish, then any language, as the fallback."""
-    for lang in (locale or "fi", "fi", "sv", "en"):
-        value = getattr(obj, f"{field}_{lang}", None)
-        if value:
-            return value
-    return ""
+    """``obj.<field>_<locale>`` by ``kuulas.translated``'s one fallback rule."""
+    return translated.choose(translated.columns(obj, field), locale).text
 
 
 class Panel(db.Model):

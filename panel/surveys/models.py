@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kuulas import translated
 from kuulas.clock import utcnow
 from kuulas.extensions import db
 
@@ -97,16 +98,13 @@ class SurveyQuestion(db.Model):
     def option_label(self, value: str, locale=None) -> str:
         for o in self.options or []:
             if o.get("value") == value:
-                for lang in (locale or "fi", "fi", "sv", "en"):
-                    if o.get(lang):
-                        return o[lang]
+                label = translated.choose(o, locale).text
+                if label:
+                    return label
         return value
 
     def text_lang(self, locale=None) -> str:
-        for lang in (locale or "fi", "fi", "sv", "en"):
-            if getattr(self, f"text_{lang}", None):
-                return lang
-        return "fi"
+        return translated.choose(translated.columns(self, "text"), locale).lang
 
 
 class Recipient(db.Model):

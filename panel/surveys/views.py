@@ -1,11 +1,9 @@
 """Survey pages: the staff builder, sending and results, and the member's answer page."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import get_locale
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -13,23 +11,13 @@ from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db
 from kuulas.web import attempt, form_page, staff_required
+from kuulas.i18n import reader_locale as _locale, to_utc as _to_utc
 
 from . import answering, lifecycle, messages, report, rules, sending, services
 from .forms import ActionForm, QuestionForm, ScheduleForm, SurveyForm
 from .models import Survey
 
 bp = Blueprint("panel_surveys", __name__)
-
-
-def _locale() -> str:
-    return str(get_locale() or "fi")
-
-
-def _to_utc(value):
-    if value is None:
-        return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
-    return value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 def _survey_form(survey: Survey | None = None) -> SurveyForm:

@@ -123,3 +123,16 @@ def test_csv_cells_for_finnish_spreadsheets():
     assert formats.csv_cell(3.0, locale="sv") == "3" and formats.csv_cell(7, locale="fi") == 7
     assert formats.csv_cell(date(2026, 12, 9), locale="fi") == "2026-12-09"
     assert formats.csv_cell("=A1", locale="fi") == "=A1" and formats.csv_cell(None) is None
+
+
+# --- form fields in the site's zone ---------------------------------------------------------
+
+def test_wall_clock_times_round_trip_through_utc_in_summer_and_winter():
+    summer, winter = datetime(2026, 6, 1, 6, 0), datetime(2026, 12, 1, 7, 0)   # naive UTC
+    assert formats.to_local(summer) == datetime(2026, 6, 1, 9, 0)
+    assert formats.to_local(winter) == datetime(2026, 12, 1, 9, 0)
+    assert formats.to_utc(datetime(2026, 6, 1, 9, 0)) == summer
+    assert formats.to_utc(datetime(2026, 12, 1, 9, 0)) == winter
+    assert formats.parse_local("2026-12-01T09:00") == winter
+    assert formats.parse_local("not a time") is None
+    assert formats.to_local(None) is None and formats.to_utc(None) is None
