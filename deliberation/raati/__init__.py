@@ -16,7 +16,8 @@ def init_app(app) -> None:
 
     from . import demo, events, jobs, models, rules  # noqa: F401  (register on import)
     from .cards import raati_cards, resident_section
-    from .views import bp, staff
+    from .staff_views import staff
+    from .views import bp
 
     for blueprint in (bp, staff):
         if blueprint.name not in app.blueprints:
