@@ -100,7 +100,7 @@ def test_display_name_must_be_unique(room):
     # Another member's name in other letter case: the service refuses it, nothing is saved.
     r = p.client.post(f"/raati/{room.id}/nimi", data={"display_name": "chair"})
     assert r.status_code == 409
-    assert "already uses that name" in r.get_data(as_text=True)
+    assert "käyttää jo tätä nimeä" in r.get_data(as_text=True)
     assert room.person("a").member.display_name == "A"
 
 
