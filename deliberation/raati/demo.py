@@ -42,7 +42,7 @@ def _account_ids(now, rng, count: int, prefix: str) -> list[int]:
 @seeder(40, "raati")
 def seed_raati(now, rng, out):
     from . import services, setup
-    from .models import CHAIR, MEMBER, MODERATOR, SECRETARY, Member
+    from .models import CHAIR, MEMBER, MODERATOR, SECRETARY
 
     admin = _staff("admin@example.fi")
     moderator = _staff("moderaattori@example.fi")
