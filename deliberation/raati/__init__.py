@@ -1,9 +1,14 @@
 """Deliberation area: the digiraati, a real-time online citizens' jury.
 
-Staff set up a raati (question, members, roles, sessions, agenda); members deliberate in a
-live room over Socket.IO (``events``), where every event is saved with a per-room sequence
-number before it is broadcast; the secretary drafts the statement, members review it and
-the chair locks it (``statement``, pure).  ``api`` is what the outcomes area reads.
+Staff set up a raati (question, members, roles, sessions, agenda: ``setup``, ``sessions``);
+members deliberate in a live room over Socket.IO (``events``, actions in ``room``), where
+every event is saved with a per-room sequence number and broadcast once the caller commits
+(``core.append`` declares it with ``kuulas.effects``); the secretary drafts the statement,
+members review it and the chair locks it (``drafting``; ``statement`` is pure).  What each
+state and phase allows each role is ``lifecycle`` (pure), asked by every service.  Callers
+own the transaction: the views (``views``, ``staff_views``) through ``kuulas.web``, the
+socket gate ``events.RaatiNamespace._run``, the jobs through ``run_job``.  ``api`` is what
+the outcomes area reads; ``services`` re-exports the services for other areas.
 """
 
 
@@ -16,7 +21,8 @@ def init_app(app) -> None:
 
     from . import demo, events, jobs, models, rules  # noqa: F401  (register on import)
     from .cards import raati_cards, resident_section
-    from .views import bp, staff
+    from .staff_views import staff
+    from .views import bp
 
     for blueprint in (bp, staff):
         if blueprint.name not in app.blueprints:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from kuulas.extensions import db
 
 from .models import FINISHED, Member, Raati
-from . import services
+from .core import active_members
+from .drafting import sections
 
 
 def finished_raatis() -> list[dict]:
@@ -26,7 +27,7 @@ def raati_outcome_data(raati_id: int, locale: str = "fi") -> dict | None:
     raati = db.session.get(Raati, raati_id)
     if raati is None:
         return None
-    members = services.active_members(raati.id)
+    members = active_members(raati.id)
     jurors = [m for m in members if m.role in ("member", "chair", "secretary")]
     data = {
         "title": raati.text("title", locale),
@@ -42,7 +43,7 @@ def raati_outcome_data(raati_id: int, locale: str = "fi") -> dict | None:
     }
     if raati.statement_sha256:
         data["statement"] = {
-            "sections": [{"title": s.title, "text": s.versions[-1].text} for s in services.sections(raati.id)],
+            "sections": [{"title": s.title, "text": s.versions[-1].text} for s in sections(raati.id)],
             "sha256": raati.statement_sha256,
             "locked_at": raati.drafting_closed_at,
             # The record frozen at the lock (see ``statement.lock_record``); None for a

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from kuulas.extensions import db
 from kuulas.processes import OPEN, PAST, UPCOMING, ProcessCard
 
-from . import services
+from .core import my_raatis
 from .models import DRAFT, FINISHED, LIVE, Raati
 
 
@@ -36,7 +36,7 @@ def raati_cards(now, locale: str) -> list[ProcessCard]:
 
 
 def resident_section(account) -> list[dict]:
-    rows = services.my_raatis(account)
+    rows = my_raatis(account)
     if not rows:
         return []
     links = []

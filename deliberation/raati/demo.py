@@ -41,8 +41,8 @@ def _account_ids(now, rng, count: int, prefix: str) -> list[int]:
 
 @seeder(40, "raati")
 def seed_raati(now, rng, out):
-    from . import services
-    from .models import CHAIR, MEMBER, MODERATOR, SECRETARY, Member
+    from . import services, setup
+    from .models import CHAIR, MEMBER, MODERATOR, SECRETARY
 
     admin = _staff("admin@example.fi")
     moderator = _staff("moderaattori@example.fi")
@@ -87,7 +87,7 @@ def seed_raati(now, rng, out):
     services.save_section(live.id, None, "Hoidon jatkuvuus",
                           "Raati pitää hoidon jatkuvuutta omalääkärimallin tärkeimpänä tavoitteena.",
                           actor=members[1].account, now=now)
-    live.state = "live"
+    setup.go_live(live, now)   # the one path (already live if the moderator started a phase)
 
     done = services.save_raati(None, {
         "title_fi": "Ikäihmisten kotihoito iltaisin",

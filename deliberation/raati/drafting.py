@@ -16,17 +16,13 @@ from kuulas.errors import Conflict, NotFound, ValidationFailed
 from kuulas.extensions import db
 from kuulas.sanitize import plain_text
 
-from . import rules, statement
-from .models import CHAIR, MEMBER, SECRETARY, Comment, Event, Member, Raati, Review, Section, SectionVersion
-from .services import MAX_REASON, _live, _member, append, get_raati
+from . import lifecycle as lc
+from . import statement
+from .core import MAX_REASON, allowed, append, get_raati
+from .models import Comment, Event, Member, Raati, Review, Section, SectionVersion
 
 # Who counts as a member for approvals: the roles that may review.
-JURORS = (MEMBER, CHAIR, SECRETARY)
-
-
-def _statement_locked(raati: Raati) -> None:
-    if raati.drafting_closed_at is not None:
-        raise Conflict(_l("Drafting has closed and the statement is locked."))
+JURORS = tuple(sorted(lc.JURORS))
 
 
 def _approvals(section: Section) -> int:
@@ -43,10 +39,7 @@ def juror_count(raati_id: int) -> int:
 
 
 def save_section(raati_id: int, section_id, title, text, *, actor, now) -> list[Event]:
-    raati = get_raati(raati_id)
-    member = _member(raati_id, actor, rules.DRAFT, now)
-    _live(raati)
-    _statement_locked(raati)
+    raati, member = allowed(raati_id, actor, lc.DRAFT_EDIT, now)
     if not isinstance(title, str) or not isinstance(text, str):
         raise ValidationFailed(_l("The section needs a title and text."))
     problems = statement.check_edit(False, title, text)
@@ -84,10 +77,7 @@ def save_section(raati_id: int, section_id, title, text, *, actor, now) -> list[
 
 
 def review_section(raati_id: int, section_id, verdict, comment, *, actor, now) -> list[Event]:
-    raati = get_raati(raati_id)
-    member = _member(raati_id, actor, rules.REVIEW, now)
-    _live(raati)
-    _statement_locked(raati)
+    raati, member = allowed(raati_id, actor, lc.REVIEW, now)
     section = db.session.scalar(select(Section).where(Section.id == section_id, Section.raati_id == raati.id)) \
         if isinstance(section_id, int) else None
     if section is None:
@@ -137,10 +127,7 @@ def approval_status(raati_id: int) -> tuple[Raati, list[statement.SectionApprova
 def close_drafting(raati_id: int, *, actor, now, override=None) -> list[Event]:
     """Lock the statement.  Refused while a section lacks the approval the rule needs, unless
     the raati allows the chair's override and the chair gives a reason."""
-    raati = get_raati(raati_id)
-    member = _member(raati_id, actor, rules.LOCK, now)
-    _live(raati)
-    _statement_locked(raati)
+    raati, member = allowed(raati_id, actor, lc.LOCK, now)
     raati, checked = approval_status(raati_id)
     if not checked:
         raise Conflict(_l("The statement has no sections yet."))

@@ -6,15 +6,15 @@ site's own, the account (still active, same session version) and its membership 
 raati (through the service, so a removed or muted member is refused even on a connection
 opened before), a rate limit per member across all its connections and processes, and the
 payload against the event's schema (``payloads``).  A member holds at most a few sockets.  Handlers only
-validate, call one service, commit, and then broadcast the saved events (with their sequence
-numbers); the ack is ``{ok: true, seq: [...]}`` or ``{ok: false, code, error}``.
+validate and call one service; the gate (``_run``) commits, and the commit sends the events the
+service saved (their broadcast is declared by ``core.append``, ``kuulas.effects``).  The ack is
+``{ok: true, seq: [...]}`` or ``{ok: false, code, error}``.
 """
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_babel import gettext as _
@@ -24,11 +24,15 @@ from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from kuulas import realtime
 from kuulas.clock import utcnow
+from kuulas.realtime import origin_ok
 from kuulas.errors import KuulasError
 from kuulas.extensions import db, socketio
 
-from . import gate, payloads, phases, services
+from . import core as room_core
+from . import drafting, gate, payloads, phases, services
+from . import room as actions
 from .payloads import Bool, Int, PayloadError, Str, StrList
 from .ratelimit import LocalMovingWindow
 
@@ -91,24 +95,24 @@ def take(conn: Conn) -> bool:
 # (a test checks), so no handler sees a payload that was not checked.
 SCHEMAS: dict[str, dict] = {
     "sync": {"after": Int(0)},
-    "message": {"body": Str(services.MAX_MESSAGE)},
+    "message": {"body": Str(room_core.MAX_MESSAGE)},
     "hand": {},
     "hand_down": {},
     "call_next": {},
-    "question": {"body": Str(services.MAX_QUESTION)},
+    "question": {"body": Str(room_core.MAX_QUESTION)},
     "upvote": {"id": Int()},
     "answered": {"id": Int()},
     "poll": {"question": Str(300), "options": StrList(8, 100)},
     "vote": {"id": Int(), "option": Int(0, 7)},
     "poll_close": {"id": Int()},
     "pin": {"seq": Int(), "pinned": Bool()},
-    "hide": {"seq": Int(), "reason": Str(services.MAX_REASON)},
-    "moderate": {"member": Int(), "action": Str(10), "reason": Str(services.MAX_REASON, required=False)},
+    "hide": {"seq": Int(), "reason": Str(room_core.MAX_REASON)},
+    "moderate": {"member": Int(), "action": Str(10), "reason": Str(room_core.MAX_REASON, required=False)},
     "phase": {"id": Int()},
     "timer": {"action": Str(10), "seconds": Int(1, phases.MAX_TIMER_SECONDS, required=False)},
     "section": {"id": Int(required=False), "title": Str(200), "text": Str(20_000)},
     "review": {"id": Int(), "verdict": Str(20), "comment": Str(2000, required=False)},
-    "lock": {"override": Str(services.MAX_REASON, required=False)},
+    "lock": {"override": Str(room_core.MAX_REASON, required=False)},
 }
 
 
@@ -116,62 +120,32 @@ def check_payload(event: str, data) -> dict:
     return payloads.check(SCHEMAS[event], data)
 
 
-def allowed_origins() -> set[str]:
-    origins = set()
-    for url in [current_app.config.get("SITE_URL"), request.host_url]:
-        if url:
-            parts = urlsplit(url)
-            origins.add(f"{parts.scheme}://{parts.netloc}".lower())
-    extra = current_app.config.get("SOCKETIO_ALLOWED_ORIGINS")
-    if isinstance(extra, str) and extra != "*":
-        origins.add(extra.rstrip("/").lower())
-    elif isinstance(extra, (list, tuple)):
-        origins.update(o.rstrip("/").lower() for o in extra)
-    return origins
-
-
-def origin_ok() -> bool:
-    """Browsers always send Origin on a websocket or XHR handshake; a page on another site
-    carrying our cookies is refused (cross-site websocket hijacking).  Non-browser clients
-    without an Origin carry no victim's cookies, so a missing Origin is allowed."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    return origin.rstrip("/").lower() in allowed_origins()
-
-
 def error(code: str, message) -> dict:
     return {"ok": False, "code": code, "error": str(message)}
 
 
-def outgoing(events) -> list[tuple[int, dict]]:
-    """``(raati id, wire form)`` of saved events in sequence order.  Read before the commit,
-    which expires the rows (reading them after it would reload each one)."""
-    return [(e.raati_id, e.wire()) for e in sorted(events, key=lambda e: e.seq)]
-
-
-def broadcast(events) -> None:
-    """Send saved (committed) events to the room, in sequence order."""
-    send(outgoing(events))
-
-
 def send(out: list[tuple[int, dict]]) -> None:
-    """Send what ``outgoing`` read, after the commit: one emit per event to the whole room
+    """Send saved events, ``(raati id, wire form)`` built while saving (``core.append``
+    declares this for after the commit): one emit per event to the whole room
     (python-socketio encodes the packet once for all its members)."""
     for raati_id, wire in out:
         socketio.emit("event", wire, to=room(raati_id), namespace=NAMESPACE)
-        if wire["kind"] == "removed":
-            _kick(wire["data"]["target"])
 
 
-def _kick(member_id: int) -> None:
-    socketio.emit("kicked", {"reason": _("You have been removed from this digiraati.")},
-                  to=member_room(member_id), namespace=NAMESPACE)
-    for sid in services.connections_of(member_id):
-        try:
-            socketio.server.disconnect(sid, namespace=NAMESPACE)
-        except Exception:  # noqa: BLE001 - already gone on another process
-            pass
+def kick(member_id: int, sids: list[str], reason: str) -> None:
+    """Tell a removed member's windows why (``reason``, translated) and close its sockets
+    (``sids``); both read while the removal was saved (``core.remove_member`` declares this
+    for after the commit)."""
+    socketio.emit("kicked", {"reason": reason}, to=member_room(member_id), namespace=NAMESPACE)
+    # Closing a socket this process holds runs its disconnect handler right here, and that
+    # writes; the committing session can no longer, so the handler gets a fresh app context
+    # (and with it a session of its own).
+    with current_app.app_context():
+        for sid in sids:
+            try:
+                socketio.server.disconnect(sid, namespace=NAMESPACE)
+            except Exception:  # noqa: BLE001 - already gone on another process
+                pass
 
 
 def presence(changes: list[dict]) -> None:
@@ -303,7 +277,8 @@ class RaatiNamespace(Namespace):
             if event in STAFF_EVENTS:
                 # Reached only when the service allowed it (a moderator's or chair's action).
                 _audit(event, account, conn, data, now)
-            out = None if isinstance(result, dict) else outgoing(result)
+            # Read before the commit expires the rows; the commit sends the events.
+            seqs = None if isinstance(result, dict) else sorted(e.seq for e in result)
             db.session.commit()
         except KuulasError as exc:
             db.session.rollback()
@@ -314,85 +289,85 @@ class RaatiNamespace(Namespace):
             return error("error", _("Something went wrong on our side."))
         if isinstance(result, dict):
             return {"ok": True, **result}
-        send(out)
-        return {"ok": True, "seq": [wire["seq"] for _, wire in out]}
+        return {"ok": True, "seq": seqs}
 
     # --- events ---------------------------------------------------------------------------
     def on_sync(self, data=None):
         def act(account, conn, d, now):
-            events = services.events_after(conn.raati_id, d["after"], actor=account, now=now)
+            events = room_core.events_after(conn.raati_id, d["after"], actor=account, now=now)
             return {"events": [e.wire() for e in events], "more": len(events) >= 500,
                     "online": services.online(conn.raati_id, now), "me": conn.member_id,
-                    "can": services.abilities(conn.raati_id, actor=account, now=now)}
+                    "can": actions.abilities(conn.raati_id, actor=account, now=now),
+                    "announce": actions.client_rules()}
         return self._run("sync", data, act)
 
     def on_message(self, data=None):
-        return self._run("message", data, lambda a, c, d, now: services.post_message(
+        return self._run("message", data, lambda a, c, d, now: actions.post_message(
             c.raati_id, d["body"], actor=a, now=now))
 
     def on_hand(self, data=None):
-        return self._run("hand", data, lambda a, c, d, now: services.raise_hand(c.raati_id, actor=a, now=now))
+        return self._run("hand", data, lambda a, c, d, now: actions.raise_hand(c.raati_id, actor=a, now=now))
 
     def on_hand_down(self, data=None):
-        return self._run("hand_down", data, lambda a, c, d, now: services.lower_hand(c.raati_id, actor=a, now=now))
+        return self._run("hand_down", data, lambda a, c, d, now: actions.lower_hand(c.raati_id, actor=a, now=now))
 
     def on_call_next(self, data=None):
-        return self._run("call_next", data, lambda a, c, d, now: services.call_next(c.raati_id, actor=a, now=now))
+        return self._run("call_next", data, lambda a, c, d, now: actions.call_next(c.raati_id, actor=a, now=now))
 
     def on_question(self, data=None):
-        return self._run("question", data, lambda a, c, d, now: services.ask_question(
+        return self._run("question", data, lambda a, c, d, now: actions.ask_question(
             c.raati_id, d["body"], actor=a, now=now))
 
     def on_upvote(self, data=None):
-        return self._run("upvote", data, lambda a, c, d, now: services.upvote_question(
+        return self._run("upvote", data, lambda a, c, d, now: actions.upvote_question(
             c.raati_id, d["id"], actor=a, now=now))
 
     def on_answered(self, data=None):
-        return self._run("answered", data, lambda a, c, d, now: services.answer_question(
+        return self._run("answered", data, lambda a, c, d, now: actions.answer_question(
             c.raati_id, d["id"], actor=a, now=now))
 
     def on_poll(self, data=None):
-        return self._run("poll", data, lambda a, c, d, now: services.create_poll(
+        return self._run("poll", data, lambda a, c, d, now: actions.create_poll(
             c.raati_id, d["question"], d["options"], actor=a, now=now))
 
     def on_vote(self, data=None):
-        return self._run("vote", data, lambda a, c, d, now: services.vote_poll(
+        return self._run("vote", data, lambda a, c, d, now: actions.vote_poll(
             c.raati_id, d["id"], d["option"], actor=a, now=now))
 
     def on_poll_close(self, data=None):
-        return self._run("poll_close", data, lambda a, c, d, now: services.close_poll(
+        return self._run("poll_close", data, lambda a, c, d, now: actions.close_poll(
             c.raati_id, d["id"], actor=a, now=now))
 
     def on_pin(self, data=None):
-        return self._run("pin", data, lambda a, c, d, now: services.pin_message(
+        return self._run("pin", data, lambda a, c, d, now: actions.pin_message(
             c.raati_id, d["seq"], d["pinned"], actor=a, now=now))
 
     def on_hide(self, data=None):
-        return self._run("hide", data, lambda a, c, d, now: services.hide_message(
+        return self._run("hide", data, lambda a, c, d, now: actions.hide_message(
             c.raati_id, d["seq"], d["reason"], actor=a, now=now))
 
     def on_moderate(self, data=None):
-        return self._run("moderate", data, lambda a, c, d, now: services.moderate_member(
+        return self._run("moderate", data, lambda a, c, d, now: actions.moderate_member(
             c.raati_id, d["member"], d["action"], actor=a, now=now, reason=d.get("reason") or ""))
 
     def on_phase(self, data=None):
-        return self._run("phase", data, lambda a, c, d, now: services.set_phase(
+        return self._run("phase", data, lambda a, c, d, now: actions.set_phase(
             c.raati_id, d["id"], actor=a, now=now))
 
     def on_timer(self, data=None):
-        return self._run("timer", data, lambda a, c, d, now: services.timer_action(
+        return self._run("timer", data, lambda a, c, d, now: actions.timer_action(
             c.raati_id, d["action"], d.get("seconds"), actor=a, now=now))
 
     def on_section(self, data=None):
-        return self._run("section", data, lambda a, c, d, now: services.save_section(
+        return self._run("section", data, lambda a, c, d, now: drafting.save_section(
             c.raati_id, d.get("id"), d["title"], d["text"], actor=a, now=now))
 
     def on_review(self, data=None):
-        return self._run("review", data, lambda a, c, d, now: services.review_section(
+        return self._run("review", data, lambda a, c, d, now: drafting.review_section(
             c.raati_id, d["id"], d["verdict"], d.get("comment"), actor=a, now=now))
 
     def on_lock(self, data=None):
-        return self._run("lock", data, lambda a, c, d, now: services.close_drafting(
+        return self._run("lock", data, lambda a, c, d, now: drafting.close_drafting(
             c.raati_id, actor=a, now=now, override=d.get("override")))
 
 
@@ -484,7 +459,5 @@ def _guard_decoding(app, server) -> None:
 def register(app) -> None:
     """Register the namespace on the *current* Socket.IO server.  ``socketio.init_app`` builds
     a new server for every ``create_app`` (tests build many), so this runs every time."""
-    ns = RaatiNamespace(NAMESPACE)
-    ns._set_socketio(socketio)
-    socketio.server.register_namespace(ns)
+    realtime.register_namespace(RaatiNamespace, NAMESPACE)
     _guard_decoding(app, socketio.server)

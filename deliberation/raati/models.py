@@ -12,9 +12,9 @@ from kuulas import translated
 from kuulas.clock import utcnow
 from kuulas.extensions import db
 
-DRAFT, LIVE, FINISHED = "draft", "live", "finished"
-ROLES = ("member", "moderator", "chair", "secretary", "expert", "observer")
-MEMBER, MODERATOR, CHAIR, SECRETARY, EXPERT, OBSERVER = ROLES
+# The states and roles are the lifecycle's (``lifecycle``); re-exported for the tables' users.
+from .lifecycle import (CHAIR, DRAFT, EXPERT, FINISHED, LIVE, MEMBER, MODERATOR, OBSERVER,  # noqa: E402,F401
+                        ROLES, SECRETARY)
 
 
 class Raati(db.Model):

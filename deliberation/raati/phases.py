@@ -1,5 +1,5 @@
-"""Pure rules of the live room: the agenda's phase kinds, what each phase allows, and the
-moderator's countdown.
+"""Pure rules of the live room: the agenda's phase kinds and the moderator's countdown (what
+each phase allows is the lifecycle's, ``lifecycle``).
 
 This module imports neither Flask nor SQLAlchemy and does no I/O.  Times are naive UTC
 datetimes passed in by the caller; the server is the only clock that counts, clients only
@@ -14,28 +14,15 @@ ORIENTATION, HEARING, DISCUSSION, DRAFTING, CLOSING = (
     "orientation", "hearing", "discussion", "drafting", "closing")
 KINDS = (ORIENTATION, HEARING, DISCUSSION, DRAFTING, CLOSING)
 
-# What a member (not the moderator) may do in each phase.  Chat, hands and polls work in
-# every phase; questions to experts belong to the hearing, statement work to drafting.
-ALLOWS = {
-    ORIENTATION: {"chat", "hand", "poll"},
-    HEARING: {"chat", "hand", "poll", "question"},
-    DISCUSSION: {"chat", "hand", "poll", "question"},
-    DRAFTING: {"chat", "hand", "poll", "statement"},
-    CLOSING: {"chat", "hand", "poll", "statement"},
-}
-
 MAX_TIMER_SECONDS = 4 * 3600
+# A running countdown is read out to screen readers (never every second) at each full
+# ANNOUNCE_EVERY seconds left and at ANNOUNCE_AT; the room's script gets both from ``sync``.
+ANNOUNCE_EVERY = 300
+ANNOUNCE_AT = (120, 60, 30, 0)
 
 
 class TimerError(ValueError):
     """An impossible timer operation (start a running timer, pause a stopped one ...)."""
-
-
-def allows(kind: str | None, action: str) -> bool:
-    """Between sessions (no current phase) the room stays open for chat and questions."""
-    if kind is None:
-        return action in {"chat", "question", "hand", "poll", "statement"}
-    return action in ALLOWS.get(kind, set())
 
 
 def can_move(current_index: int | None, target_index: int, count: int) -> bool:
@@ -92,9 +79,6 @@ class Timer:
         return Timer()
 
 
-def announcement_points(total_seconds: int) -> list[int]:
-    """Seconds-left values at which a screen reader hears the time (never every second):
-    each full 5 minutes, then 2 min, 1 min, 30 s and zero."""
-    points = {0, 30, 60, 120}
-    points |= set(range(300, total_seconds + 1, 300))
-    return sorted((p for p in points if p <= total_seconds), reverse=True)
+def announces(seconds_left: int) -> bool:
+    """Whether a running countdown is read out at ``seconds_left``."""
+    return seconds_left in ANNOUNCE_AT or (seconds_left > 0 and seconds_left % ANNOUNCE_EVERY == 0)

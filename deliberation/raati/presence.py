@@ -133,3 +133,17 @@ def prune_connections(now: datetime) -> list[Member]:
                        .execution_options(synchronize_session=False))
     still = set(db.session.scalars(select(Connection.member_id).where(Connection.member_id.in_(set(stale)))))
     return [m for m in db.session.scalars(select(Member).where(Member.id.in_(set(stale) - still)))]
+
+
+def prune_and_tell(now: datetime) -> list[Member]:
+    """``prune_connections``, and tell each room, once the caller commits, who went offline."""
+    from kuulas import effects
+
+    from . import events
+
+    gone = prune_connections(now)
+    if gone:
+        effects.after_commit(events.presence, [
+            {"raati": m.raati_id, "member": m.id, "name": m.display_name or "", "role": m.role, "online": False}
+            for m in gone])
+    return gone

@@ -19,10 +19,12 @@ from kuulas.disclosure import MIN_CELL, public_composition
 from kuulas.errors import NotFound
 from kuulas.extensions import db
 
-from . import services
+from . import lifecycle
+from .core import active_members, membership
+from .drafting import sections
 from .models import DRAFT, EXPERT, FINISHED, LIVE, Phase, Raati, RaatiSession
 
-JURORS = ("member", "chair", "secretary")
+JURORS = lifecycle.JURORS
 
 
 def public_raatis():
@@ -92,7 +94,7 @@ def _outcome_url(raati_id: int) -> str | None:
 
 def view(raati_id: int, locale: str) -> PublicView:
     raati = get_public(raati_id)
-    members = services.active_members(raati.id)
+    members = active_members(raati.id)
     jurors = [m for m in members if m.role in JURORS]
     experts = [m.display_name for m in members if m.role == EXPERT and m.display_name]
     phases = list(db.session.scalars(select(Phase).where(Phase.raati_id == raati.id)
@@ -101,7 +103,7 @@ def view(raati_id: int, locale: str) -> PublicView:
     if raati.statement_sha256 and raati.drafting_closed_at:
         statement = {
             "sections": [{"title": s.title, "text": s.versions[-1].text if s.versions else ""}
-                         for s in services.sections(raati.id)],
+                         for s in sections(raati.id)],
             "sha256": raati.statement_sha256, "locked_at": raati.drafting_closed_at,
             "approval": raati.lock_record}
     shown = composition(raati, [m.account_id for m in jurors], locale)
@@ -112,5 +114,5 @@ def view(raati_id: int, locale: str) -> PublicView:
 
 def is_member(raati_id: int, account) -> bool:
     """Whether the reader may enter the room (the page then links to it)."""
-    member = services.membership(raati_id, account)
+    member = membership(raati_id, account)
     return member is not None and member.removed_at is None

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from kuulas import access
 from kuulas.access import Decision, Role
 
-from .models import CHAIR, EXPERT, MEMBER, MODERATOR, OBSERVER, SECRETARY
+from . import lifecycle as lc
 
 MANAGE = "raati:raati:manage"
 ENTER = "raati:room:enter"
@@ -32,20 +32,19 @@ def _membership(actor, member, roles=None, *, speaking=False) -> Decision:
     if member.removed_at is not None:
         return Decision(False, _l("You have been removed from this digiraati."))
     if roles is not None and member.role not in roles:
-        return Decision(False, _l("Your role in this digiraati does not allow this."))
+        return Decision(False, _l(lc.ROLE_REFUSED))
     if speaking and member.muted:
         return Decision(False, _l("The moderator has muted you for now."))
     return Decision(True)
 
 
 access.register(ENTER, lambda actor, member, now: _membership(actor, member))
-access.register(SPEAK, lambda actor, member, now: _membership(
-    actor, member, {MEMBER, MODERATOR, CHAIR, SECRETARY, EXPERT}, speaking=True))
-access.register(MODERATE, lambda actor, member, now: _membership(actor, member, {MODERATOR}))
-access.register(DRAFT, lambda actor, member, now: _membership(actor, member, {SECRETARY, MODERATOR}))
-access.register(REVIEW, lambda actor, member, now: _membership(
-    actor, member, {MEMBER, CHAIR, SECRETARY}, speaking=True))
-access.register(LOCK, lambda actor, member, now: _membership(actor, member, {CHAIR}))
+# The role sets are the lifecycle's (``lifecycle.ROLES_FOR``): one table says who may do what.
+access.register(SPEAK, lambda actor, member, now: _membership(actor, member, lc.SPEAKERS, speaking=True))
+access.register(MODERATE, lambda actor, member, now: _membership(actor, member, lc.MODERATORS))
+access.register(DRAFT, lambda actor, member, now: _membership(actor, member, lc.DRAFTERS))
+access.register(REVIEW, lambda actor, member, now: _membership(actor, member, lc.JURORS, speaking=True))
+access.register(LOCK, lambda actor, member, now: _membership(actor, member, lc.CHAIRS))
 
 
 def _transcript(actor, member, now) -> Decision:
@@ -55,4 +54,13 @@ def _transcript(actor, member, now) -> Decision:
 
 
 access.register(TRANSCRIPT, _transcript)
-_ = OBSERVER
+
+# The access rule each room action is checked with (membership, role, mute) before the
+# lifecycle is asked about the state and phase.
+RULE_FOR = {
+    lc.MESSAGE: SPEAK, lc.HAND: SPEAK, lc.QUESTION: SPEAK, lc.UPVOTE: SPEAK, lc.VOTE: SPEAK,
+    lc.LOWER_HAND: ENTER, lc.NAME: ENTER,
+    lc.CALL_NEXT: MODERATE, lc.ANSWER: MODERATE, lc.POLL: MODERATE, lc.CLOSE_POLL: MODERATE,
+    lc.PIN: MODERATE, lc.HIDE: MODERATE, lc.MODERATE: MODERATE, lc.SET_PHASE: MODERATE, lc.TIMER: MODERATE,
+    lc.DRAFT_EDIT: DRAFT, lc.REVIEW: REVIEW, lc.LOCK: LOCK,
+}

@@ -41,12 +41,6 @@ def diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
-def unified(old: str, new: str, label: str = "") -> str:
-    return "\n".join(difflib.unified_diff(normalise(old).split("\n"), normalise(new).split("\n"),
-                                          fromfile=f"{label} (old)", tofile=f"{label} (new)",
-                                          lineterm=""))
-
-
 def canonical(sections: list[tuple[str, str]]) -> str:
     return "\n\n".join(f"## {normalise(title)}\n\n{normalise(text)}" for title, text in sections) + "\n"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import select
 
 from kuulas.clock import utcnow
 from tests.raati.conftest import emit, received

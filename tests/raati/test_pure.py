@@ -1,13 +1,11 @@
-"""Pure modules: phases and timer, statement versions/diff/hash/tally, ordered replay, hand queue."""
+"""Pure modules: phases and timer, the lifecycle's phase rule, statement versions/diff/hash/tally."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from deliberation.raati import phases, sequence, statement
+from deliberation.raati import lifecycle, phases, statement
 
 T0 = datetime(2026, 3, 1, 12, 0, 0)
 
@@ -33,10 +31,11 @@ def test_timer_rejects_impossible(op):
 
 
 def test_phase_rules_and_announcements():
-    assert phases.allows(phases.HEARING, "question") and not phases.allows(phases.ORIENTATION, "question")
-    assert phases.allows(phases.DRAFTING, "statement") and phases.allows(None, "chat")
+    assert lifecycle.phase_allows(phases.HEARING, "question")
+    assert not lifecycle.phase_allows(phases.ORIENTATION, "question")
+    assert lifecycle.phase_allows(phases.DRAFTING, "draft_edit") and lifecycle.phase_allows(None, "message")
     assert phases.can_move(None, 0, 5) and not phases.can_move(2, 2, 5) and not phases.can_move(0, 5, 5)
-    assert phases.announcement_points(900) == [900, 600, 300, 120, 60, 30, 0]
+    assert [s for s in range(901) if phases.announces(s)][::-1] == [900, 600, 300, 120, 60, 30, 0]
 
 
 def test_statement_diff_hash_and_tally():
@@ -49,22 +48,3 @@ def test_statement_diff_hash_and_tally():
     t = statement.tally({1: "approve", 2: "needs_change", 3: "approve"}, 2, {1: 2, 2: 1, 3: 2})
     assert (t.approve, t.needs_change, t.settled) == (2, 0, True)
     assert statement.check_edit(True, "", "x" * 30000) == ["locked", "title_missing", "text_too_long"]
-
-
-@given(st.permutations(list(range(1, 30))), st.lists(st.integers(1, 29), max_size=20))
-def test_follower_applies_in_order_without_duplicates(order, dupes):
-    f = sequence.Follower()
-    applied = []
-    for seq in list(order) + dupes:
-        applied += [e["seq"] for e in f.offer({"seq": seq})]
-    assert applied == list(range(1, 30)) and not f.has_gap
-
-
-def test_follower_gap_and_missing():
-    f = sequence.Follower()
-    assert f.offer({"seq": 2}) == [] and f.has_gap
-    assert sequence.missing(0, [2, 4]) == [1, 3]
-
-
-def test_hand_queue_first_raised_first_called():
-    assert sequence.hand_queue([(5, 2), (3, 1), (9, 2), (7, 3)]) == [1, 2, 3]

@@ -95,8 +95,13 @@ def test_room_page_for_members_only(room, app, make_resident, login):
 
 def test_display_name_must_be_unique(room):
     p = room.person("a")
-    r = p.client.post(f"/raati/{room.id}/nimi", data={"display_name": "b"})
-    assert r.status_code == 400
+    # Too short for the form: refused before the service runs.
+    assert p.client.post(f"/raati/{room.id}/nimi", data={"display_name": "b"}).status_code == 400
+    # Another member's name in other letter case: the service refuses it, nothing is saved.
+    r = p.client.post(f"/raati/{room.id}/nimi", data={"display_name": "chair"})
+    assert r.status_code == 409
+    assert "käyttää jo tätä nimeä" in r.get_data(as_text=True)
+    assert room.person("a").member.display_name == "A"
 
 
 def test_api_for_outcomes(room):

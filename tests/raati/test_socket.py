@@ -35,14 +35,17 @@ def test_cross_site_origin_refused_same_origin_accepted(room):
     assert good.is_connected("/raati")
 
 
-def test_removed_member_refused_on_open_connection(room):
+def test_removed_member_refused_on_open_connection(room, monkeypatch):
     """Removed in the database (no broadcast reached this process): the next event is refused."""
-    from deliberation.raati import services
+    from deliberation.raati import events, services
     from kuulas.clock import utcnow
     from kuulas.extensions import db
 
     b = room.socket("b")
     assert emit(b, "message", {"body": "ennen"})["ok"]
+    # The removal is saved by another process: its sends and its kick never reach this one.
+    monkeypatch.setattr(events, "send", lambda out: None)
+    monkeypatch.setattr(events, "kick", lambda member_id, sids, reason: None)
     services.staff_remove(room.id, room.person("b").member.id, actor=room.staff, now=utcnow())
     db.session.commit()
     ack = emit(b, "message", {"body": "jälkeen"})
@@ -246,6 +249,7 @@ def test_presence_of_a_crashed_process_expires_and_the_room_is_told(room, app, m
     from kuulas.extensions import db
 
     monkeypatch.setattr(services, "HEARTBEAT", timedelta(seconds=0.05))
+    app.config["RAATI_PRESENCE_DELAY"] = None   # the connect's presence batch is flushed below, not late
     events._HEARTBEATS.clear()
     a = room.socket("a")
     b = room.person("b")
@@ -265,8 +269,10 @@ def test_presence_of_a_crashed_process_expires_and_the_room_is_told(room, app, m
     online = {p["id"] for p in emit(a, "sync", {"after": 0})["online"]}
     assert room.person("a").member.id in online and b.member.id not in online
 
+    events.flush_presence()
     a.get_received("/raati")
     assert jobs.prune_connections(utcnow()) == 1
+    db.session.commit()   # the job's runner (kuulas.scheduler.run_job) commits; the room hears then
     assert db.session.get(Connection, "dead-process-sid") is None
     assert db.session.get(Connection, mine.sid) is not None
     told = [p["args"][0] for p in a.get_received("/raati") if p["name"] == "presence"]

@@ -2,48 +2,23 @@
    Every event has a per-room sequence number; the client applies them in order, drops
    duplicates and, after any reconnect, asks the server for everything after the last one
    it applied.  The server is the only clock: countdowns run locally from its timestamps.
+   What this member may do (the role's actions, the live reasons a control is off) and when
+   the countdown is read out come from the server; new items are cloned from the page's
+   server-rendered <template>s.  The statement is raati-drafting.js; helpers raati-kit.js.
    Screen readers hear new messages and timer milestones through one polite live region. */
 (function () {
   "use strict";
-  var root = document.getElementById("raati-room");
-  if (!root || typeof io === "undefined") { return; }
-  var T = JSON.parse(document.getElementById("raati-i18n").textContent);
+  var K = window.KuulasRaatiKit;
+  if (!K || typeof io === "undefined") { return; }
+  var root = K.root, T = K.T, $ = K.$, fmt = K.fmt, el = K.el, userEl = K.userEl, bdi = K.bdi, plural = K.plural;
+  var button = K.button, showError = K.showError, controlError = K.controlError, slot = K.slot;
   var raatiId = parseInt(root.dataset.raati, 10);
   var meId = parseInt(root.dataset.me, 10);
-  var myRole = root.dataset.role;
-  // Times as the server writes them (kuulas.formats): the page's language and zone, e.g. 9.05.
-  var timeFormat = {};
-  try { timeFormat = JSON.parse(root.dataset.timeFormat || "{}"); } catch (e) { timeFormat = {}; }
-  function clockTime(date) {
-    var parts = {};
-    try {
-      new Intl.DateTimeFormat("en-GB", { timeZone: timeFormat.tz || undefined, hour: "numeric", minute: "2-digit",
-                                         hourCycle: "h23" })
-        .formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
-    } catch (e) {
-      parts = { hour: String(date.getHours()), minute: String(date.getMinutes()) };
-    }
-    var h = String(parseInt(parts.hour, 10) % 24), m = ("0" + parseInt(parts.minute, 10)).slice(-2);
-    return (timeFormat.time || "H.mm").replace(/HH|H/, function (t) { return t === "HH" ? ("0" + h).slice(-2) : h; })
-      .replace("mm", m);
-  }
-  var isMod = myRole === "moderator";
-  var $ = function (id) { return document.getElementById(id); };
+  var isMod = K.roleMay("moderate");
+  // When a running countdown is read out (the server's rule; sync keeps it current).
+  var announceRule = { every: 0, at: [] };
+  try { announceRule = JSON.parse(root.dataset.announce || "{}"); } catch (e) { announceRule = { every: 0, at: [] }; }
 
-  function fmt(s, p) { return String(s).replace(/\{(\w+)\}/g, function (_, k) { return p[k]; }); }
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "className") { e.className = attrs[k]; } else { e.setAttribute(k, attrs[k]); }
-    });
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    return e;
-  }
-  // User text (names, messages, questions, statement text) is isolated for bidi: a name in
-  // Arabic must not reorder the punctuation around it.
-  function userEl(tag, attrs, text) { var e = el(tag, attrs, text); e.setAttribute("dir", "auto"); return e; }
-  function bdi(text) { return el("bdi", {}, text); }
-  function plural(key, n) { return fmt(n === 1 ? T[key + "_one"] : T[key + "_other"], { n: n }); }
   var announceTimer = null;
   function announce(text) {
     var a = $("announcer");
@@ -51,42 +26,11 @@
     clearTimeout(announceTimer);
     announceTimer = setTimeout(function () { a.textContent = text; }, 50);
   }
-  function showError(msg) {
-    var box = $("room-error");
-    box.textContent = "";
-    if (msg) { box.appendChild(el("strong", {}, T.error + " ")); box.appendChild(document.createTextNode(msg)); }
-  }
-  // An error belongs next to the control that caused it: a live region right after the
-  // control (inside a form: at its end), tied to the control with aria-describedby.
-  var uid = 0;
-  function errorSlot(ctrl) {
-    if (!ctrl.id) { uid += 1; ctrl.id = "ctl-" + uid; }
-    var id = ctrl.id + "-error", slot = $(id);
-    if (!slot) {
-      slot = el("p", { id: id, className: "error-text control-error", "aria-live": "assertive" });
-      if (ctrl.tagName === "FORM") { ctrl.appendChild(slot); } else { ctrl.insertAdjacentElement("afterend", slot); }
-    }
-    var target = ctrl.tagName === "FORM" ? (ctrl.querySelector("textarea, input:not([type=radio]), select") || ctrl.querySelector("button")) : ctrl;
-    if (target) {
-      var ids = (target.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-      if (ids.indexOf(id) < 0) { ids.push(id); target.setAttribute("aria-describedby", ids.join(" ")); }
-    }
-    return slot;
-  }
-  // Errors by control id: controls the room redraws (polls, reviews, questions) get theirs back.
-  var controlErrors = {};
-  function controlError(ctrl, msg) {
-    if (!ctrl) { showError(msg); return; }
-    var slot = errorSlot(ctrl);
-    if (msg) { controlErrors[ctrl.id] = msg; } else { delete controlErrors[ctrl.id]; }
-    slot.textContent = "";
-    if (msg) { slot.appendChild(el("strong", {}, T.error + " ")); slot.appendChild(document.createTextNode(msg)); }
-  }
 
   // --- state -----------------------------------------------------------------------------
   var lastSeq = 0, pending = {}, replaying = true, clockOffset = 0;
   var names = {}, roles = {}, online = {}, muted = {};
-  var messages = {}, hands = [], questions = {}, polls = {}, sections = {}, sectionOrder = [];
+  var messages = {}, hands = [], questions = {}, polls = {};
   var currentPhase = null, speaker = null;
   var timer = { endsAt: null, remaining: 0, running: false, announced: {} };
 
@@ -135,6 +79,7 @@
     });
   }
   function refreshAbilities() { if (!replaying) { sync(lastSeq); } }
+  var statement = K.drafting({ send: send, announce: announce, can: function () { return can; } });
 
   function sync(after) {
     send("sync", { after: after }, function (ack) {
@@ -143,6 +88,7 @@
         ack.online.forEach(function (p) { online[p.id] = true; names[p.id] = p.name; roles[p.id] = p.role; muted[p.id] = p.muted; });
       }
       if (ack.can) { can = ack.can; }
+      if (ack.announce) { announceRule = ack.announce; }
       ack.events.forEach(offer);
       if (ack.more) { sync(lastSeq); return; }
       replaying = false;
@@ -178,6 +124,7 @@
     if (ev.member && d.name) { names[ev.member] = d.name; }
     if (ev.member && d.role) { roles[ev.member] = d.role; }
     if (d.target && d.target_name) { names[d.target] = d.target_name; }
+    if (statement.apply(ev, live)) { if (live) { renderAll(); if (ev.kind === "locked") { refreshAbilities(); } } return; }
     switch (ev.kind) {
       case "name": break;
       case "message":
@@ -220,20 +167,6 @@
         if (live) { announce(fmt(T.phase_now, { name: T.phases[d.kind] || d.kind })); }
         break;
       case "timer": setTimer(d); break;
-      case "section":
-        if (!sections[d.id]) { sectionOrder.push(d.id); }
-        sections[d.id] = { id: d.id, title: d.title, text: d.text, version: d.version, diff: d.diff, approve: 0, needs_change: 0,
-          members: d.members, reset: d.reset || 0, comments: (sections[d.id] || {}).comments || [] };
-        if (live && d.reset) { announce(fmt(d.reset === 1 ? T.reset_one : T.reset_other, { title: d.title, n: d.reset, v: d.version - 1 })); }
-        break;
-      case "review":
-        if (sections[d.id]) {
-          sections[d.id].approve = d.approve; sections[d.id].needs_change = d.needs_change;
-          if (d.members !== undefined) { sections[d.id].members = d.members; }
-          if (d.comment) { sections[d.id].comments.push({ name: d.name, text: d.comment, verdict: d.verdict, version: d.version }); }
-        }
-        break;
-      case "locked": sections.locked = d.sha256; break;
     }
     if (live) {
       renderAll();
@@ -259,9 +192,8 @@
     $("timer").textContent = (timer.running || s > 0) ? (m + ":" + (r < 10 ? "0" : "") + r) : "–";
     $("timer-state").textContent = timer.running ? "(" + T.running + ")" : (s > 0 ? "(" + T.paused + ")" : "");
     if (timer.running && !replaying) {
-      var points = [0, 30, 60, 120];
-      if (s % 300 === 0) { points.push(s); }
-      if (points.indexOf(s) >= 0 && !timer.announced[s]) {
+      var due = announceRule.at.indexOf(s) >= 0 || (s > 0 && announceRule.every > 0 && s % announceRule.every === 0);
+      if (due && !timer.announced[s]) {
         timer.announced[s] = true;
         announce(s === 0 ? T.time_up : (s >= 60 ? plural("min_left", Math.round(s / 60)) : plural("sec_left", s)));
       }
@@ -270,42 +202,38 @@
   setInterval(tick, 1000);
 
   // --- rendering --------------------------------------------------------------------------
-  function button(label, cls, onClick, aria) {
-    var b = el("button", { type: "button", className: cls || "button-secondary" }, label);
-    if (aria) { b.setAttribute("aria-label", aria); }
-    b.addEventListener("click", onClick);
-    return b;
-  }
-  function renderMessage(m, append) {
-    var li = $("seq-" + m.seq) || el("li", { id: "seq-" + m.seq });
-    li.className = "msg" + (m.hidden !== null ? " msg-hidden" : "") + (m.pinned ? " msg-pinned" : "") + (m.member === meId ? " msg-mine" : "");
+  // A redrawn item gets fresh content from the server's template (what no longer applies is
+  // left out, not hidden), in the same <li> so it keeps its place.
+  function refill(li, name) {
+    var fresh = K.fromTemplate(name);
     li.textContent = "";
-    var meta = el("p", { className: "msg-meta" });
-    var who = el("strong"); who.appendChild(bdi(nameOf(m.member))); meta.appendChild(who);
-    if (roles[m.member] && roles[m.member] !== "member") { meta.appendChild(document.createTextNode(" (" + (T.roles[roles[m.member]] || "") + ")")); }
-    var t = new Date(m.at);
-    meta.appendChild(document.createTextNode(" · " + clockTime(t)));
-    if (m.pinned) { meta.appendChild(document.createTextNode(" · ")); meta.appendChild(el("span", { className: "badge" }, T.pinned)); }
-    li.appendChild(meta);
-    if (m.hidden !== null) { li.appendChild(userEl("p", {}, fmt(T.hidden, { reason: m.hidden }))); }
-    else { li.appendChild(userEl("p", { className: "msg-body" }, m.body)); }
-    if (isMod && m.hidden === null) {
-      var tools = el("div", { className: "msg-tools" });
-      var pinB = button(m.pinned ? T.unpin : T.pin, "button-secondary", function () { send("pin", { seq: m.seq, pinned: !m.pinned }, null, pinB); });
-      pinB.id = "pin-" + m.seq;
-      tools.appendChild(pinB);
-      var rid = "hide-reason-" + m.seq;
-      tools.appendChild(el("label", { "for": rid, className: "visually-hidden" }, T.hide_reason));
-      var reason = el("input", { id: rid, placeholder: T.hide_reason, maxlength: "300" });
-      tools.appendChild(reason);
-      var hideB = button(T.hide, "button-danger", function () { send("hide", { seq: m.seq, reason: reason.value }, null, hideB); });
+    while (fresh.firstChild) { li.appendChild(fresh.firstChild); }
+    return li;
+  }
+  function drop(node) { if (node) { node.remove(); } }
+  function renderMessage(m, append) {
+    var li = refill($("seq-" + m.seq) || el("li", { id: "seq-" + m.seq }), isMod && m.hidden === null ? "message-mod" : "message");
+    li.className = "msg" + (m.hidden !== null ? " msg-hidden" : "") + (m.pinned ? " msg-pinned" : "") + (m.member === meId ? " msg-mine" : "");
+    slot(li, "name").textContent = nameOf(m.member);
+    var role = roles[m.member];
+    if (role && role !== "member") { slot(li, "role").textContent = " (" + (T.roles[role] || "") + ")"; } else { drop(slot(li, "role")); }
+    slot(li, "time").textContent = clockTime(new Date(m.at));
+    if (!m.pinned) { drop(slot(li, "pinned")); }
+    if (m.hidden !== null) { drop(slot(li, "body")); slot(li, "hidden").textContent = fmt(T.hidden, { reason: m.hidden }); }
+    else { drop(slot(li, "hidden")); slot(li, "body").textContent = m.body; }
+    var pinB = slot(li, "pin");
+    if (pinB) {
+      var reason = slot(li, "reason"), hideB = slot(li, "hide");
+      pinB.id = "pin-" + m.seq; pinB.textContent = m.pinned ? T.unpin : T.pin;
+      reason.id = "hide-reason-" + m.seq; slot(li, "reason-label").setAttribute("for", reason.id);
       hideB.id = "hide-" + m.seq;
-      tools.appendChild(hideB);
-      li.appendChild(tools);
+      pinB.addEventListener("click", function () { send("pin", { seq: m.seq, pinned: !m.pinned }, null, pinB); });
+      hideB.addEventListener("click", function () { send("hide", { seq: m.seq, reason: reason.value }, null, hideB); });
     }
     if (append && !li.parentNode) { $("messages").appendChild(li); }
     return li;
   }
+  var clockTime = K.clockTime;
   function renderAgenda(list) {
     var ol = $("agenda"), sel = $("phase-select");
     ol.textContent = "";
@@ -338,19 +266,21 @@
     // presence
     var pres = $("presence"); pres.textContent = "";
     Object.keys(online).map(Number).forEach(function (id) {
-      var li = el("li", { "data-member": String(id) });
-      li.appendChild(bdi(nameOf(id)));
-      li.appendChild(document.createTextNode((id === meId ? " (" + T.you + ")" : "") + (roles[id] && roles[id] !== "member" ? " – " + (T.roles[roles[id]] || "") : "") + (muted[id] ? " – " + T.muted : "")));
-      if (isMod && id !== meId) {
-        var floorB = null, muteB;
-        if (!muted[id]) {
-          floorB = button(T.floor, "button-secondary", function () { send("moderate", { member: id, action: "floor" }, null, floorB); }, T.floor + ": " + nameOf(id));
-          floorB.id = "floor-" + id; li.appendChild(floorB);
+      var li = K.fromTemplate(isMod && id !== meId ? "person-mod" : "person");
+      li.dataset.member = String(id);
+      slot(li, "name").textContent = nameOf(id);
+      slot(li, "about").textContent = (id === meId ? " (" + T.you + ")" : "") + (roles[id] && roles[id] !== "member" ? " – " + (T.roles[roles[id]] || "") : "") + (muted[id] ? " – " + T.muted : "");
+      var floorB = slot(li, "floor"), muteB = slot(li, "mute"), removeB = slot(li, "remove");
+      if (floorB) {
+        if (muted[id]) { drop(floorB); } else {
+          floorB.id = "floor-" + id; floorB.setAttribute("aria-label", T.floor + ": " + nameOf(id));
+          floorB.onclick = function () { send("moderate", { member: id, action: "floor" }, null, floorB); };
         }
-        muteB = button(muted[id] ? T.unmute : T.mute, "button-secondary", function () { send("moderate", { member: id, action: muted[id] ? "unmute" : "mute" }, null, muteB); }, (muted[id] ? T.unmute : T.mute) + ": " + nameOf(id));
-        muteB.id = "mute-" + id; li.appendChild(muteB);
-        var removeB = button(T.remove, "button-danger", function () { confirmRemove(id, removeB); }, T.remove + ": " + nameOf(id));
-        removeB.id = "remove-" + id; li.appendChild(removeB);
+        muteB.id = "mute-" + id; muteB.textContent = muted[id] ? T.unmute : T.mute;
+        muteB.setAttribute("aria-label", (muted[id] ? T.unmute : T.mute) + ": " + nameOf(id));
+        muteB.onclick = function () { send("moderate", { member: id, action: muted[id] ? "unmute" : "mute" }, null, muteB); };
+        removeB.id = "remove-" + id; removeB.setAttribute("aria-label", T.remove + ": " + nameOf(id));
+        removeB.onclick = function () { confirmRemove(id, removeB); };
       }
       pres.appendChild(li);
     });
@@ -358,8 +288,9 @@
     // hands
     var q = $("hand-queue"); q.textContent = "";
     hands.forEach(function (id) {
-      var li = el("li"); li.appendChild(bdi(nameOf(id)));
-      if (id === meId) { li.appendChild(document.createTextNode(" (" + T.you + ")")); }
+      var li = K.fromTemplate("hand");
+      slot(li, "name").textContent = nameOf(id);
+      if (id !== meId) { drop(slot(li, "you")); }
       q.appendChild(li);
     });
     // questions, most supported first
@@ -367,30 +298,28 @@
     Object.keys(questions).map(function (k) { return questions[k]; })
       .sort(function (a, b) { return (a.answered - b.answered) || (b.votes - a.votes) || (a.seq - b.seq); })
       .forEach(function (x) {
-        var li = el("li", { className: x.answered ? "answered" : "" });
-        li.appendChild(userEl("p", {}, x.body));
-        var meta = el("p", { className: "meta" });
-        meta.appendChild(bdi(x.name));
-        meta.appendChild(document.createTextNode(" · " + plural("votes", x.votes) + (x.answered ? " · " + T.answered : "")));
-        li.appendChild(meta);
-        if (!x.answered && !x.mine) {
-          var up = button(T.upvote, "button-secondary", function () { send("upvote", { id: x.id }, null, up); }, T.upvote + ": " + x.body);
-          up.id = "upvote-" + x.id;
+        var li = K.fromTemplate(isMod ? "question-mod" : "question");
+        li.className = x.answered ? "answered" : "";
+        slot(li, "body").textContent = x.body;
+        slot(li, "name").textContent = x.name;
+        slot(li, "about").textContent = " · " + plural("votes", x.votes) + (x.answered ? " · " + T.answered : "");
+        var up = slot(li, "upvote"), ans = slot(li, "answer");
+        if (x.answered || x.mine) { drop(up); } else {
+          up.id = "upvote-" + x.id; up.setAttribute("aria-label", T.upvote + ": " + x.body);
           if (can.question) { up.disabled = true; up.setAttribute("aria-describedby", "why-question-question-form"); }
-          li.appendChild(up);
+          up.onclick = function () { send("upvote", { id: x.id }, null, up); };
         }
-        if (isMod && !x.answered) {
-          var ans = button(T.mark_answered, "button-secondary", function () { send("answered", { id: x.id }, null, ans); });
-          ans.id = "answered-" + x.id; li.appendChild(ans);
+        if (ans) {
+          if (x.answered) { drop(ans); } else {
+            ans.id = "answered-" + x.id;
+            ans.onclick = function () { send("answered", { id: x.id }, null, ans); };
+          }
         }
         ql.appendChild(li);
       });
     renderPolls();
-    renderSections();
-    Object.keys(controlErrors).forEach(function (id) {
-      var c = $(id), slot = $(id + "-error");
-      if (c && (!slot || !slot.textContent)) { controlError(c, controlErrors[id]); }
-    });
+    statement.render();
+    K.restoreErrors();
   }
   function renderPolls() {
     var box = $("polls"); box.textContent = "";
@@ -433,81 +362,6 @@
       box.appendChild(f);
     });
   }
-  var canReview = ["member", "chair", "secretary"].indexOf(myRole) >= 0;
-  function renderSections() {
-    var box = $("sections"), openDrafts = {};
-    Array.prototype.forEach.call(box.querySelectorAll("textarea"), function (t) { if (t.value) { openDrafts[t.id] = t.value; } });
-    box.textContent = "";
-    var locked = sections.locked;
-    var lockNote = $("statement-lock");
-    if (locked) { lockNote.hidden = false; lockNote.textContent = fmt(T.locked, { hash: locked }); }
-    var select = $("section-id");
-    if (select) {
-      var keep = select.value;
-      while (select.options.length > 1) { select.remove(1); }
-    }
-    sectionOrder.forEach(function (id) {
-      var s = sections[id];
-      var art = el("article", { className: "section", "aria-labelledby": "section-h-" + id });
-      art.appendChild(userEl("h3", { id: "section-h-" + id }, s.title));
-      art.appendChild(userEl("p", { className: "prose" }, s.text));
-      art.appendChild(el("p", { className: "meta" }, fmt(T.version, { n: s.version }) + " · " + fmt(T.tally, { a: s.approve, c: s.needs_change }) +
-        (s.members ? " · " + fmt(s.members === 1 ? T.approvals_of_one : T.approvals_of_other, { a: s.approve, m: s.members }) : "")));
-      if (s.reset && !locked) { art.appendChild(el("p", { className: "notice reset-notice" }, fmt(s.reset === 1 ? T.reset_one : T.reset_other, { title: s.title, n: s.reset, v: s.version - 1 }))); }
-      if (s.version > 1 && s.diff) {
-        var det = el("details"); det.appendChild(el("summary", {}, T.changes));
-        var ul = el("ul", { className: "diff" });
-        s.diff.forEach(function (pair) {
-          if (pair[0] === " ") { return; }
-          var dl = el("li", { className: pair[0] === "+" ? "diff-add" : "diff-del" }, (pair[0] === "+" ? T.added : T.removed_line) + ": ");
-          dl.appendChild(userEl("span", {}, pair[1]));
-          ul.appendChild(dl);
-        });
-        det.appendChild(ul); art.appendChild(det);
-      }
-      s.comments.filter(function (c) { return c.version === s.version; }).forEach(function (c) {
-        var cp = el("p", { className: "comment" });
-        cp.appendChild(bdi(c.name));
-        cp.appendChild(document.createTextNode(" (" + (c.verdict === "approve" ? T.approve : T.needs_change) + "): "));
-        cp.appendChild(userEl("span", {}, c.text));
-        art.appendChild(cp);
-      });
-      if (canReview && !locked) {
-        var f = el("form", { className: "review", id: "review-form-" + id });
-        var fs = el("fieldset"), lg = el("legend", {}, T.send_review + ": ");
-        lg.appendChild(bdi(s.title)); fs.appendChild(lg);
-        ["approve", "needs_change"].forEach(function (v) {
-          var rid = "rev-" + id + "-" + v, row = el("div", { className: "check" });
-          row.appendChild(el("input", { type: "radio", name: "rev-" + id, id: rid, value: v }));
-          row.appendChild(el("label", { "for": rid }, T[v])); fs.appendChild(row);
-        });
-        f.appendChild(fs);
-        var cid = "rev-comment-" + id;
-        f.appendChild(el("label", { "for": cid }, T.review_comment));
-        var ta = el("textarea", { id: cid, rows: "2", maxlength: "2000" });
-        if (openDrafts[cid]) { ta.value = openDrafts[cid]; }
-        f.appendChild(ta);
-        f.appendChild(el("button", { type: "submit", className: "button" }, T.send_review));
-        if (can.review) {
-          f.insertBefore(el("p", { className: "why-disabled", id: "why-review-" + id }, can.review), f.firstChild);
-          Array.prototype.forEach.call(f.querySelectorAll("input, textarea, button"), function (x) { x.disabled = true; });
-        }
-        f.addEventListener("submit", function (e) {
-          e.preventDefault();
-          var c = f.querySelector("input:checked");
-          if (!c) { controlError(f, T.choose_verdict); return; }
-          send("review", { id: id, verdict: c.value, comment: ta.value }, function () { ta.value = ""; }, f);
-        });
-        art.appendChild(f);
-      }
-      box.appendChild(art);
-      if (select) { select.appendChild(userEl("option", { value: String(id) }, s.title)); }
-    });
-    if (select) { select.value = keep; }
-    var sf = $("section-form"); if (sf) { sf.hidden = !!locked; }
-    var lb = $("lock-statement"); if (lb) { lb.hidden = !!locked; }
-  }
-
   // --- connection ------------------------------------------------------------------------
   var everConnected = false;
   socket.on("connect", function () {
@@ -591,17 +445,4 @@
     };
     removeDialog.showModal();
   }
-  var sel = $("section-id");
-  if (sel) {
-    sel.addEventListener("change", function () {
-      var s = sections[sel.value];
-      $("section-title").value = s ? s.title : ""; $("section-text").value = s ? s.text : "";
-    });
-  }
-  onSubmit("section-form", function () {
-    var id = sel.value ? parseInt(sel.value, 10) : null;
-    var data = { title: $("section-title").value, text: $("section-text").value };
-    if (id) { data.id = id; }
-    send("section", data, function () { if (!id) { $("section-title").value = ""; $("section-text").value = ""; } }, $("section-form"));
-  });
 })();
