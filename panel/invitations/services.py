@@ -1,18 +1,17 @@
 """Invitations: one-time accept/decline links with a deadline, expiry, the roster.
 
-Each link's token is shown once (in the e-mail) and stored only as a SHA-256.
+Each link's token is shown once (in the e-mail) and stored only as its digest
+(``kuulas.tokens``).
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from kuulas import access
+from kuulas import access, tokens
 from kuulas.errors import Conflict, KuulasError, NotFound
 from kuulas.extensions import db
 
@@ -28,10 +27,6 @@ class LinkExpired(KuulasError):
     code = "invitation_expired"
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256((token or "").encode()).hexdigest()
-
-
 def invite(panel: Panel, draw, pseudonyms, *, now: datetime) -> list[Invitation]:
     """Create invitations for ``pseudonyms`` of ``draw`` and queue their e-mails."""
     deadline = now + timedelta(days=panel.invitation_days)
@@ -42,10 +37,10 @@ def invite(panel: Panel, draw, pseudonyms, *, now: datetime) -> list[Invitation]
     base = current_app.config.get("SITE_URL", "").rstrip("/")
     for pseudonym in pseudonyms:
         volunteer = volunteers.get(pseudonym)
-        token = secrets.token_urlsafe(32)
+        token = tokens.new()
         invitation = Invitation(panel_id=panel.id, draw_id=draw.id, pseudonym=pseudonym,
                                 volunteer_id=volunteer.id if volunteer else None,
-                                token_hash=_hash(token), deadline=deadline, created_at=now,
+                                token_hash=tokens.digest(token), deadline=deadline, created_at=now,
                                 state=PENDING if volunteer else WITHDRAWN)
         db.session.add(invitation)
         created.append(invitation)
@@ -61,7 +56,7 @@ def invite(panel: Panel, draw, pseudonyms, *, now: datetime) -> list[Invitation]
 
 
 def peek(token: str, *, now: datetime) -> Invitation:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == tokens.digest(token)))
     if invitation is None or invitation.volunteer_id is None:
         raise NotFound(_l("This invitation link is not valid. Check that you copied the whole "
                           "link."))
