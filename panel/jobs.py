@@ -1,5 +1,6 @@
 """Scheduled jobs of the panel area.  Each is idempotent: state changes are guarded
-UPDATEs, and a replacement draw runs only while an unfilled gap exists."""
+UPDATEs, and a replacement draw runs only while an unfilled gap exists.  The jobs never
+commit: ``kuulas.scheduler.run_job`` commits the run (or rolls it back)."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +9,8 @@ from sqlalchemy import select
 
 from kuulas import scheduler
 from kuulas.extensions import db
+
+from . import lifecycle
 
 log = logging.getLogger("panel.jobs")
 
@@ -31,7 +34,6 @@ def invitations(now):
     from .selection import services as selection
 
     expired = inv.expire_due(now)
-    db.session.commit()
     replaced = failed = blocked = 0
     for panel_id in db.session.scalars(select(Panel.id).where(Panel.state == DRAWN)).all():
         panel = db.session.get(Panel, panel_id)
@@ -40,17 +42,16 @@ def invitations(now):
         if not selection.gaps(panel, settled_before=now - DECLINE_UNDO_WINDOW):
             continue   # nothing open, or declines still inside their undo window
         try:
-            draw = selection.replacement_draw(panel_id, now=now)
-            if draw is not None and draw.state == "blocked":
+            with db.session.begin_nested():     # a failed draw undoes only its own writes
+                draw = selection.replacement_draw(panel_id, now=now)
+            if draw is not None and draw.state == lifecycle.D_BLOCKED:
                 # Staff choose: the engine's relaxed quotas, or their own (staff page).
                 blocked += 1
                 log.warning("replacement draw for panel %s waits for staff: the quotas "
                             "cannot all be kept", panel_id)
             elif draw is not None:
                 replaced += 1
-            db.session.commit()
         except Exception as exc:  # e.g. the pool can no longer meet the quotas
-            db.session.rollback()
             failed += 1
             log.warning("replacement draw for panel %s failed: %s", panel_id, exc)
     return {"expired": expired, "replacement_draws": replaced, "blocked": blocked,

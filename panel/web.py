@@ -1,7 +1,7 @@
 """The panel area's blueprint and small view helpers shared by its subpackages."""
 from __future__ import annotations
 
-from flask import Blueprint, flash
+from flask import Blueprint
 from flask_babel import get_locale
 
 from kuulas.errors import KuulasError
@@ -9,13 +9,22 @@ from kuulas.errors import KuulasError
 bp = Blueprint("panel", __name__)
 
 
+@bp.app_context_processor
+def _lifecycle():
+    """``panel_states`` in every template: the panel area's states and what they allow
+    (``panel.lifecycle``), so no template spells a state out."""
+    from . import lifecycle
+
+    return {"panel_states": lifecycle}
+
+
 def locale() -> str:
     return str(get_locale() or "fi")
 
 
-def flash_error(exc: KuulasError) -> list[str]:
-    """Flash the reason; return the detailed problems (row-level errors) for the page."""
-    flash(str(exc), "error")
+def error_details(exc: KuulasError) -> list[str]:
+    """The detailed problems (row-level errors) of a failed action, for the page; the reason
+    itself was flashed by ``kuulas.web.attempt``."""
     return list(getattr(exc, "details", []) or [])
 
 

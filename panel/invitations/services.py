@@ -15,7 +15,8 @@ from kuulas import access, tokens
 from kuulas.errors import Conflict, KuulasError, NotFound
 from kuulas.extensions import db
 
-from .. import mailing, rules
+from .. import lifecycle, mailing, rules
+from ..lifecycle_reasons import require_invitation
 from ..recruitment.models import Panel, Volunteer
 from ..recruitment.services import get_panel
 from .models import (ACCEPTED, DECLINED, EXPIRED, OPEN_STATES, PENDING, WITHDRAWN,
@@ -69,8 +70,7 @@ def peek(token: str, *, now: datetime) -> Invitation:
 def answer(token: str, *, accept: bool, display_name: str | None = None,
            now: datetime) -> Invitation:
     invitation = peek(token, now=now)
-    if invitation.state != PENDING:
-        raise Conflict(_l("You have already answered this invitation."))
+    require_invitation(invitation.state, lifecycle.ANSWER)
     # One guarded UPDATE decides a double click or a race with the expiry job.
     changed = db.session.execute(
         update(Invitation).where(Invitation.id == invitation.id, Invitation.state == PENDING,
@@ -92,7 +92,8 @@ DECLINE_UNDO_WINDOW = timedelta(hours=24)
 
 
 def can_undo_decline(invitation: Invitation, now: datetime) -> bool:
-    return (invitation.state == DECLINED and invitation.replaced_by_draw_id is None
+    return (lifecycle.invitation_allows(invitation.state, lifecycle.UNDO_DECLINE)
+            and invitation.replaced_by_draw_id is None
             and invitation.deadline > now)
 
 
