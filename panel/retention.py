@@ -18,7 +18,8 @@ from . import lifecycle, rules
 from .lifecycle_reasons import require_panel
 from .invitations.models import ACCEPTED, Invitation
 from .recruitment.models import CLOSED, CONFIRMED, Panel, Volunteer
-from .recruitment.services import get_panel, pool_counts, pool_total
+from .recruitment.setup import get_panel
+from .recruitment.volunteers import pool_counts, pool_total
 
 
 def close_panel(panel_id: int, *, actor, now: datetime) -> Panel:

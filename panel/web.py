@@ -5,6 +5,7 @@ from flask import Blueprint
 from flask_babel import get_locale
 
 from kuulas.errors import KuulasError
+from kuulas.forms import KuulasForm
 
 bp = Blueprint("panel", __name__)
 
@@ -63,3 +64,7 @@ def confirmation_page(*, title, consequences, button, cancel_url: str, undo=None
     return render_template("panel/confirm_action.html", title=title, consequences=consequences,
                            button=button, cancel_url=cancel_url, undo=undo, fields=fields,
                            csrf_names=csrf_names, action_url=request.path)
+
+
+class ActionForm(KuulasForm):
+    """A button that changes state (CSRF only)."""

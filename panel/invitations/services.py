@@ -18,7 +18,7 @@ from kuulas.extensions import db
 from .. import lifecycle, mailing, rules
 from ..lifecycle_reasons import require_invitation
 from ..recruitment.models import Panel, Volunteer
-from ..recruitment.services import get_panel
+from ..recruitment.setup import get_panel
 from .models import (ACCEPTED, DECLINED, EXPIRED, OPEN_STATES, PENDING, WITHDRAWN,
                      Invitation)
 

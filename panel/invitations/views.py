@@ -12,11 +12,10 @@ from kuulas.extensions import db, limiter
 from kuulas.web import attempt, staff_required
 
 from .. import lifecycle, rules
-from ..forms import ActionForm
 from ..recruitment.models import Volunteer
-from ..recruitment.services import get_panel
+from ..recruitment.setup import get_panel
 from ..selection import services as selection
-from ..web import bp, confirmation_page, confirmed, locale
+from ..web import ActionForm, bp, confirmation_page, confirmed, locale
 from . import services
 from .models import ACCEPTED, DECLINED
 

@@ -14,9 +14,9 @@ from kuulas.extensions import db, limiter
 from kuulas.web import attempt, form_page, staff_required
 
 from .. import lifecycle, mailing, rules
-from ..forms import ActionForm, CsvForm, FeatureForm, PanelForm
-from ..web import bp, confirmation_page, confirmed, error_details, locale, read_upload
+from ..web import ActionForm, bp, confirmation_page, confirmed, error_details, locale, read_upload
 from . import services
+from .staff_forms import CsvForm, FeatureForm, PanelForm
 from .forms import answers_from, feature_field_name, signup_form
 from .models import Panel
 

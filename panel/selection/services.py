@@ -18,9 +18,9 @@ from kuulas.extensions import db
 from .. import lifecycle, rules
 from ..lifecycle_reasons import require_draw, require_panel
 from ..errors import DetailedValidation, Msg
-from ..recruitment.models import (CLOSED, CONFIRMED, DRAWN, RECRUITING, RECRUITMENT_CLOSED,
+from ..recruitment.models import (CLOSED, CONFIRMED, RECRUITING, RECRUITMENT_CLOSED,
                                   UNDISCLOSED, Panel, Volunteer)
-from ..recruitment.services import get_panel
+from ..recruitment.setup import get_panel
 from . import engine
 from .models import BLOCKED, DONE, INITIAL, PREPARED, REPLACEMENT, Draw, QuotaRow
 from .commitments import new_key
@@ -124,7 +124,7 @@ def pool_people(panel: Panel) -> list[dict]:
 def prepare_draw(panel_id: int, *, seed_source: str, actor, now: datetime) -> Draw:
     """Freeze the pseudonymised pool and quotas and publish their hash.  The seed is not
     known yet: it comes later from the announced public source."""
-    from ..recruitment.services import close_due_recruitments
+    from ..recruitment.schedule import close_due_recruitments
 
     panel = get_panel(panel_id)
     access.require(actor, rules.DRAW_RUN, panel, now=now)

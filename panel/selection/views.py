@@ -7,14 +7,13 @@ from flask_login import current_user
 
 from kuulas.clock import utcnow
 from kuulas.errors import NotFound
-from kuulas.extensions import db
 from kuulas.web import attempt, staff_required
 
 from .. import lifecycle, rules
-from ..forms import ActionForm, PrepareDrawForm, RunDrawForm
-from ..recruitment.services import get_panel
-from ..web import bp, confirmation_page, confirmed, error_details, locale
+from ..recruitment.setup import get_panel
+from ..web import ActionForm, bp, confirmation_page, confirmed, error_details, locale
 from . import report, services
+from .forms import PrepareDrawForm, RunDrawForm
 
 
 @bp.route("/hallinta/paneelit/<int:panel_id>/arvonta", methods=["GET", "POST"])
@@ -36,7 +35,7 @@ def staff_draw(panel_id: int):
             return redirect(url_for("panel.staff_draw", panel_id=panel.id))
         details, status = error_details(result), result.status
     quotas = services.quota_rows(panel)
-    from ..recruitment.services import pool_counts, pool_total
+    from ..recruitment.volunteers import pool_counts, pool_total
 
     return render_template("panel/staff_draw.html", panel=panel, quotas=quotas,
                            labels=report.labels(panel, locale()), counts=pool_counts(panel.id),

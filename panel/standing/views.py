@@ -15,8 +15,7 @@ from kuulas.web import Repeated, attempt, form_page, staff_required
 
 from .. import pool, rules
 from ..clients import services as clients
-from ..forms import ActionForm
-from ..web import bp, locale
+from ..web import ActionForm, bp, locale
 from . import services
 from .forms import (DrawGroupForm, IdeaInviteForm, OwnServicesForm, ServiceForm,
                     client_group_choices)

@@ -15,7 +15,8 @@ from kuulas.extensions import db
 from kuulas.web import attempt, form_page, staff_required
 
 from . import answering, lifecycle, messages, report, rules, sending, services
-from .forms import ActionForm, QuestionForm, ScheduleForm, SurveyForm
+from ..web import ActionForm
+from .forms import QuestionForm, ScheduleForm, SurveyForm
 from .models import Survey
 
 bp = Blueprint("panel_surveys", __name__)
