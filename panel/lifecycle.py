@@ -2,7 +2,7 @@
 states, the moves between them and what each state allows.  Services ask this module
 before they change anything, and the pages ask it to show (or explain) a control, so no
 state name is spelt out anywhere else.  A survey's life is declared the same way in
-``panel.surveys.lifecycle``.
+``panel.surveys.lifecycle`` and reached from here as ``survey``.
 
 Pure: imports neither Flask nor SQLAlchemy.  A refusal is a reason key;
 ``panel.lifecycle_reasons`` turns it into translated text.  Time-bound checks use
@@ -12,6 +12,8 @@ stored state up to a minute late), never the stored state alone.
 from __future__ import annotations
 
 from datetime import datetime
+
+from .surveys import lifecycle as survey  # noqa: F401  (surveys: draft → ... → published)
 
 # --- panels -----------------------------------------------------------------------------
 DRAFT, SCHEDULED, RECRUITING, RECRUITMENT_CLOSED, DRAWN, CLOSED = (

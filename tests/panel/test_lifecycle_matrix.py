@@ -229,3 +229,75 @@ def test_run_draw_twice_is_refused_with_the_lifecycle_reason(app, make_staff):
         selection.run_draw(panel.id, seed_value="42", actor=staff, now=NOW)
     with force_locale("en"):
         assert str(err.value) == str(reason(lifecycle.draw_why_not(lifecycle.D_DONE, lifecycle.RUN)))
+
+
+# --- surveys (``panel.lifecycle.survey``) ---------------------------------------------------
+SURVEY = lifecycle.survey
+
+
+def _survey_in(state, staff):
+    """A standing panel's survey brought into ``state`` through the services."""
+    from panel.surveys import services as surveys
+
+    from .surveys import helpers
+
+    panel = helpers.standing_panel(staff, now=NOW)
+    helpers.join(panel, 1, now=NOW)
+    s = helpers.survey(staff, panel, now=NOW)
+    if state == SURVEY.SCHEDULED:
+        surveys.schedule(s.id, opens_at=NOW + timedelta(days=1), closes_at=NOW + timedelta(days=8),
+                         actor=staff, now=NOW)
+    elif state in (SURVEY.OPEN, SURVEY.CLOSED):
+        helpers.send(staff, s, now=NOW)
+        if state == SURVEY.CLOSED:
+            surveys.close(s.id, actor=staff, now=NOW)
+    db.session.commit()
+    return s
+
+
+def _survey_actions():
+    from panel.surveys import services as surveys
+
+    return {
+        SURVEY.SCHEDULE: lambda s, a: surveys.schedule(s.id, opens_at=None,
+                                                       closes_at=NOW + timedelta(days=7),
+                                                       actor=a, now=NOW),
+        SURVEY.UNSCHEDULE: lambda s, a: surveys.unschedule(s.id, actor=a, now=NOW),
+        SURVEY.CLOSE: lambda s, a: surveys.close(s.id, actor=a, now=NOW),
+        SURVEY.DELETE: lambda s, a: surveys.delete_survey(s.id, actor=a, now=NOW),
+    }
+
+
+# Publishing needs five answers; ``tests/panel/surveys`` covers the published state.
+@pytest.mark.parametrize("state", [s for s in SURVEY.STATES if s != SURVEY.PUBLISHED])
+def test_survey_state_role_action(app, make_staff, make_resident, state):
+    from panel.surveys import messages
+    from panel.surveys.models import Survey
+
+    s = _survey_in(state, make_staff("preparer"))
+    assert db.session.get(Survey, s.id).state == state
+    actors = {role: _actor(role, make_staff, make_resident) for role in ROLES}
+    actions = _survey_actions()
+    cases = [(role, action) for role in ROLES for action in sorted(actions)]
+    assert len(cases) == len(ROLES) * 4 == 20
+
+    for role, action in cases:
+        outcome = _outcome(lambda: actions[action](s, actors[role]))
+        where = (state, role, action)
+        if role not in MAY:
+            assert isinstance(outcome, AccessDenied), where
+        elif not SURVEY.allows(state, action):
+            assert type(outcome) is Conflict, where
+            with force_locale("en"):
+                assert str(outcome) == str(messages.REASONS[SURVEY.why_not(state, action)]), where
+        else:
+            assert outcome is None, where
+            row = db.session.get(Survey, s.id)
+            if action == SURVEY.DELETE:
+                assert row is None, where
+            else:
+                expected = SURVEY.target(state, action)
+                if action == SURVEY.SCHEDULE:           # "send now": scheduled, then opened at once
+                    expected = SURVEY.OPEN
+                assert row.state == expected, where
+        db.session.rollback()
