@@ -29,6 +29,9 @@ PREPARE_DRAW = "prepare_draw"            # freeze the pool and publish its hash
 REPLACE = "replacement_draw"             # fill declined or expired seats
 CLOSE = "close"                          # end the panel (retention starts)
 SHOW_PUBLIC = "show_public"              # the public page and the selection report
+# Moves that are not staff choices of their own: the job opens recruitment at its time,
+# and running the initial draw (a draw action) makes the panel drawn.
+OPEN_RECRUITMENT, RUN_DRAW = "open_recruitment", "run_draw"
 PANEL_ACTIONS = (PUBLISH, CLOSE_RECRUITMENT, REGISTER, PREPARE_DRAW, REPLACE, CLOSE, SHOW_PUBLIC)
 
 # What each *phase* allows (``phase(state, ...)`` below).  Publishing and closing
@@ -44,9 +47,9 @@ PANEL_ALLOWS: dict[str, frozenset[str]] = {
 
 PANEL_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     PUBLISH: ((DRAFT,), SCHEDULED),
-    "open_recruitment": ((SCHEDULED,), RECRUITING),           # the job, at the opening time
+    OPEN_RECRUITMENT: ((SCHEDULED,), RECRUITING),
     CLOSE_RECRUITMENT: (RECRUITMENT_STATES, RECRUITMENT_CLOSED),
-    "run_draw": ((RECRUITMENT_CLOSED,), DRAWN),
+    RUN_DRAW: ((RECRUITMENT_CLOSED,), DRAWN),
     CLOSE: ((RECRUITMENT_CLOSED, DRAWN), CLOSED),
 }
 

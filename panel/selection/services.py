@@ -181,7 +181,7 @@ def run_draw(panel_id: int, *, seed_value: str, actor, now: datetime) -> Draw:
         raise ValidationFailed(_l("Enter the announced seed value."))
     _execute(draw, seed_value)
     draw.run_at = now
-    panel.state = lifecycle.panel_target(panel.state, "run_draw")
+    panel.state = lifecycle.DRAWN      # the move RUN_DRAW (panel.lifecycle)
     invitations.invite(panel, draw, draw.selected, now=now)
     tell_not_selected(panel, draw, now=now)
     return draw
