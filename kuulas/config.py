@@ -78,11 +78,9 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", 8)),
         # embedded: the web process runs the jobs; off: a separate `flask scheduler` does.
         "SCHEDULER_MODE": env.get("KUULAS_SCHEDULER", "embedded"),
-        "SCHEDULER_INTERVAL_SECONDS": int(env.get("KUULAS_SCHEDULER_INTERVAL", 30)),
         "BABEL_DEFAULT_LOCALE": "fi",
         "BABEL_DEFAULT_TIMEZONE": env.get("KUULAS_TIMEZONE", "Europe/Helsinki"),
         "LANGUAGES": ("fi", "sv", "en"),
-        "LOGIN_TOKEN_MINUTES": 30,
         # Retention periods per kind of data (kuulas.retention): a value below its legal
         # minimum raises RetentionConfigError, so the application does not start.
         "RETENTION": retention_from_environment(env),

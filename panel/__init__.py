@@ -13,9 +13,9 @@ def init_app(app) -> None:
     from kuulas import processes, residents, staff_menu
     from kuulas.accounts import services as accounts
 
-    from . import cli, demo, jobs, rules  # noqa: F401  (registrations happen on import)
-    from .invitations import models as _im, views as _iv  # noqa: F401
-    from .recruitment import models as _rm, services as recruitment, views as _rv  # noqa: F401
+    from . import demo, retention, rules  # noqa: F401  (registrations happen on import)
+    from .invitations import jobs as _ij, models as _im, views as _iv  # noqa: F401
+    from .recruitment import jobs as _rj, models as _rm, signup, views as _rv  # noqa: F401
     from .selection import models as _sm, views as _sv  # noqa: F401
     from .clients import models as _cm  # noqa: F401
     from .standing import jobs as _stj, models as _stm, services as standing  # noqa: F401
@@ -24,11 +24,11 @@ def init_app(app) -> None:
     from .web import bp
 
     # The confirmation link is a one-time account token with its own, longer lifetime.
-    accounts.TOKEN_LIFETIMES.setdefault(recruitment.PURPOSE_CONFIRM, recruitment.CONFIRM_LIFETIME)
+    accounts.TOKEN_LIFETIMES.setdefault(signup.PURPOSE_CONFIRM, signup.CONFIRM_LIFETIME)
     accounts.TOKEN_LIFETIMES.setdefault(standing.PURPOSE_RENEW, standing.RENEW_LIFETIME)
     if "panel" not in app.blueprints:
         app.register_blueprint(bp)
-    cli.init_app(app)
+    _init_cli(app)
     from .surveys import init_app as init_surveys
 
     init_surveys(app)
@@ -38,3 +38,19 @@ def init_app(app) -> None:
     register_personal_data()
     residents.register(resident_sections)
     staff_menu.register(_l("Panels"), "panel.staff_list", rules.ROSTER_VIEW, order=20)
+
+
+def _init_cli(app) -> None:
+    """``flask --app app panel ...``: the draw's ``select`` and ``hash`` (``panel.selection.cli``)
+    and the survey weighting's ``weight`` (``panel.surveys.cli``), all outside the database."""
+    if "panel" in app.cli.commands:
+        return
+    from flask.cli import AppGroup
+
+    from .selection import cli as selection_cli
+    from .surveys import cli as surveys_cli
+
+    group = AppGroup("panel", help="Panel draws: re-run and verify from published CSV files.")
+    selection_cli.register(group, app)
+    surveys_cli.register(group, app)
+    app.cli.add_command(group)

@@ -12,14 +12,14 @@ from kuulas.processes import OPEN, PAST, UPCOMING, ProcessCard
 
 
 def front_page_cards(now: datetime, locale: str) -> list[ProcessCard]:
-    from .recruitment.models import CLIENT, DRAFT, Panel
+    from .recruitment.models import CLIENT, DRAFT, SCHEDULED, Panel
 
     cards = []
     for panel in db.session.scalars(select(Panel).where(Panel.state != DRAFT,
                                                        Panel.parent_id.is_(None))):
         if panel.recruiting(now):
             state, label = OPEN, _l("Recruiting volunteers")
-        elif panel.state == "scheduled" and panel.recruitment_opens_at > now:
+        elif panel.state == SCHEDULED and panel.recruitment_opens_at > now:
             state, label = UPCOMING, _l("Recruitment opens soon")
         else:
             state, label = PAST, _l("Recruitment has ended")

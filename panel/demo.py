@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from kuulas.demo import seeder
 
+from . import lifecycle
+
 GENDER = [("female", 50.5, "Nainen", "Kvinna", "Woman"), ("male", 49.0, "Mies", "Man", "Man"),
           ("other", 0.5, "Muu", "Annat", "Other")]
 AGE = [("18-29", 18.0, "18–29 v", "18–29 år", "18–29"), ("30-44", 24.0, "30–44 v", "30–44 år", "30–44"),
@@ -43,7 +45,7 @@ def _panel(name, desc, kind, size, opens, closes, features, now):
                   description_sv=desc[1], description_en=desc[2], kind=kind, target_size=size,
                   recruitment_opens_at=opens, recruitment_closes_at=closes,
                   controller="Pirkanmaan hyvinvointialue, PL 272, 33101 Tampere",
-                  retention_days=180, created_at=now, state="scheduled")
+                  retention_days=180, created_at=now, state=lifecycle.SCHEDULED)
     for position, (key, fi, sv, en, cats, sensitive) in enumerate(features):
         feature = Feature(key=key, label_fi=fi, label_sv=sv, label_en=en, sensitive=sensitive,
                           position=position)
@@ -132,18 +134,18 @@ def seed_panels(now, rng, out):
     # fills the seat, and everyone then accepts.
     first = db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id)
                                .order_by(Invitation.pseudonym)).first()
-    first.state, first.answered_at = "declined", now
+    first.state, first.answered_at = lifecycle.I_DECLINED, now
     db.session.flush()
     draw = selection.replacement_draw(done.id, actor=preparer, now=now)
-    relaxed = draw is not None and draw.state == "blocked"
+    relaxed = draw is not None and draw.state == lifecycle.D_BLOCKED
     if relaxed:
         # Some random pools cannot keep every quota without the decliner: do what staff
         # are offered, run it with the engine's smallest relaxation of the quotas.
         selection.replacement_draw(done.id, actor=preparer, now=now,
                                    quotas_csv=draw.report["relaxation"]["quotas_csv"])
     for inv in db.session.scalars(select(Invitation).where(Invitation.panel_id == done.id,
-                                                           Invitation.state == "pending")):
-        inv.state, inv.answered_at = "accepted", now
+                                                           Invitation.state == lifecycle.I_PENDING)):
+        inv.state, inv.answered_at = lifecycle.I_ACCEPTED, now
     db.session.flush()
     out.append(f"panel: '{done.name_fi}' drawn (one decline, one replacement draw"
                f"{' with quotas relaxed by the engine' if relaxed else ''}), "

@@ -129,6 +129,30 @@ def on_leave(callback: Callable) -> None:
         _LEAVE_CALLBACKS.append(callback)
 
 
+def registration_of(panel_id: int, actor) -> Volunteer:
+    volunteer = None
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        volunteer = db.session.scalar(select(Volunteer).where(Volunteer.panel_id == panel_id,
+                                                              Volunteer.account_id == actor.id))
+    if volunteer is None:
+        raise NotFound(_l("You have no registration for this panel."))
+    return volunteer
+
+
+def withdraw(panel_id: int, *, actor, now: datetime) -> None:
+    """Withdraw one's own registration from any panel: the data is deleted at once and an
+    open invitation becomes a gap to fill.  A standing panel's member leaves (``leave``)."""
+    from .invitations import services as invitations
+
+    volunteer = registration_of(panel_id, actor)
+    access.require(actor, rules.OWN_REGISTRATION, volunteer, now=now)
+    if db.session.get(Panel, panel_id).standing:   # service use, draw-group copies, account
+        leave(volunteer.id, actor=actor, now=now)
+        return
+    invitations.release_withdrawn(volunteer, now=now)
+    db.session.delete(volunteer)
+
+
 def leave(volunteer_id: int, *, actor, now: datetime) -> None:
     """Delete the member's personal data at once: the registration with its answers and
     service use, its snapshots in draw groups (their seats become gaps), what other areas

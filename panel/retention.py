@@ -9,25 +9,24 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from kuulas import access, retention
-from kuulas.errors import Conflict
 from kuulas.extensions import db
 
-from . import rules
+from . import lifecycle, rules
+from .lifecycle_reasons import require_panel
 from .invitations.models import ACCEPTED, Invitation
-from .recruitment.models import CLOSED, CONFIRMED, DRAWN, RECRUITMENT_CLOSED, Panel, Volunteer
-from .recruitment.services import get_panel, pool_counts, pool_total
+from .recruitment.models import CLOSED, CONFIRMED, Panel, Volunteer
+from .recruitment.setup import get_panel
+from .recruitment.volunteers import pool_counts, pool_total
 
 
 def close_panel(panel_id: int, *, actor, now: datetime) -> Panel:
     panel = get_panel(panel_id)
     access.require(actor, rules.MANAGE, panel, now=now)
-    if panel.phase(now) not in (DRAWN, RECRUITMENT_CLOSED):   # the clock, not the job
-        raise Conflict(_l("Only a panel whose recruitment has ended can be closed."))
-    panel.state = CLOSED
+    require_panel(panel.phase(now), lifecycle.CLOSE)     # the clock, not the job
+    panel.state = lifecycle.panel_target(panel.phase(now), lifecycle.CLOSE)
     panel.closed_at = now
     return panel
 

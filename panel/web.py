@@ -1,17 +1,27 @@
 """The panel area's blueprint and small view helpers shared by its subpackages."""
 from __future__ import annotations
 
-from flask import Blueprint, flash
+from flask import Blueprint
 
 from kuulas.errors import KuulasError
+from kuulas.forms import KuulasForm
 from kuulas.i18n import reader_locale as locale
 
 bp = Blueprint("panel", __name__)
 
 
-def flash_error(exc: KuulasError) -> list[str]:
-    """Flash the reason; return the detailed problems (row-level errors) for the page."""
-    flash(str(exc), "error")
+@bp.app_context_processor
+def _lifecycle():
+    """``panel_states`` in every template: the panel area's states and what they allow
+    (``panel.lifecycle``), so no template spells a state out."""
+    from . import lifecycle
+
+    return {"panel_states": lifecycle}
+
+
+def error_details(exc: KuulasError) -> list[str]:
+    """The detailed problems (row-level errors) of a failed action, for the page; the reason
+    itself was flashed by ``kuulas.web.attempt``."""
     return list(getattr(exc, "details", []) or [])
 
 
@@ -50,3 +60,7 @@ def confirmation_page(*, title, consequences, button, cancel_url: str, undo=None
     return render_template("panel/confirm_action.html", title=title, consequences=consequences,
                            button=button, cancel_url=cancel_url, undo=undo, fields=fields,
                            csrf_names=csrf_names, action_url=request.path)
+
+
+class ActionForm(KuulasForm):
+    """A button that changes state (CSRF only)."""

@@ -124,7 +124,7 @@ def update_own_services(panel_id: int, *, keys: Sequence[str], consent: bool, ac
                         now: datetime) -> Volunteer:
     """The member changes their declared services, or withdraws the separate consent
     (which deletes every declared service at once)."""
-    from ..recruitment.services import registration_of
+    from ..pool import registration_of
 
     volunteer = registration_of(panel_id, actor)
     access.require(actor, rules.OWN_REGISTRATION, volunteer, now=now)
@@ -158,7 +158,7 @@ def service_aggregates(panel_id: int, *, actor, now: datetime, locale: str | Non
     hidden).  Counts only members with the separate consent."""
     from kuulas.disclosure import suppress
 
-    from ..recruitment.services import get_panel
+    from ..recruitment.setup import get_panel
 
     panel = get_panel(panel_id)
     access.require(actor, rules.POOL_VIEW, panel, now=now)

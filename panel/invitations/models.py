@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kuulas.clock import utcnow
 from kuulas.extensions import db
 
-PENDING, ACCEPTED, DECLINED, EXPIRED, WITHDRAWN = (
-    "pending", "accepted", "declined", "expired", "withdrawn")
-OPEN_STATES = (PENDING, ACCEPTED)      # a seat that is still taken
-GAP_STATES = (DECLINED, EXPIRED, WITHDRAWN)
+# Invitation states: ``panel.lifecycle``.
+from ..lifecycle import GAP_STATES, OPEN_STATES  # noqa: F401
+from ..lifecycle import (I_ACCEPTED as ACCEPTED, I_DECLINED as DECLINED,  # noqa: F401
+                         I_EXPIRED as EXPIRED, I_PENDING as PENDING, I_WITHDRAWN as WITHDRAWN)
 
 
 class Invitation(db.Model):

@@ -1,24 +1,24 @@
 """Invitations: one-time accept/decline links with a deadline, expiry, the roster.
 
-Each link's token is shown once (in the e-mail) and stored only as a SHA-256.
+Each link's token is shown once (in the e-mail) and stored only as its digest
+(``kuulas.tokens``).
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from kuulas import access
+from kuulas import access, tokens
 from kuulas.errors import Conflict, KuulasError, NotFound
 from kuulas.extensions import db
 
-from .. import mailing, rules
+from .. import lifecycle, mailing, rules
+from ..lifecycle_reasons import require_invitation
 from ..recruitment.models import Panel, Volunteer
-from ..recruitment.services import get_panel
+from ..recruitment.setup import get_panel
 from .models import (ACCEPTED, DECLINED, EXPIRED, OPEN_STATES, PENDING, WITHDRAWN,
                      Invitation)
 
@@ -28,8 +28,7 @@ class LinkExpired(KuulasError):
     code = "invitation_expired"
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256((token or "").encode()).hexdigest()
+_hash = tokens.digest   # only tests/panel/test_trust.py still reads this name (drop it after that file's split)
 
 
 def invite(panel: Panel, draw, pseudonyms, *, now: datetime) -> list[Invitation]:
@@ -42,10 +41,10 @@ def invite(panel: Panel, draw, pseudonyms, *, now: datetime) -> list[Invitation]
     base = current_app.config.get("SITE_URL", "").rstrip("/")
     for pseudonym in pseudonyms:
         volunteer = volunteers.get(pseudonym)
-        token = secrets.token_urlsafe(32)
+        token = tokens.new()
         invitation = Invitation(panel_id=panel.id, draw_id=draw.id, pseudonym=pseudonym,
                                 volunteer_id=volunteer.id if volunteer else None,
-                                token_hash=_hash(token), deadline=deadline, created_at=now,
+                                token_hash=tokens.digest(token), deadline=deadline, created_at=now,
                                 state=PENDING if volunteer else WITHDRAWN)
         db.session.add(invitation)
         created.append(invitation)
@@ -61,7 +60,7 @@ def invite(panel: Panel, draw, pseudonyms, *, now: datetime) -> list[Invitation]
 
 
 def peek(token: str, *, now: datetime) -> Invitation:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == tokens.digest(token)))
     if invitation is None or invitation.volunteer_id is None:
         raise NotFound(_l("This invitation link is not valid. Check that you copied the whole "
                           "link."))
@@ -74,8 +73,7 @@ def peek(token: str, *, now: datetime) -> Invitation:
 def answer(token: str, *, accept: bool, display_name: str | None = None,
            now: datetime) -> Invitation:
     invitation = peek(token, now=now)
-    if invitation.state != PENDING:
-        raise Conflict(_l("You have already answered this invitation."))
+    require_invitation(invitation.state, lifecycle.ANSWER)
     # One guarded UPDATE decides a double click or a race with the expiry job.
     changed = db.session.execute(
         update(Invitation).where(Invitation.id == invitation.id, Invitation.state == PENDING,
@@ -97,7 +95,8 @@ DECLINE_UNDO_WINDOW = timedelta(hours=24)
 
 
 def can_undo_decline(invitation: Invitation, now: datetime) -> bool:
-    return (invitation.state == DECLINED and invitation.replaced_by_draw_id is None
+    return (lifecycle.invitation_allows(invitation.state, lifecycle.UNDO_DECLINE)
+            and invitation.replaced_by_draw_id is None
             and invitation.deadline > now)
 
 

@@ -7,18 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kuulas.clock import utcnow
-from kuulas.errors import Conflict, KuulasError, NotFound
+from kuulas.errors import NotFound
 from kuulas.extensions import db, limiter
-from kuulas.web import staff_required
+from kuulas.web import attempt, staff_required
 
-from .. import rules
-from ..forms import ActionForm
+from .. import lifecycle, rules
 from ..recruitment.models import Volunteer
-from ..recruitment.services import get_panel
+from ..recruitment.setup import get_panel
 from ..selection import services as selection
-from flask_babel import lazy_gettext as _l
-
-from ..web import bp, confirmation_page, confirmed, flash_error, locale
+from ..web import ActionForm, bp, confirmation_page, confirmed, locale
 from . import services
 from .models import ACCEPTED, DECLINED
 
@@ -29,45 +26,37 @@ def invitation(token: str):
     now = utcnow()
     form = ActionForm()
     try:
-        current = services.peek(token, now=now)
-        panel = get_panel(current.panel_id)
-        volunteer = db.session.get(Volunteer, current.volunteer_id)
-        if request.method == "POST" and form.validate_on_submit():
-            choice = request.form.get("answer")
-            if choice not in ("accept", "decline", "undo"):
-                raise NotFound()
-            if choice == "undo":
-                services.undo_decline(token, now=now)
-                db.session.commit()
-                flash(_("Your decline was taken back. Please answer the invitation again."),
-                      "success")
-                return redirect(url_for("panel.invitation", token=token))
-            if choice == "decline" and not confirmed():
-                if current.state != "pending":
-                    raise Conflict(_l("You have already answered this invitation."))
-                return confirmation_page(
-                    title=_("Decline the invitation?"),
-                    consequences=[_("Your seat in “%(panel)s” will be offered to another "
-                                    "volunteer.", panel=panel.name(locale()))],
-                    undo=_("You can take the decline back on this page for %(hours)s hours, "
-                           "as long as nobody has been drawn for your seat.",
-                           hours=int(services.DECLINE_UNDO_WINDOW.total_seconds() // 3600)),
-                    button=_("I decline"),
-                    cancel_url=url_for("panel.invitation", token=token))
-            services.answer(token, accept=choice == "accept",
-                            display_name=request.form.get("display_name"), now=now)
-            db.session.commit()
-            # No flash: the invitation page itself states the answer (one status line).
-            return redirect(url_for("panel.invitation", token=token))
+        current = services.peek(token, now=now)        # reads only
     except services.LinkExpired as exc:
-        db.session.rollback()
         return render_template("panel/link_problem.html", message=str(exc)), 410
     except NotFound as exc:
-        db.session.rollback()
         return render_template("panel/link_problem.html", message=str(exc)), 404
-    except Conflict as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    panel = get_panel(current.panel_id)
+    volunteer = db.session.get(Volunteer, current.volunteer_id)
+    if request.method == "POST" and form.validate_on_submit():
+        choice = request.form.get("answer")
+        if choice not in ("accept", "decline", "undo"):
+            return render_template("panel/link_problem.html", message=str(NotFound())), 404
+        if choice == "undo":
+            attempt(lambda: services.undo_decline(token, now=now),
+                    _("Your decline was taken back. Please answer the invitation again."))
+            return redirect(url_for("panel.invitation", token=token))
+        if choice == "decline" and not confirmed():
+            if not lifecycle.invitation_allows(current.state, lifecycle.ANSWER):
+                flash(_("You have already answered this invitation."), "error")
+                return redirect(url_for("panel.invitation", token=token))
+            return confirmation_page(
+                title=_("Decline the invitation?"),
+                consequences=[_("Your seat in “%(panel)s” will be offered to another "
+                                "volunteer.", panel=panel.name(locale()))],
+                undo=_("You can take the decline back on this page for %(hours)s hours, "
+                       "as long as nobody has been drawn for your seat.",
+                       hours=int(services.DECLINE_UNDO_WINDOW.total_seconds() // 3600)),
+                button=_("I decline"),
+                cancel_url=url_for("panel.invitation", token=token))
+        # No flash on success: the invitation page itself states the answer (one status line).
+        attempt(lambda: services.answer(token, accept=choice == "accept",
+                                        display_name=request.form.get("display_name"), now=now))
         return redirect(url_for("panel.invitation", token=token))
     return render_template("panel/invitation.html", invitation=current, panel=panel,
                            volunteer=volunteer, form=form,

@@ -15,15 +15,16 @@ from kuulas import translated
 from kuulas.clock import utcnow
 from kuulas.extensions import db
 
-RESIDENT, CLIENT = "resident", "client"
-# Panel states.  Recruitment opens and closes by the scheduler (or by hand).
-DRAFT, RECRUITING, RECRUITMENT_CLOSED, DRAWN, CLOSED = (
-    "draft", "recruiting", "recruitment_closed", "drawn", "closed")
-# Volunteer states
-PENDING, CONFIRMED = "pending", "confirmed"
+# Panel and volunteer states (``panel.lifecycle``): recruitment opens and closes by the
+# scheduler (or by hand).
+from ..lifecycle import (CLOSED, DRAFT, DRAWN, RECRUITING, RECRUITMENT_CLOSED,  # noqa: F401
+                         RECRUITMENT_STATES, SCHEDULED, phase as _phase)
+from ..lifecycle import V_CONFIRMED as CONFIRMED, V_PENDING as PENDING
 # Left out of the pool by staff as a suspected duplicate registration (reversible until
 # the pool is frozen).
-EXCLUDED = "excluded"
+from ..lifecycle import V_EXCLUDED as EXCLUDED
+
+RESIDENT, CLIENT = "resident", "client"
 WEB, PAPER, PHONE = "web", "paper", "phone"
 # The value stored for "prefer not to say" (and for sensitive features without consent).
 UNDISCLOSED = "undisclosed"
@@ -90,13 +91,7 @@ class Panel(db.Model):
     def phase(self, now: datetime) -> str:
         """The state the clock implies: the scheduler flips ``state`` up to a minute late
         (or not at all while it is down), so every time-bound check and label uses this."""
-        if self.state in ("scheduled", RECRUITING):
-            # A standing panel may have no closing time: it stays open.
-            if self.recruitment_closes_at is not None and now >= self.recruitment_closes_at:
-                return RECRUITMENT_CLOSED
-            if self.state == "scheduled" and now >= self.recruitment_opens_at:
-                return RECRUITING
-        return self.state
+        return _phase(self.state, now, self.recruitment_opens_at, self.recruitment_closes_at)
 
 
 class Feature(db.Model):

@@ -11,12 +11,12 @@ from kuulas.accounts.views import sign_in_from_mail
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError, NotFound
 from kuulas.extensions import db, limiter
-from kuulas.web import form_page, staff_required
+from kuulas.web import attempt, form_page, staff_required
 
-from .. import mailing, rules
-from ..forms import ActionForm, CsvForm, FeatureForm, PanelForm
-from ..web import bp, confirmation_page, confirmed, flash_error, locale, read_upload
+from .. import lifecycle, mailing, rules
+from ..web import ActionForm, bp, confirmation_page, confirmed, error_details, locale, read_upload
 from . import services
+from .staff_forms import CsvForm, FeatureForm, PanelForm
 from .forms import answers_from, feature_field_name, signup_form
 from .models import Panel
 
@@ -68,35 +68,27 @@ def staff_features(panel_id: int):
     details, status = [], 200
     if request.method == "POST" and "feature-key" in request.form:
         if form.validate_on_submit():
-            try:
-                categories = services.parse_categories(form.categories.data)
-                services.save_feature(panel.id, key=form.key.data, label_fi=form.label_fi.data,
-                                      label_sv=form.label_sv.data, label_en=form.label_en.data or "",
-                                      sensitive=form.sensitive.data,
-                                      allow_undisclosed=form.allow_undisclosed.data,
-                                      categories=categories, actor=current_user, now=utcnow())
-            except KuulasError as exc:
-                db.session.rollback()
-                details, status = flash_error(exc), exc.status
-            else:
-                db.session.commit()
-                flash(_("The feature was saved."), "success")
+            ok, result = attempt(lambda: services.save_feature(
+                panel.id, key=form.key.data, label_fi=form.label_fi.data,
+                label_sv=form.label_sv.data, label_en=form.label_en.data or "",
+                sensitive=form.sensitive.data, allow_undisclosed=form.allow_undisclosed.data,
+                categories=services.parse_categories(form.categories.data),
+                actor=current_user, now=utcnow()), _("The feature was saved."))
+            if ok:
                 return redirect(url_for("panel.staff_features", panel_id=panel.id))
+            details, status = error_details(result), result.status
         else:
             status = 400
     elif request.method == "POST":
         if csv_form.validate_on_submit():
-            try:
-                n = services.import_shares(panel.id, read_upload(csv_form), actor=current_user,
-                                           now=utcnow())
-            except KuulasError as exc:
-                db.session.rollback()
-                details, status = flash_error(exc), exc.status
-            else:
-                db.session.commit()
+            ok, result = attempt(lambda: services.import_shares(
+                panel.id, read_upload(csv_form), actor=current_user, now=utcnow()))
+            if ok:
                 flash(ngettext("Population share updated for %(num)s category.",
-                               "Population shares updated for %(num)s categories.", n), "success")
+                               "Population shares updated for %(num)s categories.", result),
+                      "success")
                 return redirect(url_for("panel.staff_features", panel_id=panel.id))
+            details, status = error_details(result), result.status
         else:
             status = 400
     return render_template("panel/staff_features.html", panel=panel, form=form,
@@ -107,14 +99,9 @@ def staff_features(panel_id: int):
 @staff_required(rules.MANAGE)
 def staff_feature_delete(panel_id: int, feature_id: int):
     if ActionForm().validate_on_submit():
-        try:
-            services.delete_feature(panel_id, feature_id, actor=current_user, now=utcnow())
-        except KuulasError as exc:
-            db.session.rollback()
-            flash_error(exc)
-        else:
-            db.session.commit()
-            flash(_("The feature was removed."), "success")
+        attempt(lambda: services.delete_feature(panel_id, feature_id, actor=current_user,
+                                                now=utcnow()),
+                _("The feature was removed."))
     return redirect(url_for("panel.staff_features", panel_id=panel_id))
 
 
@@ -150,15 +137,11 @@ def staff_state(panel_id: int, action: str):
             title, lines, button = texts[action]
             return confirmation_page(title=title, consequences=lines, button=button,
                                      cancel_url=url_for("panel.staff_panel", panel_id=panel.id))
-        try:
-            handlers[action](panel_id, actor=current_user, now=utcnow())
-        except KuulasError as exc:
-            db.session.rollback()
-            for detail in flash_error(exc):
+        ok, result = attempt(lambda: handlers[action](panel_id, actor=current_user, now=utcnow()),
+                             _("Saved."))
+        if not ok:
+            for detail in error_details(result):
                 flash(detail, "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
     return redirect(url_for("panel.staff_panel", panel_id=panel_id))
 
 
@@ -169,23 +152,19 @@ def staff_pool(panel_id: int):
     details, status = [], 200
     if request.method == "POST":
         if csv_form.validate_on_submit():
-            try:
-                n = services.import_volunteers(panel_id, read_upload(csv_form),
-                                               actor=current_user, now=utcnow())
-            except KuulasError as exc:
-                db.session.rollback()
-                details, status = flash_error(exc), exc.status
-            else:
-                db.session.commit()
-                flash(ngettext("%(num)s volunteer was imported.", "%(num)s volunteers were imported.", n),
-                      "success")
+            ok, result = attempt(lambda: services.import_volunteers(
+                panel_id, read_upload(csv_form), actor=current_user, now=utcnow()))
+            if ok:
+                flash(ngettext("%(num)s volunteer was imported.", "%(num)s volunteers were imported.",
+                               result), "success")
                 return redirect(url_for("panel.staff_pool", panel_id=panel_id))
+            details, status = error_details(result), result.status
         else:
             status = 400
     view = services.pool_view(panel_id, actor=current_user, now=utcnow(), locale=locale())
     try:
         duplicates = sum(1 for pair in services.suspected_duplicates(
-            panel_id, actor=current_user, now=utcnow()) if all(v.state != "excluded" for v in pair))
+            panel_id, actor=current_user, now=utcnow()) if all(v.state != lifecycle.V_EXCLUDED for v in pair))
     except KuulasError:
         duplicates = 0
     return render_template("panel/staff_pool.html", view=view, panel=view["panel"],
@@ -206,16 +185,9 @@ def staff_duplicates(panel_id: int):
                     raise ValueError
             except ValueError:
                 raise NotFound() from None
-            try:
-                services.set_excluded(panel_id, volunteer_id,
-                                      exclude=request.form.get("action") == "exclude",
-                                      actor=current_user, now=now)
-            except KuulasError as exc:
-                db.session.rollback()
-                flash_error(exc)
-            else:
-                db.session.commit()
-                flash(_("Saved."), "success")
+            attempt(lambda: services.set_excluded(
+                panel_id, volunteer_id, exclude=request.form.get("action") == "exclude",
+                actor=current_user, now=now), _("Saved."))
         return redirect(url_for("panel.staff_duplicates", panel_id=panel_id))
     pairs = services.suspected_duplicates(panel_id, actor=current_user, now=now)
     panel = services.get_panel(panel_id)
@@ -234,14 +206,14 @@ def _signup_key() -> str:
 @limiter.limit("3 per hour", key_func=_signup_key, methods=["POST"])
 def recruit(panel_id: int):
     panel = services.get_panel(panel_id)
-    if panel.state == "draft":
+    if not lifecycle.panel_allows(panel.state, lifecycle.SHOW_PUBLIC):
         raise NotFound()
     now = utcnow()
     form = signup_form(panel, locale())
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
+            def sign_up():
                 volunteer, token = services.register(
                     panel.id, email=form.email.data, display_name=form.display_name.data,
                     answers=answers_from(form, panel), consent=form.consent.data,
@@ -258,14 +230,12 @@ def recruit(panel_id: int):
                     category="panel_confirm", now=now, panel_name=panel.name(volunteer.locale),
                     link=current_app.config["SITE_URL"].rstrip("/")
                     + url_for("panel.confirm", token=token))
-            except KuulasError as exc:
-                db.session.rollback()
-                flash_error(exc)
-                status = exc.status
-            else:
-                db.session.commit()
-                return render_template("panel/signup_sent.html", panel=panel,
-                                       email=volunteer.email)
+                return volunteer.email
+
+            ok, result = attempt(sign_up)
+            if ok:
+                return render_template("panel/signup_sent.html", panel=panel, email=result)
+            status = result.status
         else:
             status = 400
     return render_template("panel/recruit.html", panel=panel, form=form,
@@ -279,25 +249,22 @@ def confirm(token: str):
     form = ActionForm()
     now = utcnow()
     try:
-        if request.method == "POST" and form.validate_on_submit():
-            volunteer = services.confirm(token, now=now)
-            account = db.session.get(accounts.Account, volunteer.account_id)
-            own = "panel.membership" if services.get_panel(volunteer.panel_id).standing else "panel.own"
-            return sign_in_from_mail(account, url_for(own, panel_id=volunteer.panel_id),
-                                     done_message=_("Thank you! Your registration is confirmed."))
-        accounts.peek_token(token, services.PURPOSE_CONFIRM, now=now)
+        accounts.peek_token(token, services.PURPOSE_CONFIRM, now=now)   # reads only
     except (accounts.TokenExpired, accounts.TokenUsed):
-        db.session.rollback()
         return render_template("panel/link_problem.html", message=_(
             "This confirmation link has expired or has already been used. If you already "
             "confirmed, sign in to see your registration; otherwise register again.")), 410
-    except (accounts.TokenInvalid, NotFound):
-        db.session.rollback()
+    except accounts.TokenInvalid:
         return render_template("panel/link_problem.html", message=_(
             "This confirmation link is not valid. Check that you copied the whole link.")), 404
-    except services.RecruitmentClosed as exc:
-        db.session.rollback()
-        return render_template("panel/link_problem.html", message=str(exc)), 409
+    if request.method == "POST" and form.validate_on_submit():
+        ok, result = attempt(lambda: services.confirm(token, now=now))
+        if not ok:   # recruitment closed, or the link was used a moment ago: the flash says
+            return render_template("panel/link_problem.html", message=None), result.status
+        account = db.session.get(accounts.Account, result.account_id)
+        own = "panel.membership" if services.get_panel(result.panel_id).standing else "panel.own"
+        return sign_in_from_mail(account, url_for(own, panel_id=result.panel_id),
+                                 done_message=_("Thank you! Your registration is confirmed."))
     return render_template("panel/confirm.html", form=form)
 
 
@@ -318,21 +285,15 @@ def own(panel_id: int):
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
-                services.update_registration(
-                    panel.id, display_name=form.display_name.data,
-                    answers=answers_from(form, panel),
-                    sensitive_consent=bool(getattr(form, "sensitive_consent", None)
-                                           and form.sensitive_consent.data),
-                    actor=current_user, now=now)
-            except KuulasError as exc:
-                db.session.rollback()
-                flash_error(exc)
-                status = exc.status
-            else:
-                db.session.commit()
-                flash(_("Your answers were saved."), "success")
+            ok, result = attempt(lambda: services.update_registration(
+                panel.id, display_name=form.display_name.data,
+                answers=answers_from(form, panel),
+                sensitive_consent=bool(getattr(form, "sensitive_consent", None)
+                                       and form.sensitive_consent.data),
+                actor=current_user, now=now), _("Your answers were saved."))
+            if ok:
                 return redirect(url_for("panel.own", panel_id=panel.id))
+            status = result.status
         else:
             status = 400
     from ..cards import STATUS_TEXTS
@@ -362,8 +323,9 @@ def withdraw(panel_id: int):
                                 "to someone else.")],
                 button=_("Withdraw and delete my data"),
                 cancel_url=url_for("panel.own", panel_id=panel.id))
-        services.withdraw(panel_id, actor=current_user, now=utcnow())
-        db.session.commit()
-        flash(_("Your registration was withdrawn and your data deleted."), "success")
-        return redirect(url_for("accounts.resident_home"))
+        services.registration_of(panel_id, current_user)   # 404 when there is none
+        ok, _result = attempt(lambda: services.withdraw(panel_id, actor=current_user, now=utcnow()),
+                              _("Your registration was withdrawn and your data deleted."))
+        if ok:
+            return redirect(url_for("accounts.resident_home"))
     return redirect(url_for("panel.own", panel_id=panel_id))

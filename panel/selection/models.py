@@ -11,10 +11,9 @@ from kuulas.clock import utcnow
 from kuulas.extensions import db
 
 INITIAL, REPLACEMENT = "initial", "replacement"
-PREPARED, DONE = "prepared", "done"
-# A replacement draw whose quotas the remaining pool cannot meet: it waits for staff to
-# run it with the engine's relaxed quotas or with quotas they adjust by hand.
-BLOCKED = "blocked"
+# Draw states: ``panel.lifecycle`` (a blocked replacement draw waits for staff to run it
+# with the engine's relaxed quotas or with quotas they adjust by hand).
+from ..lifecycle import D_BLOCKED as BLOCKED, D_DONE as DONE, D_PREPARED as PREPARED  # noqa: F401
 
 
 class QuotaRow(db.Model):

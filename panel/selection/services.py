@@ -15,11 +15,12 @@ from kuulas import access
 from kuulas.errors import Conflict, KuulasError, NotFound, ValidationFailed
 from kuulas.extensions import db
 
-from .. import rules
+from .. import lifecycle, rules
+from ..lifecycle_reasons import require_draw, require_panel
 from ..errors import DetailedValidation, Msg
-from ..recruitment.models import (CLOSED, CONFIRMED, DRAWN, RECRUITING, RECRUITMENT_CLOSED,
+from ..recruitment.models import (CLOSED, CONFIRMED, RECRUITING, RECRUITMENT_CLOSED,
                                   UNDISCLOSED, Panel, Volunteer)
-from ..recruitment.services import get_panel
+from ..recruitment.setup import get_panel
 from . import engine
 from .models import BLOCKED, DONE, INITIAL, PREPARED, REPLACEMENT, Draw, QuotaRow
 from .commitments import new_key
@@ -123,12 +124,11 @@ def pool_people(panel: Panel) -> list[dict]:
 def prepare_draw(panel_id: int, *, seed_source: str, actor, now: datetime) -> Draw:
     """Freeze the pseudonymised pool and quotas and publish their hash.  The seed is not
     known yet: it comes later from the announced public source."""
-    from ..recruitment.services import close_due_recruitments
+    from ..recruitment.schedule import close_due_recruitments
 
     panel = get_panel(panel_id)
     access.require(actor, rules.DRAW_RUN, panel, now=now)
-    if panel.phase(now) != RECRUITMENT_CLOSED:
-        raise Conflict(_l("Close recruitment before preparing the draw."))
+    require_panel(panel.phase(now), lifecycle.PREPARE_DRAW)
     if panel.state != RECRUITMENT_CLOSED:     # the clock closed it; the job has not yet
         close_due_recruitments(now, panel.id)
         db.session.refresh(panel)
@@ -175,14 +175,13 @@ def run_draw(panel_id: int, *, seed_value: str, actor, now: datetime) -> Draw:
     draw = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id, Draw.kind == INITIAL))
     if draw is None:
         raise Conflict(_l("Prepare the draw first, so that its pool hash is published."))
-    if draw.state == DONE:
-        raise Conflict(_l("The draw has already been run."))
+    require_draw(draw.state, lifecycle.RUN)
     seed_value = (seed_value or "").strip()
     if not seed_value:
         raise ValidationFailed(_l("Enter the announced seed value."))
     _execute(draw, seed_value)
     draw.run_at = now
-    panel.state = DRAWN
+    panel.state = lifecycle.DRAWN      # the move RUN_DRAW (panel.lifecycle)
     invitations.invite(panel, draw, draw.selected, now=now)
     tell_not_selected(panel, draw, now=now)
     return draw
@@ -243,15 +242,16 @@ def registration_status(volunteer: Volunteer, panel: Panel, now: datetime) -> di
     invitation = db.session.scalar(select(Invitation).where(
         Invitation.volunteer_id == volunteer.id).order_by(Invitation.id.desc()))
     if invitation is not None:
-        code = {"pending": "invited", "accepted": "member", "declined": "declined",
-                "expired": "expired"}.get(invitation.state, "declined")
+        code = {lifecycle.I_PENDING: "invited", lifecycle.I_ACCEPTED: "member",
+                lifecycle.I_DECLINED: "declined", lifecycle.I_EXPIRED: "expired",
+                }.get(invitation.state, "declined")
         return {"code": code, "invitation": invitation}
     first = db.session.scalar(select(Draw).where(Draw.panel_id == panel.id, Draw.kind == INITIAL))
     if first is not None and first.state == DONE:
         if volunteer.pseudonym in set(engine.ids_of(first.people_csv)):
             return {"code": "not_selected", "invitation": None, "draw": first}
         return {"code": "not_in_pool", "invitation": None}
-    if volunteer.state == "excluded":
+    if volunteer.state == lifecycle.V_EXCLUDED:
         return {"code": "excluded", "invitation": None}
     if volunteer.state == CONFIRMED:
         return {"code": "waiting", "invitation": None}
@@ -312,9 +312,7 @@ def replacement_draw(panel_id: int, *, actor=None, now: datetime,
     panel = get_panel(panel_id)
     if actor is not None or quotas_csv is not None:
         access.require(actor, rules.DRAW_RUN, panel, now=now)
-    if panel.state != DRAWN:
-        raise Conflict(_l("Replacement draws are made only after the draw, while the panel "
-                          "is being formed."))
+    require_panel(panel.state, lifecycle.REPLACE)
     from ..invitations.services import DECLINE_UNDO_WINDOW
 
     job = actor is None and quotas_csv is None

@@ -6,16 +6,14 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from kuulas.clock import utcnow
-from kuulas.errors import KuulasError, NotFound
-from kuulas.extensions import db
-from kuulas.web import staff_required
+from kuulas.errors import NotFound
+from kuulas.web import attempt, staff_required
 
-from .. import rules
-from ..forms import ActionForm, PrepareDrawForm, RunDrawForm
-from ..recruitment.models import DRAFT
-from ..recruitment.services import get_panel
-from ..web import bp, confirmation_page, confirmed, flash_error, locale
+from .. import lifecycle, rules
+from ..recruitment.setup import get_panel
+from ..web import ActionForm, bp, confirmation_page, confirmed, error_details, locale
 from . import report, services
+from .forms import PrepareDrawForm, RunDrawForm
 
 
 @bp.route("/hallinta/paneelit/<int:panel_id>/arvonta", methods=["GET", "POST"])
@@ -28,62 +26,77 @@ def staff_draw(panel_id: int):
     details, status = [], 200
     now = utcnow()
     if request.method == "POST":
-        try:
-            if "quotas-csrf_token" in request.form or "quotas-submit" in request.form:
-                if not quota_form.validate_on_submit():
-                    raise _form_expired()
-                services.save_quotas(panel.id, _quota_values(request.form), actor=current_user,
-                                     now=now)
-                message = _("The quotas were saved.")
-            elif "prepare-seed_source" in request.form:
-                if not prepare_form.validate_on_submit():
-                    raise _form_expired(prepare_form)
-                if not confirmed():
-                    return confirmation_page(
-                        title=_("Freeze the pool and publish its hash?"),
-                        consequences=[_("The pseudonymised pool and the quotas are frozen for "
-                                        "good; no quota can change afterwards."),
-                                      _("Their hash is published at once on the public "
-                                        "selection report, with the seed source “%(s)s”.",
-                                        s=prepare_form.seed_source.data)],
-                        button=_("Freeze and publish"),
-                        cancel_url=url_for("panel.staff_draw", panel_id=panel.id))
-                services.prepare_draw(panel.id, seed_source=prepare_form.seed_source.data,
-                                      actor=current_user, now=now)
-                message = _("The pool and quotas were frozen and their hash published.")
-            elif "run-seed_value" in request.form:
-                if not run_form.validate_on_submit():
-                    raise _form_expired(run_form)
-                if not confirmed():
-                    return confirmation_page(
-                        title=_("Run the draw?"),
-                        consequences=[_("The draw is run once with the seed value “%(v)s”; it "
-                                        "cannot be run again.", v=run_form.seed_value.data),
-                                      _("The result is published and invitations are e-mailed "
-                                        "at once to the selected volunteers; the others are told "
-                                        "they were not selected.")],
-                        button=_("Run the draw and send the e-mails"),
-                        cancel_url=url_for("panel.staff_draw", panel_id=panel.id))
-                services.run_draw(panel.id, seed_value=run_form.seed_value.data,
-                                  actor=current_user, now=now)
-                message = _("The draw was run and the invitations were sent.")
-            else:
-                raise NotFound()
-        except KuulasError as exc:
-            db.session.rollback()
-            details, status = flash_error(exc), exc.status
-        else:
-            db.session.commit()
-            flash(message, "success")
+        step = _draw_step(panel, prepare_form, run_form, quota_form, now)
+        if not callable(step):
+            return step        # the confirmation page
+        ok, result = attempt(step)
+        if ok:
+            flash(result, "success")
             return redirect(url_for("panel.staff_draw", panel_id=panel.id))
+        details, status = error_details(result), result.status
     quotas = services.quota_rows(panel)
-    from ..recruitment.services import pool_counts, pool_total
+    from ..recruitment.volunteers import pool_counts, pool_total
 
     return render_template("panel/staff_draw.html", panel=panel, quotas=quotas,
                            labels=report.labels(panel, locale()), counts=pool_counts(panel.id),
                            pool_total=pool_total(panel.id), draws=services.draws(panel.id),
                            prepare_form=prepare_form, run_form=run_form, quota_form=quota_form,
                            details=details, gaps=services.gaps(panel)), status
+
+
+def _draw_step(panel, prepare_form, run_form, quota_form, now):
+    """The posted step of the draw page: an action (returning its success message) for
+    ``attempt``, or the confirmation page to show first."""
+    if "quotas-csrf_token" in request.form or "quotas-submit" in request.form:
+        def save_quotas():
+            if not quota_form.validate_on_submit():
+                raise _form_expired()
+            services.save_quotas(panel.id, _quota_values(request.form), actor=current_user,
+                                 now=now)
+            return _("The quotas were saved.")
+        return save_quotas
+    if "prepare-seed_source" in request.form:
+        if prepare_form.validate_on_submit() and not confirmed():
+            return confirmation_page(
+                title=_("Freeze the pool and publish its hash?"),
+                consequences=[_("The pseudonymised pool and the quotas are frozen for "
+                                "good; no quota can change afterwards."),
+                              _("Their hash is published at once on the public "
+                                "selection report, with the seed source “%(s)s”.",
+                                s=prepare_form.seed_source.data)],
+                button=_("Freeze and publish"),
+                cancel_url=url_for("panel.staff_draw", panel_id=panel.id))
+
+        def prepare():
+            if not prepare_form.validate_on_submit():
+                raise _form_expired(prepare_form)
+            services.prepare_draw(panel.id, seed_source=prepare_form.seed_source.data,
+                                  actor=current_user, now=now)
+            return _("The pool and quotas were frozen and their hash published.")
+        return prepare
+    if "run-seed_value" in request.form:
+        if run_form.validate_on_submit() and not confirmed():
+            return confirmation_page(
+                title=_("Run the draw?"),
+                consequences=[_("The draw is run once with the seed value “%(v)s”; it "
+                                "cannot be run again.", v=run_form.seed_value.data),
+                              _("The result is published and invitations are e-mailed "
+                                "at once to the selected volunteers; the others are told "
+                                "they were not selected.")],
+                button=_("Run the draw and send the e-mails"),
+                cancel_url=url_for("panel.staff_draw", panel_id=panel.id))
+
+        def run():
+            if not run_form.validate_on_submit():
+                raise _form_expired(run_form)
+            services.run_draw(panel.id, seed_value=run_form.seed_value.data,
+                              actor=current_user, now=now)
+            return _("The draw was run and the invitations were sent.")
+        return run
+
+    def unknown():
+        raise NotFound()
+    return unknown
 
 
 def _form_expired(form=None):
@@ -141,18 +154,15 @@ def staff_replacement(panel_id: int):
                                   "volunteers could still take them back.", recent))
         return confirmation_page(title=_("Run the replacement draw?"), consequences=lines,
                                  button=_("Run the replacement draw"), cancel_url=back)
-    try:
-        draw = services.replacement_draw(panel_id, actor=current_user, now=utcnow(),
-                                         quotas_csv=quotas)
-    except KuulasError as exc:
-        db.session.rollback()
-        for detail in flash_error(exc):
+    ok, draw = attempt(lambda: services.replacement_draw(panel_id, actor=current_user,
+                                                         now=utcnow(), quotas_csv=quotas))
+    if not ok:
+        for detail in error_details(draw):
             flash(detail, "error")
     else:
-        db.session.commit()
         if draw is None:
             flash(_("There are no open seats to fill."), "success")
-        elif draw.state == "blocked":
+        elif draw.state == lifecycle.D_BLOCKED:
             flash(_("The remaining pool cannot meet every quota. Choose below how to "
                     "continue."), "error")
         else:
@@ -190,9 +200,9 @@ def auditor_file(panel_id: int, number: int, filename: str):
 @bp.get("/paneelit/<int:panel_id>/arvonta")
 def public_report(panel_id: int):
     panel = get_panel(panel_id)
-    if panel.state == DRAFT:
+    if not lifecycle.panel_allows(panel.state, lifecycle.SHOW_PUBLIC):
         raise NotFound()
-    draws = [d for d in services.draws(panel.id) if d.state != "blocked"]
+    draws = lifecycle.public_draws(services.draws(panel.id))
     return render_template("panel/report.html", panel=panel, draws=draws,
                            labels=report.labels(panel, locale()),
                            public_categories=report.public_categories,

@@ -24,7 +24,9 @@ from kuulas.extensions import db
 from .. import mailing, pool, rules
 from ..recruitment.models import (CLIENT, CONFIRMED, RECRUITMENT_CLOSED, Answer, Category,
                                   Feature, Panel, Volunteer)
-from ..recruitment.services import get_panel, new_pseudonym, registration_of
+from ..pool import registration_of
+from ..recruitment.setup import get_panel
+from ..recruitment.signup import new_pseudonym
 from .models import IDEA_ROUND, PoolMailing, PoolMailingRecipient
 
 PURPOSE_RENEW = "panel_renew"

@@ -10,14 +10,12 @@ from wtforms.fields.choices import SelectChoice
 
 from kuulas.accounts import services as accounts
 from kuulas.clock import utcnow
-from kuulas.errors import KuulasError, NotFound
 from kuulas.extensions import db, limiter
 from kuulas.web import Repeated, attempt, form_page, staff_required
 
 from .. import pool, rules
 from ..clients import services as clients
-from ..forms import ActionForm
-from ..web import bp, flash_error, locale
+from ..web import ActionForm, bp, locale
 from . import services
 from .forms import (DrawGroupForm, IdeaInviteForm, OwnServicesForm, ServiceForm,
                     client_group_choices)
@@ -209,26 +207,22 @@ def renew_link(token: str):
     form = ActionForm()
     now = utcnow()
     try:
-        if request.method == "POST" and form.validate_on_submit():
-            volunteer = services.renew(token, now=now)
-            account = db.session.get(accounts.Account, volunteer.account_id)
-            db.session.commit()
-            session.clear()
-            login_user(account)
-            session.permanent = True
-            flash(_("Thank you! Your membership continues."), "success")
-            return redirect(url_for("panel.membership", panel_id=volunteer.panel_id))
-        accounts.peek_token(token, services.PURPOSE_RENEW, now=now)
+        accounts.peek_token(token, services.PURPOSE_RENEW, now=now)   # reads only
     except (accounts.TokenExpired, accounts.TokenUsed):
-        db.session.rollback()
         return render_template("panel/link_problem.html", message=_(
             "This renewal link has expired or has already been used. Sign in to see your "
             "membership and renew it there.")), 410
-    except (accounts.TokenInvalid, NotFound):
-        db.session.rollback()
+    except accounts.TokenInvalid:
         return render_template("panel/link_problem.html", message=_(
             "This renewal link is not valid. Check that you copied the whole link.")), 404
-    except KuulasError as exc:
-        db.session.rollback()
-        return render_template("panel/link_problem.html", message=str(exc)), exc.status
+    if request.method == "POST" and form.validate_on_submit():
+        ok, volunteer = attempt(lambda: services.renew(token, now=now))
+        if not ok:      # the link was used a moment ago, or the membership is gone: the flash says
+            return render_template("panel/link_problem.html", message=None), volunteer.status
+        account = db.session.get(accounts.Account, volunteer.account_id)
+        session.clear()
+        login_user(account)
+        session.permanent = True
+        flash(_("Thank you! Your membership continues."), "success")
+        return redirect(url_for("panel.membership", panel_id=volunteer.panel_id))
     return render_template("panel/renew.html", form=form)

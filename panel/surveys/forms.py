@@ -64,7 +64,3 @@ class ScheduleForm(KuulasForm):
     opens_at = DateTimeLocalField(_l("Send at (empty: send now)"), format="%Y-%m-%dT%H:%M",
                                   validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-
-
-class ActionForm(KuulasForm):
-    """A bare POST with CSRF protection."""

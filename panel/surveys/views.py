@@ -14,7 +14,8 @@ from kuulas.web import attempt, form_page, staff_required
 from kuulas.i18n import reader_locale as _locale, to_utc as _to_utc
 
 from . import answering, lifecycle, messages, report, rules, sending, services
-from .forms import ActionForm, QuestionForm, ScheduleForm, SurveyForm
+from ..web import ActionForm
+from .forms import QuestionForm, ScheduleForm, SurveyForm
 from .models import Survey
 
 bp = Blueprint("panel_surveys", __name__)
@@ -338,21 +339,15 @@ def answer(survey_id: int, token: str):
         flash(_("The form expired. Please send it again."), "error")
         return _answer_page(session, answers=_typed(session.survey, _form_data()), status=400)
     submit = request.form.get("action") == "submit"
-    try:
-        saved = answering.save(survey_id, token, _form_data(), submit=submit, now=now)
-    except answering.AnswersInvalid as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _answer_page(session, answers=_typed(session.survey, _form_data()), errors=exc.errors,
+    ok, saved = attempt(
+        lambda: answering.save(survey_id, token, _form_data(), submit=submit, now=now),
+        _("Thank you! Your answers were saved. You can change them until the survey closes.")
+        if submit else _("Your answers were saved. You can continue later with the same link."))
+    if not ok and isinstance(saved, answering.AnswersInvalid):    # the reason was flashed
+        return _answer_page(session, answers=_typed(session.survey, _form_data()), errors=saved.errors,
                             status=400)
-    except KuulasError as exc:
-        db.session.rollback()
-        return render_template("panel/surveys/link_problem.html", reason=str(exc)), exc.status
-    db.session.commit()
-    if submit:
-        flash(_("Thank you! Your answers were saved. You can change them until the survey closes."), "success")
-    else:
-        flash(_("Your answers were saved. You can continue later with the same link."), "success")
+    if not ok:      # the survey closed or the link stopped working meanwhile: the flash says
+        return render_template("panel/surveys/link_problem.html", reason=None), saved.status
     if saved.notices:
         return _answer_page(saved, notices=saved.notices)
     return redirect(url_for(".answer", survey_id=survey_id, token=token), code=303)

@@ -1,17 +1,17 @@
-"""Staff forms of the panel area (set-up, features, imports, quotas, draws)."""
+"""Staff forms of panel set-up and recruitment: the panel, its features, CSV imports."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from kuulas.forms import KuulasForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields import Field
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextArea
 
-from .recruitment.models import CLIENT, RESIDENT
+from kuulas.forms import KuulasForm
+
+from .models import CLIENT, RESIDENT
 
 
 class PanelForm(KuulasForm):
@@ -71,16 +71,3 @@ class CsvTextField(Field):
 class CsvForm(KuulasForm):
     file = FileField(_l("CSV file"))
     text = CsvTextField(_l("…or paste the CSV here"), validators=[Optional(), Length(max=2_000_000)])
-
-
-class PrepareDrawForm(KuulasForm):
-    seed_source = StringField(_l("Where the seed will come from"),
-                              validators=[DataRequired(), Length(max=300)])
-
-
-class RunDrawForm(KuulasForm):
-    seed_value = StringField(_l("Announced seed value"), validators=[DataRequired(), Length(max=200)])
-
-
-class ActionForm(KuulasForm):
-    """A button that changes state (CSRF only)."""
