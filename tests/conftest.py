@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -115,6 +117,55 @@ def login(client):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return c
     return do
+
+
+# --- the clock ---------------------------------------------------------------------------
+
+class Clock:
+    """A frozen "now": call it for the time, ``advance`` moves it on.  Services take it
+    as their ``now`` argument (``now=clock.now``); the ``clock`` fixture also puts it in
+    place of ``kuulas.clock.utcnow`` wherever that was imported, so views, jobs and the
+    test module itself read the same frozen time."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta | None = None, **kwargs) -> datetime:
+        self.now += delta if delta is not None else timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def frozen_now():
+    """A fixed instant for services that take ``now``: this minute, five seconds past a
+    30-second step (so a TOTP window never turns over by accident)."""
+    from kuulas.clock import utcnow as real_utcnow
+
+    now = real_utcnow().replace(microsecond=0)
+    return now.replace(second=5 if now.second < 30 else 35)
+
+
+@pytest.fixture
+def clock(app, frozen_now):
+    """Freeze the application's clock at ``frozen_now`` for the whole test (after the app
+    and so every module that imports ``utcnow`` is loaded), and restore it afterwards."""
+    from kuulas import clock as clock_module
+
+    real = clock_module.utcnow
+    frozen = Clock(frozen_now)
+    patched = [m for m in list(sys.modules.values()) if vars(m).get("utcnow") is real]
+    for module in patched:
+        module.utcnow = frozen
+    try:
+        yield frozen
+    finally:
+        # Modules first imported during the test took the frozen one too: restore them all.
+        for module in list(sys.modules.values()):
+            if vars(module).get("utcnow") is frozen:
+                module.utcnow = real
 
 
 # --- SMTP -------------------------------------------------------------------------------
