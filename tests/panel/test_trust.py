@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kuulas.clock import utcnow
+from kuulas.errors import Conflict
 from kuulas.extensions import db
 from panel.recruitment import services
 from panel.recruitment.models import Volunteer
@@ -299,7 +300,7 @@ def test_staff_review_and_exclude_a_duplicate_before_the_freeze(app, client, log
     db.session.commit()
     assert duplicate.pseudonym not in draw.people_csv
     # After the freeze the pool can no longer change.
-    with pytest.raises(Exception):
+    with pytest.raises(Conflict):
         services.set_excluded(panel.id, duplicate.id, exclude=False, actor=staff, now=now)
     db.session.rollback()
     moderator = make_staff("moderator")
@@ -462,7 +463,7 @@ def test_names_and_panel_texts_are_isolated(app, client, login, make_staff):
     login(staff)
     roster = client.get(f"/hallinta/paneelit/{panel.id}/jasenet").get_data(as_text=True)
     assert '<li dir="auto">שרה כהן</li>' in roster
-    assert "<bdi>Testipaneeli</bdi>" in roster or "<bdi>Test panel</bdi>" in roster
+    assert "<bdi>Testipaneeli</bdi>" in roster
     public = client.get(f"/paneelit/{panel.id}").get_data(as_text=True)
     assert '<h1 dir="auto">' in public and '<div class="prose" dir="auto">' in public
 
