@@ -24,8 +24,7 @@ from kuulas.clock import utcnow
 TEST_PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def app_config(tmp_path):
+def base_config(tmp_path) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
@@ -40,13 +39,13 @@ def app_config(tmp_path):
     }
 
 
-@pytest.fixture
-def app(app_config, tmp_path, monkeypatch):
-    monkeypatch.setenv("KUULAS_INSTANCE", str(tmp_path / "instance"))
+def app_in_context(config: dict):
+    """Create the app with ``config`` and its tables, and keep an app context pushed while
+    the generator is suspended (the body of the ``app`` fixture and of module-wide copies)."""
     from app import create_app
     from kuulas.extensions import db
 
-    app = create_app(app_config)
+    app = create_app(config)
 
     # The fixture keeps an app context pushed, and Flask reuses it for test-client requests,
     # so `g` outlives a request here.  Forget Flask-Login's cached user, as a real server would.
@@ -62,6 +61,17 @@ def app(app_config, tmp_path, monkeypatch):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return base_config(tmp_path)
+
+
+@pytest.fixture
+def app(app_config, tmp_path, monkeypatch):
+    monkeypatch.setenv("KUULAS_INSTANCE", str(tmp_path / "instance"))
+    yield from app_in_context(app_config)
 
 
 @pytest.fixture
