@@ -14,6 +14,9 @@ from panel.recruitment.models import Volunteer
 
 from .helpers import ANSWERS, add_volunteers, make_panel
 
+# The application's clock stands still: "an hour ago" and "closed by the clock" are exact.
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 def _late_panel(staff):
     """A panel whose recruitment closed an hour ago by the clock, while the scheduler has
