@@ -68,9 +68,10 @@ def test_record_stores_who_what_when_where_and_no_address(app, make_staff):
     assert admin.email not in " ".join(str(v) for v in row)
 
 
-@pytest.mark.parametrize("detail", [{"nested": {"a": 1}}, "text", {"obj": object()}, {"big": ["x" * 80] * 50}])
-def test_detail_holds_only_small_scalars(app, detail):
-    with pytest.raises((TypeError, ValueError)):
+@pytest.mark.parametrize("detail,refusal", [({"nested": {"a": 1}}, TypeError), ("text", TypeError),
+                                            ({"obj": object()}, TypeError), ({"big": ["x" * 80] * 50}, ValueError)])
+def test_detail_holds_only_small_scalars(app, detail, refusal):
+    with pytest.raises(refusal):
         audit.record("x.y", detail=detail)
 
 
