@@ -110,7 +110,7 @@ def test_postgresql_trigger_refuses_update(tmp_path, monkeypatch, postgres_url):
         upgrade()    # the migration's trigger
         audit.record("auth.sign_in", ip="198.51.100.1")
         db.session.commit()
-        with pytest.raises(sa_exc.InternalError, match="append-only"):  # PostgreSQL: RAISE EXCEPTION
+        with pytest.raises(sa_exc.ProgrammingError, match="append-only"):  # PostgreSQL: RAISE EXCEPTION
             db.session.execute(text("UPDATE audit_event SET ip = NULL"))
         db.session.rollback()
         assert audit.purge_older_than(utcnow() + timedelta(seconds=1)) == 1   # DELETE stays possible
