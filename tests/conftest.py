@@ -7,13 +7,21 @@ skip; with them set (as in CI) an unreachable server fails the test.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import socket
+import sqlite3
+import sys
+import tempfile
 import threading
 import time
 import uuid
+from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -22,8 +30,7 @@ from kuulas.clock import utcnow
 TEST_PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def app_config(tmp_path):
+def base_config(tmp_path) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
@@ -38,13 +45,39 @@ def app_config(tmp_path):
     }
 
 
-@pytest.fixture
-def app(app_config, tmp_path, monkeypatch):
-    monkeypatch.setenv("KUULAS_INSTANCE", str(tmp_path / "instance"))
+_SCHEMA = {}     # "template": an SQLite file holding every table, made by the first app of the run
+
+
+def _sqlite_file(config: dict) -> Path | None:
+    uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
+    return Path(uri.removeprefix("sqlite:///")) if uri.startswith("sqlite:///") and "?" not in uri else None
+
+
+def _keep_schema_template(db_file: Path) -> None:
+    """Copy the freshly created, still empty database aside (SQLite's backup API, so the
+    write-ahead log is included) for the next tests to start from."""
+    folder = Path(tempfile.mkdtemp(prefix="kuulas-schema-"))
+    atexit.register(shutil.rmtree, folder, True)
+    template = folder / "schema.sqlite3"
+    with closing(sqlite3.connect(db_file)) as source, closing(sqlite3.connect(template)) as copy:
+        source.backup(copy)
+    _SCHEMA["template"] = template
+
+
+def app_in_context(config: dict):
+    """Create the app with ``config`` and its tables, and keep an app context pushed while
+    the generator is suspended (the body of the ``app`` fixture and of module-wide copies).
+
+    A new SQLite file starts as a copy of the empty schema the first test created
+    (``create_all`` then only checks the tables): most of a test's set-up time otherwise."""
     from app import create_app
     from kuulas.extensions import db
 
-    app = create_app(app_config)
+    db_file = _sqlite_file(config)
+    fresh = db_file is not None and not db_file.exists()
+    if fresh and "template" in _SCHEMA:
+        shutil.copyfile(_SCHEMA["template"], db_file)
+    app = create_app(config)
 
     # The fixture keeps an app context pushed, and Flask reuses it for test-client requests,
     # so `g` outlives a request here.  Forget Flask-Login's cached user, as a real server would.
@@ -57,9 +90,22 @@ def app(app_config, tmp_path, monkeypatch):
 
     with app.app_context():
         db.create_all()
+        if fresh and "template" not in _SCHEMA:
+            _keep_schema_template(db_file)
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return base_config(tmp_path)
+
+
+@pytest.fixture
+def app(app_config, tmp_path, monkeypatch):
+    monkeypatch.setenv("KUULAS_INSTANCE", str(tmp_path / "instance"))
+    yield from app_in_context(app_config)
 
 
 @pytest.fixture
@@ -115,6 +161,55 @@ def login(client):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return c
     return do
+
+
+# --- the clock ---------------------------------------------------------------------------
+
+class Clock:
+    """A frozen "now": call it for the time, ``advance`` moves it on.  Services take it
+    as their ``now`` argument (``now=clock.now``); the ``clock`` fixture also puts it in
+    place of ``kuulas.clock.utcnow`` wherever that was imported, so views, jobs and the
+    test module itself read the same frozen time."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta | None = None, **kwargs) -> datetime:
+        self.now += delta if delta is not None else timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def frozen_now():
+    """A fixed instant for services that take ``now``: this minute, five seconds past a
+    30-second step (so a TOTP window never turns over by accident)."""
+    from kuulas.clock import utcnow as real_utcnow
+
+    now = real_utcnow().replace(microsecond=0)
+    return now.replace(second=5 if now.second < 30 else 35)
+
+
+@pytest.fixture
+def clock(app, frozen_now):
+    """Freeze the application's clock at ``frozen_now`` for the whole test (after the app
+    and so every module that imports ``utcnow`` is loaded), and restore it afterwards."""
+    from kuulas import clock as clock_module
+
+    real = clock_module.utcnow
+    frozen = Clock(frozen_now)
+    patched = [m for m in list(sys.modules.values()) if vars(m).get("utcnow") is real]
+    for module in patched:
+        module.utcnow = frozen
+    try:
+        yield frozen
+    finally:
+        # Modules first imported during the test took the frozen one too: restore them all.
+        for module in list(sys.modules.values()):
+            if vars(module).get("utcnow") is frozen:
+                module.utcnow = real
 
 
 # --- SMTP -------------------------------------------------------------------------------

@@ -13,10 +13,14 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import free_port
+from tests.conftest import app_in_context, base_config, free_port
 
 CHROMIUM = os.environ.get("KUULAS_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 390, "height": 844}
+
+# The reader walks: every language at the narrowest width (320 px), where layout breaks first,
+# and Finnish at the usual phone width (390 px).
+PHONE_WALKS = [(320, "fi"), (320, "sv"), (320, "en"), (390, "fi")]
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +52,16 @@ class LiveServer:
     def stop(self):
         self._server.shutdown()
         self._thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory):
+    """One app and database for a whole module whose tests only read what a module-scoped
+    fixture set up once (demo data): a module overrides ``app`` with it."""
+    tmp = tmp_path_factory.mktemp("module_app")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KUULAS_INSTANCE", str(tmp / "instance"))
+        yield from app_in_context(base_config(tmp))
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""A reader on a phone (390 and 320 px wide) opens the demo outcome in Finnish, Swedish and
-English: the decision and its impacts in their language, dates in the locale's format, the
+"""A reader on a phone opens the demo outcome in Finnish, Swedish and English (each at 320 px,
+Finnish also at 390 px): the decision and its impacts in their language, dates in the locale's format, the
 easy-to-read Finnish switch working in place; axe finds nothing serious or critical."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import random
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PHONE_WALKS, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,13 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def app(module_app):
+    """The readers only read the demo outcome: one app and one demo for every walk."""
+    return module_app
+
+
+@pytest.fixture(scope="module")
 def demo_outcome(app):
     """The demo's staff, idea rounds and their outcomes (with the translated decision)."""
     from kuulas import demo as kernel_demo
@@ -39,8 +45,7 @@ def demo_outcome(app):
         return outcome.id, outcome.decisions[0].meeting_date
 
 
-@pytest.mark.parametrize("width", [390, 320])
-@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("width,lang", PHONE_WALKS)
 def test_reader_sees_the_decision_in_their_language(live_server, browser, demo_outcome, lang, width):
     from kuulas import formats
 

@@ -21,7 +21,13 @@ LOCALES = {
 }
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def app(module_app):
+    """The readers only read the demo: one app and one demo for the three languages."""
+    return module_app
+
+
+@pytest.fixture(scope="module")
 def demo(app):
     from kuulas import demo as kuulas_demo
     from kuulas.extensions import db

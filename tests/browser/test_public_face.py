@@ -1,11 +1,12 @@
-"""The public face on a phone (390 and 320 px) in Finnish, Swedish and English: from the
+"""The public face on a phone in Finnish, Swedish and English (each at 320 px, Finnish also at
+390 px): from the
 front page via Results to an outcome and its decision; the public digiraati page; tables
 that scroll in their own focusable region instead of the page; axe finds nothing serious."""
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PHONE_WALKS, assert_accessible
 from tests.publicface.conftest import raati, world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -30,8 +31,7 @@ def phone(new_page, width):
     return p
 
 
-@pytest.mark.parametrize("code", ["fi", "sv", "en"])
-@pytest.mark.parametrize("width", [390, 320])
+@pytest.mark.parametrize("width,code", PHONE_WALKS)
 def test_reader_goes_from_front_page_via_results_to_an_outcome(app, live_server, new_page, world, code, width):
     base, words = live_server.url, LABELS[code]
     page = phone(new_page, width)
@@ -63,8 +63,7 @@ def test_front_page_list_leads_to_the_outcome(app, live_server, new_page, world)
     assert page.evaluate("location.hash") == "#decided"
 
 
-@pytest.mark.parametrize("code", ["fi", "sv", "en"])
-@pytest.mark.parametrize("width", [390, 320])
+@pytest.mark.parametrize("width,code", PHONE_WALKS)
 def test_public_raati_page_on_a_phone(app, live_server, new_page, raati, code, width):  # noqa: F811
     from tests.publicface.test_raati_public import _lock
 

@@ -27,7 +27,7 @@ def test_identifying_things_are_masked(text, kind):
     result = mask(text)
     assert kind in result.found
     assert MASK in result.text
-    assert not any(ch.isdigit() for ch in result.text.replace("2024", "")) or kind == "email"
+    assert not any(ch.isdigit() for ch in result.text)
 
 
 @pytest.mark.parametrize("text", [

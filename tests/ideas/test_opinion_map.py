@@ -136,7 +136,7 @@ def test_layout_keeps_you_inside_the_frame():
     far = opinion_map.Position(1e6, -1e6, "A", 5)
     geo = opinion_map.layout(omap, far, width=320, height=240)
     assert geo["you_clamped"] and 0 < geo["you"]["x"] <= 320 and 0 < geo["you"]["y"] <= 240
-    assert all(0 < r["x"] < 320 and 0 < r["y"] < 240 for r in geo["regions"])
+    assert geo["regions"] and all(0 < r["x"] < 320 and 0 < r["y"] < 240 for r in geo["regions"])
 
 
 def test_an_idea_nobody_has_seen_yet_is_neither_consensus_nor_divisive():

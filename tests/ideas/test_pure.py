@@ -107,11 +107,13 @@ def test_clustering_finds_planted_groups_and_consensus():
     assert [g.distinctive for g in again.groups] == [g.distinctive for g in result.groups]
 
 
-def test_clustering_no_split_without_structure():
+def test_clustering_reports_a_split_only_above_the_silhouette_threshold():
     rng = np.random.default_rng(2)
     noise = rng.choice([1.0, -1.0, 0.0], size=(60, 12))
     result = clustering.analyse(noise, list(range(12)))
-    assert len(result.groups) <= 1 or result.silhouette >= 0.2
+    assert len(result.groups) > 1 and result.silhouette >= 0.2     # projected noise separates a little
+    unconvincing = clustering.analyse(noise, list(range(12)), min_silhouette=result.silhouette + 0.01)
+    assert [g.size for g in unconvincing.groups] == [60] and unconvincing.silhouette is None
 
 
 def test_clustering_edge_cases():

@@ -12,7 +12,7 @@ def cats(*counts):
 def test_a_single_member_profile_is_not_shown():
     # One accepted member: every other cell is 0, so hiding the 1 alone would show it.
     rows = disclosure.suppress(cats(0, 1, 0))
-    assert all(r.suppressed and r.count is None and r.share is None for r in rows)
+    assert len(rows) == 3 and all(r.suppressed and r.count is None and r.share is None for r in rows)
 
 
 def test_two_small_hidden_cells_are_not_enough():

@@ -43,6 +43,7 @@ def test_outage_loses_nothing(app, smtp_server):
     result = run_job(app, "mail.send_due", now)
     assert result["sent"] == 0 and result["failed"] == 3
     mails = db.session.scalars(select(OutboxMail)).all()
+    assert len(mails) == 3
     assert all(m.status == QUEUED and m.attempts == 1 and m.next_attempt_at > now for m in mails)
     # Not yet due: nothing is tried.
     app.config.update(MAIL_SERVER=smtp_server.host, MAIL_PORT=smtp_server.port)

@@ -1,6 +1,5 @@
 """Jobs run under a database lease: never twice at once, even with two schedulers."""
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -10,17 +9,25 @@ from kuulas.clock import utcnow
 from kuulas.extensions import db
 
 
+class CountingJob(list):
+    """The calls of a job that holds its lease until ``release`` is set (no sleeping: the
+    race below sets it once every other runner has been turned away)."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+
+    def __call__(self, now):
+        self.append(now)
+        self.release.wait(10)
+        return len(self)
+
+
 @pytest.fixture
 def counting_job():
-    calls = []
-
-    def slow(now):
-        calls.append(now)
-        time.sleep(0.3)
-        return len(calls)
-
-    scheduler.JOBS["test.counting"] = scheduler.Job("test.counting", slow, 60)
-    yield calls
+    job = CountingJob()
+    scheduler.JOBS["test.counting"] = scheduler.Job("test.counting", job, 60)
+    yield job
     scheduler.JOBS.pop("test.counting", None)
 
 
@@ -31,11 +38,16 @@ def test_lease_is_exclusive_until_it_expires(app):
     assert scheduler.acquire("x", now + timedelta(minutes=6), timedelta(minutes=5))
 
 
-def _race(app, name, runners=4):
+def _race(app, job, runners=4):
     results = []
+    lock = threading.Lock()
 
     def run():
-        results.append(scheduler.run_job(app, name))
+        result = scheduler.run_job(app, "test.counting")
+        with lock:
+            results.append(result)
+            if results.count(None) == runners - 1:
+                job.release.set()       # every other runner was refused while the lease was held
 
     threads = [threading.Thread(target=run) for _ in range(runners)]
     for t in threads:
@@ -47,7 +59,7 @@ def _race(app, name, runners=4):
 
 def test_concurrent_runs_execute_once(app, counting_job):
     db.session.commit()
-    results = _race(app, "test.counting")
+    results = _race(app, counting_job)
     assert len(counting_job) == 1
     assert sorted(results, key=str) == [1, None, None, None]
     # The lease is released afterwards: the next run goes ahead.
@@ -62,7 +74,7 @@ def test_concurrent_runs_execute_once_on_postgresql(postgres_url, counting_job, 
     with pg_app.app_context():
         db.create_all()
         db.session.remove()
-    results = _race(pg_app, "test.counting", runners=6)
+    results = _race(pg_app, counting_job, runners=6)
     assert len(counting_job) == 1 and results.count(None) == 5
     with pg_app.app_context():
         db.engine.dispose()

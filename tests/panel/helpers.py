@@ -8,6 +8,7 @@ from kuulas.extensions import db
 
 GENDER = "female | 50 | Nainen | Kvinna | Woman\nmale | 50 | Mies | Man | Man"
 AGE = "young | 40 | Nuori | Ung | Young\nold | 60 | Vanha | Gammal | Old"
+ANSWERS = {"gender": "male", "age": "old"}     # one volunteer's answers to GENDER and AGE
 
 
 def make_panel(actor, *, size=4, features=(("gender", GENDER), ("age", AGE)), now=None,

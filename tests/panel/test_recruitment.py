@@ -142,7 +142,7 @@ def test_edit_and_withdraw_deletes_at_once(app, client, login, make_staff):
     account = db.session.get(Account, v.account_id)
     login(account)
     page = client.get("/oma").get_data(as_text=True)
-    assert "Testipaneeli" in page or "Test panel" in page or "Testpanel" in page
+    assert "Testipaneeli" in page
     response = client.post(f"/paneelit/{panel.id}/oma", data={"display_name": "Gee",
                                                                  "f_gender": "female", "f_age": "young"})
     assert response.status_code == 302
@@ -187,7 +187,7 @@ def test_volunteer_csv_import(app, client, login, make_staff):
     response = client.post(f"/hallinta/paneelit/{panel.id}/pooli", data={"volunteers-text": good})
     assert response.status_code == 302
     page = client.get(f"/hallinta/paneelit/{panel.id}/pooli").get_data(as_text=True)
-    assert "Shortfall: recruit at least" in page or "Vajaus: rekrytoi vähintään" in page
+    assert "Shortfall: recruit at least" in page
 
 
 def test_recruitment_opens_and_closes_by_itself(app, make_staff):

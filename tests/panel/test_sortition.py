@@ -124,7 +124,8 @@ def test_leximin_matches_brute_force(seed, replacement):
             assert z.code == "excluded"
         else:
             assert z.code in ("no_feasible_panel", "panel_full")
-            assert z.blocking or z.code == "panel_full"
+            if z.code == "no_feasible_panel":
+                assert z.blocking
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
@@ -139,7 +140,7 @@ def test_drawn_panels_meet_quotas_and_are_reproducible(instance_seed, draw_seed)
     assert again.panel == first.panel and again.probabilities == first.probabilities
     assert len(first.panel) == k and len(set(first.panel)) == k
     assert meets([p for p in people if p.id in first.panel], quotas)
-    assert all(c.min <= c.achieved <= c.max for c in first.categories)
+    assert first.categories and all(c.min <= c.achieved <= c.max for c in first.categories)
 
 
 def three_feature_pool():

@@ -156,6 +156,7 @@ def test_published_example_wikipedia_ipf():
     fitted = _fitted(rows, final.weights)
     assert [sum(line) for line in fitted] == pytest.approx(WIKIPEDIA_ROWS, abs=1e-5)
     assert [sum(col) for col in zip(*fitted)] == pytest.approx(WIKIPEDIA_COLUMNS, abs=1e-5)
+    assert len(fitted) == len(WIKIPEDIA_FIT)
     for got, published in zip(fitted, WIKIPEDIA_FIT):
         assert got == pytest.approx(published, abs=0.06)
 

@@ -69,7 +69,7 @@ def test_experience_below_five_answers_is_not_shown():
     few = [("raati", {"say": 2, "heard": 2, "use": 2, "again": 2})] * 4
     assert ind.compute(ind.YearData(year=2026, experience=few))["experience_score"] is None
     rows = ind.experience_results(few)
-    assert all(r["suppressed"] and r["mean"] is None and r["n"] is None for r in rows)
+    assert rows and all(r["suppressed"] and r["mean"] is None and r["n"] is None for r in rows)
     many = few + [("ideas", {"say": 5, "heard": None, "use": 4, "again": 3})]
     rows = {r["question"]: r for r in ind.experience_results(many)}
     assert rows["say"]["n"] == 5 and rows["say"]["mean"] == pytest.approx(2.6)
