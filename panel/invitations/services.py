@@ -28,7 +28,6 @@ class LinkExpired(KuulasError):
     code = "invitation_expired"
 
 
-_hash = tokens.digest   # only tests/panel/test_trust.py still reads this name (drop it after that file's split)
 
 
 def invite(panel: Panel, draw, pseudonyms, *, now: datetime) -> list[Invitation]:

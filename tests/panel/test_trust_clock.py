@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from kuulas import tokens
 from kuulas.clock import utcnow
 from kuulas.extensions import db
 from panel.recruitment import services
@@ -107,7 +108,7 @@ def test_invitation_answer_after_deadline_before_the_expiry_job(app, make_staff)
     import secrets
 
     token = secrets.token_urlsafe(8)
-    invitation.token_hash = invitations._hash(token)
+    invitation.token_hash = tokens.digest(token)
     db.session.commit()
     with pytest.raises(invitations.LinkExpired):
         invitations.answer(token, accept=True, now=invitation.deadline + timedelta(seconds=1))

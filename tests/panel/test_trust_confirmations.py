@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from kuulas import tokens
 from kuulas.clock import utcnow
 from kuulas.extensions import db
 from panel.recruitment import services
@@ -42,7 +43,7 @@ def _invitation_link(invitation):
     from panel.invitations import services as invitations
 
     token = secrets.token_urlsafe(16)
-    invitation.token_hash = invitations._hash(token)
+    invitation.token_hash = tokens.digest(token)
     db.session.commit()
     return f"/paneelit/kutsu/{token}"
 
