@@ -15,7 +15,7 @@ outcome, which are unlinked to anything else and are forgotten after the notific
   groups=[{label, size, distinctive=[text]}], summary_markdown.
 - ``export_csv(round_id) -> bytes``, ``export_xlsx(round_id) -> bytes``.
 - ``notify_recipients(round_id) -> [(email, locale)]``,
-  ``forget_notify_recipients(round_id) -> int`` (rows deleted; commits).
+  ``forget_notify_recipients(round_id) -> int`` (rows deleted; the caller commits).
 """
 from __future__ import annotations
 
@@ -99,5 +99,4 @@ def notify_recipients(round_id: int) -> list[tuple[str, str]]:
 
 def forget_notify_recipients(round_id: int) -> int:
     n = db.session.execute(delete(IdeaNotifyRequest).where(IdeaNotifyRequest.round_id == round_id)).rowcount
-    db.session.commit()
     return int(n or 0)

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from kuulas import translated
 from kuulas.disclosure import MIN_CELL, Row, public_composition
 
-from . import history
+from . import history, lifecycle
 from .figures import percent_step
 from .models import Outcome
 
@@ -66,6 +66,34 @@ CHANGE_LABELS = {
     "follow_up": _l("Follow-up added"),
     "closed_without_decision": _l("Closed without a decision"),
 }
+
+# Why an action is not possible (``lifecycle.why_not`` keys): the services' refusals and the
+# staff page say the same.
+REASONS = {
+    "already_published": _l("The outcome is already published."),
+    "not_public_or_scheduled": _l("The outcome is not published or scheduled."),
+    "close_needs_publication": _l("Publish the outcome before closing it without a decision."),
+    "already_decided": _l("A decision has already been recorded for this outcome."),
+    "already_closed": _l("The outcome is already closed without a decision."),
+    "notify_needs_publication": _l("Only when the outcome is published."),
+    "not_published": _l("No published outcome was found at this address."),
+    "not_allowed": _l("This is not possible in the outcome's current state."),
+}
+
+
+def reason(key: str | None):
+    """The translated reason for a ``lifecycle.why_not`` key (None: allowed)."""
+    return None if key is None else REASONS.get(key, REASONS["not_allowed"])
+
+
+def is_closed_without_decision(o: Outcome) -> bool:
+    return any(c.action == lifecycle.CLOSED_WITHOUT_DECISION for c in o.changes)
+
+
+def controls(o: Outcome) -> dict:
+    """Each preparer action on ``o``: None when possible, else the translated reason."""
+    why = lifecycle.controls(o.state, decided=bool(o.decisions), closed=is_closed_without_decision(o))
+    return {action: reason(key) for action, key in why.items()}
 
 
 def _dt(value):

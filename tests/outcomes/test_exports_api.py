@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 
 from kuulas.extensions import db
-from deliberation.outcomes import exports, services
+from deliberation.outcomes import exports
+
 from deliberation.outcomes.models import Outcome
 
-from .conftest import NOW
+from .conftest import NOW, services
 
 
 @pytest.fixture
