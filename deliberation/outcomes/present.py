@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from kuulas import translated
-from kuulas.disclosure import MIN_CELL, Row, public_composition
+from kuulas.disclosure import MIN_CELL, public_group
 
 from . import history, lifecycle
 from .figures import percent_step
@@ -156,29 +156,10 @@ def groups(o: Outcome) -> list[dict]:
 
 
 def composition(o: Outcome) -> list[dict]:
-    """The composition for publication.  Most sources give exact counts, suppressed here;
-    a panel survey's snapshot comes already suppressed (``"suppressed"`` on its cells, with
-    the source's shares), and is shown exactly as the source published it."""
-    raw, presuppressed = [], []
-    for f in o.composition or []:
-        cats = f.get("categories") or []
-        (presuppressed if any("suppressed" in c for c in cats) else raw).append(f)
-    done = {id(f): out for f, out in zip(raw, public_composition(raw))}
-    result = []
-    for f in o.composition or []:
-        if id(f) in done:
-            result.append(done[id(f)])
-            continue
-        rows = []
-        for c in f.get("categories") or []:
-            hidden = bool(c.get("suppressed")) or 0 < int(c.get("count") or 0) < MIN_CELL
-            pop = c.get("population_share")
-            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")),
-                            None if hidden else int(c.get("count") or 0),
-                            None if hidden or c.get("share") is None else float(c["share"]),
-                            None if pop is None else float(pop), hidden))
-        result.append({"feature": str(f.get("feature", "")), "label": str(f.get("label", "")), "rows": rows})
-    return result
+    """The composition for publication, through the one public-safe rule of a group
+    (``kuulas.disclosure.public_group``).  Most sources give exact counts, suppressed there;
+    a panel survey's snapshot comes already suppressed, and keeps the source's hidden cells."""
+    return public_group(o.composition or [])
 
 
 TEXT_FIELDS = ("title", "question", "background", "summary")
