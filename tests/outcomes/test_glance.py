@@ -78,7 +78,9 @@ def test_every_kind_has_the_top_section_with_charts(client, make_outcome, prepar
     if kind == "ideas":
         assert 'id="votes"' in top and "Votes on the 5 ideas with the most support" in top
         assert "The idea round was anonymous" in top
-    for svg in re.findall(r"<svg.*?</svg>", top, flags=re.S):
+    svgs = re.findall(r"<svg.*?</svg>", top, flags=re.S)
+    assert svgs                      # every kind's top section has at least one chart
+    for svg in svgs:
         assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
 
 

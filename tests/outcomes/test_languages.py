@@ -136,7 +136,7 @@ def test_feed_per_language_summarises_the_decision(client, decided, make_outcome
         assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
         summaries = {e.find(f"{ATOM}id").text.rsplit("/", 1)[1]: e.find(f"{ATOM}summary")
                      for e in feed.findall(f"{ATOM}entry")}
-        assert summaries[str(decided.id)].text.startswith(expected) or expected in summaries[str(decided.id)].text
+        assert summaries[str(decided.id)].text.startswith(expected)
         self_link = [l.get("href") for l in feed.findall(f"{ATOM}link") if l.get("rel") == "self"]
         assert self_link == [f"http://localhost/tulokset/syote.atom?lang={lang}"]
     en = ElementTree.fromstring(client.get("/tulokset/syote.atom?lang=en").data)
