@@ -129,7 +129,8 @@ def test_feed_per_language_summarises_the_decision(client, decided, make_outcome
     services.publish(waiting.id, actor=preparer, now=NOW)
     for lang, expected in (("sv", "Regionstyrelsen beslutade 9 december 2026: Kvällsbesök införs för alla."),
                            ("fi", "Aluehallitus päätti 9. joulukuuta 2026: Iltakäynnit lisätään kaikille."),
-                           ("en", "Decided by Regional Executive Board on 9 December 2026:")):
+                           # No English text: the summary says so, then the decision in Finnish.
+                           ("en", "This text is only in Finnish. Decided by Regional Executive Board on 9 December 2026:")):
         response = client.get(f"/tulokset/syote.atom?lang={lang}")
         assert response.status_code == 200 and response.mimetype == "application/atom+xml"
         feed = ElementTree.fromstring(response.data)        # well-formed XML
