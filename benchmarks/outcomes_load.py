@@ -57,11 +57,13 @@ def seed(env: dict) -> int:
         db.session.add(o)
         db.session.commit()
         services.publish(o.id, actor=actor, now=now)
+        db.session.commit()
         statuses = ("adopted", "partly", "not_adopted", "pending")
         services.record_decision(o.id, body="Aluehallitus", meeting_date="2026-05-20", item="§ 123",
                                  minutes_url="https://example.fi/pk/123",
                                  impacts={f"section-{i}": (statuses[i % 4], "Perustelu " * 10) for i in range(1, 11)},
                                  notify=False, actor=actor, now=now)
+        db.session.commit()
         top = [{"text": f"Idea {n}: " + "iltakäynnit kotihoitoon " * 4, "agree": 200 - 9 * n, "disagree": 5 * n,
                 "pass": 20, "themes": []} for n in range(1, 11)]
         ideas = Outcome(source_kind="ideas", source_id=2, title="Terveysasemalle pääsy",
@@ -77,9 +79,11 @@ def seed(env: dict) -> int:
         db.session.add(ideas)
         db.session.commit()
         services.publish(ideas.id, actor=actor, now=now)
+        db.session.commit()
         services.record_decision(ideas.id, body="Aluehallitus", meeting_date="2026-05-20", item="§ 124",
                                  impacts={f"idea-{n}": (statuses[n % 4], "Perustelu.") for n in range(1, 7)},
                                  notify=False, actor=actor, now=now)
+        db.session.commit()
         print(cold_render(app, [o.id, ideas.id]))
         return [o.id, ideas.id]
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .clock import utcnow
 from .extensions import db
+from .spreadsheet import neutralise
 
 SYSTEM = "system"           # actor_role of scheduled jobs and the CLI
 RESIDENT = "resident"       # actor_role of an account without staff roles
@@ -35,7 +36,6 @@ ANONYMOUS = "anonymous"     # actor_role when nobody is signed in (e.g. a failed
 MAX_DETAIL_BYTES = 1000
 MAX_DETAIL_STRING = 80
 EXPORT_MAX_ROWS = 100_000
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 class AuditEvent(db.Model):
@@ -206,13 +206,6 @@ def actions() -> list[str]:
 
 
 # --- export -----------------------------------------------------------------------------
-
-def neutralise(value):
-    """Make a cell inert for spreadsheets (ASVS 1.2.10), as the other exports do."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-        return "'" + value
-    return value
-
 
 def export_csv(rows, header: list[str]) -> bytes:
     """The lines as CSV (semicolon, UTF-8 with BOM, as Kuulas's other exports)."""

@@ -10,6 +10,12 @@ the feature's total and the cells still shown:
 * if the hidden cells together still hold fewer than ``MIN_CELL`` people (two hidden
   cells of 1 and 2 are each recoverable once a reader knows every hidden cell is non-zero),
   or no partner exists (one member: every other cell is 0), the whole feature is hidden.
+
+:func:`public_group` is the one public-safe composition of a group (a panel's members, a
+digiraati's jurors, a survey's respondents): it leaves out sensitive features (special
+categories of personal data, e.g. service use) unless the caller explicitly allows them,
+and passes every feature through the rule above.  Safe by default: a caller has to ask
+for anything more.
 """
 from __future__ import annotations
 
@@ -67,14 +73,50 @@ def suppress(categories: list[dict], min_cell: int = MIN_CELL) -> list[Row]:
     return rows
 
 
-def public_composition(composition: list[dict], min_cell: int = MIN_CELL) -> list[dict]:
-    """Every feature of a composition, suppressed for publication."""
+def public_group(features: list[dict], *, allow_sensitive: bool = False, min_cell: int = MIN_CELL) -> list[dict]:
+    """The composition of a group as the public may see it: ``[{"feature", "label", "rows": [Row]}]``.
+
+    ``features``: ``[{"feature", "label", "sensitive" (optional), "categories": [{"value",
+    "label", "count", "population_share"}]}]``.  A feature marked ``sensitive`` is left out
+    unless ``allow_sensitive``.  A feature whose source already suppressed it (its cells carry
+    ``"suppressed"`` and the source's ``"share"``, as a panel survey publishes them) keeps
+    the source's hidden cells and gets this module's rule on top, never less."""
     out = []
-    for feature in composition or []:
-        rows = suppress(feature.get("categories") or [], min_cell)
+    for feature in features or []:
+        if feature.get("sensitive") and not allow_sensitive:
+            continue   # special-category data is never public, not even as counts
+        categories = feature.get("categories") or []
+        if any("suppressed" in c for c in categories):
+            rows = _already_suppressed(categories, min_cell)
+        else:
+            rows = suppress(categories, min_cell)
         out.append({"feature": str(feature.get("feature", "")), "label": str(feature.get("label", "")),
                     "rows": rows})
     return out
+
+
+def _already_suppressed(categories: list[dict], min_cell: int) -> list[Row]:
+    counts = [None if c.get("suppressed") else int(c.get("count") or 0) for c in categories]
+    hidden = {i for i, n in enumerate(counts) if n is None or 0 < n < min_cell}
+    if len(hidden) == 1:   # a lone hidden cell is recoverable from the total: hide a partner
+        others = sorted((n, i) for i, n in enumerate(counts) if i not in hidden and n)
+        hidden |= {others[0][1]} if others else set(range(len(counts)))
+    rows = []
+    for i, c in enumerate(categories):
+        pop = c.get("population_share")
+        pop = None if pop is None else float(pop)
+        if i in hidden:
+            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")), None, None, pop, True))
+        else:
+            share = c.get("share")
+            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")), counts[i],
+                            None if share is None else float(share), pop, False))
+    return rows
+
+
+def public_composition(composition: list[dict], min_cell: int = MIN_CELL) -> list[dict]:
+    """Every feature of a composition, suppressed for publication (:func:`public_group`)."""
+    return public_group(composition, min_cell=min_cell)
 
 
 def public_counts(counts: list[int], min_cell: int = MIN_CELL) -> list[int | None]:

@@ -2,8 +2,8 @@
 
 Plain functions over the database; call them inside an application context.  None of
 them returns demographics of an identifiable person: ``composition`` gives counts only,
-and with ``public=True`` leaves out sensitive features and passes every count through
-:func:`kuulas.disclosure.suppress`, the one rule for public counts.
+and by default (``public=True``) leaves out sensitive features and passes every count
+through :func:`kuulas.disclosure.public_group`, the one rule for a group's public counts.
 """
 from __future__ import annotations
 
@@ -43,16 +43,16 @@ def panels_with_members() -> list[dict]:
 
 
 def composition(panel_id: int, account_ids=None, *, locale: str | None = None,
-                public: bool = False) -> list[dict]:
+                public: bool = True) -> list[dict]:
     """Accepted members (or the given ``account_ids`` among the panel's volunteers) per
     category against population shares::
 
         [{"feature", "label", "categories": [{"value", "label", "population_share",
                                               "count", "share"}]}]
 
-    ``population_share`` and ``share`` are percentages.  Sensitive features are left out
-    unless ``public`` is False and the caller is staff-side code.  With ``public=True``
-    hidden counts and shares become ``None`` (shown as "fewer than 5")."""
+    ``population_share`` and ``share`` are percentages.  Safe by default: the public view
+    of :func:`kuulas.disclosure.public_group` (no sensitive feature; hidden counts and shares
+    ``None``, shown as "fewer than 5").  Only staff-side code passes ``public=False``."""
     panel = db.session.get(Panel, panel_id)
     if panel is None:
         return []
@@ -72,8 +72,6 @@ def composition(panel_id: int, account_ids=None, *, locale: str | None = None,
     total = len(member_ids)
     out = []
     for feature in panel.features:
-        if public and feature.sensitive:
-            continue   # special-category data is never public, not even as counts
         cats = [{"value": c.value, "label": c.label(locale), "population_share": c.population_share,
                  "count": counts.get((feature.key, c.value), 0)} for c in feature.categories]
         if counts.get((feature.key, UNDISCLOSED), 0):
@@ -81,9 +79,13 @@ def composition(panel_id: int, account_ids=None, *, locale: str | None = None,
                          "population_share": None,
                          "count": counts.get((feature.key, UNDISCLOSED), 0)})
         if public:
-            # The one suppression rule of every public count (small cells and their
-            # complements hidden; a feature of fewer than 5 members hidden entirely).
-            for cat, row in zip(cats, disclosure.suppress(cats)):
+            # The one public-safe rule of a group: sensitive features left out, small cells
+            # and their complements hidden, a feature of fewer than 5 members hidden entirely.
+            shown = disclosure.public_group([{"feature": feature.key, "sensitive": feature.sensitive,
+                                              "categories": cats}])
+            if not shown:
+                continue   # special-category data is never public, not even as counts
+            for cat, row in zip(cats, shown[0]["rows"]):
                 cat["count"] = row.count
                 cat["share"] = None if row.share is None else round(100.0 * row.share, 1)
         else:

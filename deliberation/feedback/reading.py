@@ -107,7 +107,7 @@ def table(figures, labels: dict[str, str]) -> list[list]:
 
 
 def to_csv(rows: list[list]) -> bytes:
-    from deliberation.outcomes.safety import neutralise
+    from kuulas.spreadsheet import neutralise
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -119,7 +119,7 @@ def to_csv(rows: list[list]) -> bytes:
 def to_xlsx(rows: list[list], title: str) -> bytes:
     from openpyxl import Workbook
 
-    from deliberation.outcomes.safety import neutralise
+    from kuulas.spreadsheet import neutralise
 
     book = Workbook()
     sheet = book.active

@@ -10,18 +10,9 @@ import io
 from flask_babel import gettext as _
 
 from kuulas import formats
+from kuulas.spreadsheet import neutralise, neutralise_workbook
 
 from . import results
-
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def neutralise(value):
-    """Pure: make a cell inert for spreadsheets (ASVS 1.2.10)."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-        return "'" + value
-    return value
-
 
 def _table(round_id: int, locale: str = "fi") -> tuple[list[str], list[list]]:
     res = results.compute(round_id)
@@ -80,12 +71,7 @@ def export_xlsx(round_id: int, locale: str = "fi") -> bytes:
                        (_("Votes"), res.votes), (_("Comments"), res.comments)):
         ss.append([key, value])
     # openpyxl stores a string starting with "=" as a formula: make sure none slipped through.
-    for sheet in wb.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.value = "'" + str(cell.value)
-                    cell.data_type = "s"
+    neutralise_workbook(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

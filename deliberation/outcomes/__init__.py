@@ -25,7 +25,10 @@ def init_app(app) -> None:
         if bp.name not in app.blueprints:
             app.register_blueprint(bp)
     csrf.exempt(api_bp)  # read-only GET endpoints
+    from . import lifecycle
     from .present import decision_texts, texts
+
+    app.jinja_env.globals["outcome_lifecycle"] = lifecycle   # states by name, never string literals
 
     app.jinja_env.globals["outcome_texts"] = texts
     app.jinja_env.globals["outcome_decision_texts"] = decision_texts

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from kuulas.extensions import db
 from kuulas.processes import PAST, ProcessCard
 
-from . import present, services
+from . import present, visibility
+from .models import Outcome
 from .decided import decision_summary
 
 
@@ -30,8 +31,8 @@ def decision_view(o, locale: str) -> dict | None:
 
 
 def outcome_cards(now, locale) -> list[ProcessCard]:
-    outcomes = db.session.scalars(services.visible_outcomes().order_by(
-        services.Outcome.published_at.desc()).limit(12)).all()
+    outcomes = db.session.scalars(visibility.visible_outcomes().order_by(
+        Outcome.published_at.desc()).limit(12)).all()
     cards = []
     with force_locale(locale):
         for o in outcomes:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from kuulas.demo import seeder
 
-from . import history, services, sources
+from . import decisions, drafts, history, publication, sources
 
 
 def _preparer():
@@ -48,10 +48,10 @@ def seed_outcomes(now, rng, out):
     made = 0
     for kind in sources.KINDS:
         for row in sources.finished(kind)[:1]:
-            outcome = services.create_draft(kind, row["id"], actor=actor, now=now - timedelta(days=20))
+            outcome = drafts.create_draft(kind, row["id"], actor=actor, now=now - timedelta(days=20))
             if not outcome.summary.strip():
                 outcome.summary = "Osallistujat toivat esiin monta kehitysehdotusta; tärkeimmät on koottu alle."
-            services.publish(outcome.id, actor=actor, now=now - timedelta(days=14))
+            publication.publish(outcome.id, actor=actor, now=now - timedelta(days=14))
             statuses = [history.ADOPTED, history.PARTLY, history.NOT_ADOPTED, history.PENDING]
             reasons = {
                 history.ADOPTED: "Ehdotus otetaan käyttöön palvelusuunnitelmassa vuodelle 2027.",
@@ -64,7 +64,7 @@ def seed_outcomes(now, rng, out):
                 status = statuses[n % 4]
                 impacts[p["key"]] = (status, reasons[status])
                 impact_translations[p["key"]] = REASONS_TRANSLATED[status]
-            services.record_decision(
+            decisions.record_decision(
                 outcome.id, body="Aluehallitus", meeting_date=(now - timedelta(days=7)).date(), item="§ 123",
                 minutes_url="https://example.fi/poytakirjat/aluehallitus/2026/123",
                 summary="Aluehallitus käsitteli tuloksen ja päätti jatkotoimista.", impacts=impacts,
@@ -72,7 +72,7 @@ def seed_outcomes(now, rng, out):
                 notify=False, actor=actor, now=now - timedelta(days=7))
             if made == 0:
                 outcome.plain_summary = PLAIN_SUMMARY
-            services.add_follow_up(outcome.id, entry_date=date(now.year, now.month, 1),
+            decisions.add_follow_up(outcome.id, entry_date=date(now.year, now.month, 1),
                                    text="Kokeilu aloitettiin kahdessa kunnassa.", actor=actor, now=now)
             made += 1
     if made:

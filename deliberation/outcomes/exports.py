@@ -15,9 +15,9 @@ from markdown_it import MarkdownIt
 
 from kuulas import formats
 from kuulas.clock import utcnow
+from kuulas.spreadsheet import neutralise_csv, neutralise_xlsx
 
 from . import present
-from .safety import neutralise
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -297,39 +297,6 @@ def _docx_outcome(doc, ctx, own, *, format_date, note) -> None:
 
 
 # --- spreadsheets --------------------------------------------------------------------------
-
-def neutralise_csv(data: bytes) -> bytes:
-    """Neutralise every cell, keeping the source's separator: the idea round's export
-    uses ";" (what Excel expects where the decimal separator is a comma), the outcome's
-    own snapshot ","."""
-    text = data.decode("utf-8-sig")
-    header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([neutralise(c) for c in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def neutralise_xlsx(data: bytes) -> bytes:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(data))
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f" or isinstance(cell.value, str):
-                    value = cell.value if isinstance(cell.value, str) else str(cell.value)
-                    new = neutralise(value)
-                    if new != cell.value or cell.data_type == "f":
-                        cell.value = new
-                        cell.data_type = "s"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
 
 def results_rows(o) -> list[list]:
     rows = [[_("Idea"), _("Agree"), _("Disagree"), _("Pass"), _("Themes")]]

@@ -1,9 +1,12 @@
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from kuulas.forms import KuulasForm
+from kuulas.i18n import parse_local as local_to_utc
 from flask_wtf.file import FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .history import STATUSES
 from .present import STATUS_LABELS
@@ -54,6 +57,14 @@ class PublishForm(KuulasForm):
     confirm = BooleanField(_l("I have checked the outcome: it becomes public and the participants "
                               "are e-mailed, which cannot be recalled"),
                            validators=[DataRequired(message=_l("Confirm the publication by ticking the box."))])
+
+    def validate_publish_at(self, field):
+        if self.when.data == "later" and self.at() is None:
+            raise ValidationError(_l("Enter the time as a date and time, e.g. 2026-05-04 09:00."))
+
+    def at(self) -> datetime | None:
+        """The chosen publication time in naive UTC; None to publish now (or if malformed)."""
+        return local_to_utc(self.publish_at.data or "") if self.when.data == "later" else None
 
 
 class AttachmentForm(KuulasForm):

@@ -1,7 +1,7 @@
 """IOOI participation indicators computed from plain per-process records.
 
 Pure: no Flask, no SQLAlchemy, no I/O.  Each input record is a dict describing one
-process (see ``services.metrics_records``); nothing here identifies a participant.
+process (see ``dashboard.metrics_records``); nothing here identifies a participant.
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kuulas.clock import utcnow
 from kuulas.extensions import db
 
-DRAFT, SCHEDULED, PUBLISHED = "draft", "scheduled", "published"
+from .lifecycle import DRAFT, PUBLISHED, SCHEDULED  # noqa: F401  (the states, declared in lifecycle)
 
 
 class Outcome(db.Model):

@@ -1,11 +1,11 @@
 """Read-only open-data API for published outcomes, described by OpenAPI 3.1 at
-``/api/v1/openapi.json``.  Reads only through ``services.visible_outcomes``; the
+``/api/v1/openapi.json``.  Reads only through ``visibility.visible_outcomes``; the
 documents are built by ``present`` (a key allowlist), CC BY 4.0."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from . import present, services, sources
+from . import present, sources, visibility
 
 bp = Blueprint("outcomes_api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 100
@@ -34,12 +34,12 @@ def outcomes():
     status = request.args.get("status")
     if kind is not None and kind not in sources.KINDS:
         abort(400)
-    if status is not None and status not in services.STATUS_FILTERS:
+    if status is not None and status not in visibility.STATUS_FILTERS:
         abort(400)
     limit = _int_arg("limit", 50, 1, MAX_LIMIT)
     offset = _int_arg("offset", 0, 0, 10 ** 6)
-    items = services.list_public(year=year, kind=kind, status=status, limit=limit, offset=offset)
-    return jsonify({"count": services.count_public(year=year, kind=kind, status=status),
+    items = visibility.list_public(year=year, kind=kind, status=status, limit=limit, offset=offset)
+    return jsonify({"count": visibility.count_public(year=year, kind=kind, status=status),
                     "limit": limit, "offset": offset,
                     "license": present.LICENSE,
                     "items": [present.summary_item(o) for o in items]})
@@ -47,7 +47,7 @@ def outcomes():
 
 @bp.get("/outcomes/<int:outcome_id>")
 def outcome(outcome_id: int):
-    return jsonify(present.as_json(services.get_public(outcome_id)))
+    return jsonify(present.as_json(visibility.get_public(outcome_id)))
 
 
 @bp.get("/openapi.json")
@@ -148,7 +148,7 @@ def openapi_document(server: str) -> dict:
                 "parameters": [
                     {"name": "year", "in": "query", "schema": {"type": "integer", "minimum": 1900, "maximum": 2999}},
                     {"name": "kind", "in": "query", "schema": {"type": "string", "enum": list(sources.KINDS)}},
-                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(services.STATUS_FILTERS)}},
+                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(visibility.STATUS_FILTERS)}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}},
                     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
                 "responses": {"200": json_response("A page of outcomes", "#/components/schemas/OutcomeList"),

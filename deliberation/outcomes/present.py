@@ -12,10 +12,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from kuulas import translated
+from kuulas.disclosure import MIN_CELL, public_group
 from kuulas.i18n import reader_locale
-from kuulas.disclosure import MIN_CELL, Row, public_composition
 
-from . import history
+from . import history, lifecycle
 from .figures import percent_step
 from .models import Outcome
 
@@ -66,6 +66,34 @@ CHANGE_LABELS = {
     "follow_up": _l("Follow-up added"),
     "closed_without_decision": _l("Closed without a decision"),
 }
+
+# Why an action is not possible (``lifecycle.why_not`` keys): the services' refusals and the
+# staff page say the same.
+REASONS = {
+    "already_published": _l("The outcome is already published."),
+    "not_public_or_scheduled": _l("The outcome is not published or scheduled."),
+    "close_needs_publication": _l("Publish the outcome before closing it without a decision."),
+    "already_decided": _l("A decision has already been recorded for this outcome."),
+    "already_closed": _l("The outcome is already closed without a decision."),
+    "notify_needs_publication": _l("Only when the outcome is published."),
+    "not_published": _l("No published outcome was found at this address."),
+    "not_allowed": _l("This is not possible in the outcome's current state."),
+}
+
+
+def reason(key: str | None):
+    """The translated reason for a ``lifecycle.why_not`` key (None: allowed)."""
+    return None if key is None else REASONS.get(key, REASONS["not_allowed"])
+
+
+def is_closed_without_decision(o: Outcome) -> bool:
+    return any(c.action == lifecycle.CLOSED_WITHOUT_DECISION for c in o.changes)
+
+
+def controls(o: Outcome) -> dict:
+    """Each preparer action on ``o``: None when possible, else the translated reason."""
+    why = lifecycle.controls(o.state, decided=bool(o.decisions), closed=is_closed_without_decision(o))
+    return {action: reason(key) for action, key in why.items()}
 
 
 def _dt(value):
@@ -128,29 +156,10 @@ def groups(o: Outcome) -> list[dict]:
 
 
 def composition(o: Outcome) -> list[dict]:
-    """The composition for publication.  Most sources give exact counts, suppressed here;
-    a panel survey's snapshot comes already suppressed (``"suppressed"`` on its cells, with
-    the source's shares), and is shown exactly as the source published it."""
-    raw, presuppressed = [], []
-    for f in o.composition or []:
-        cats = f.get("categories") or []
-        (presuppressed if any("suppressed" in c for c in cats) else raw).append(f)
-    done = {id(f): out for f, out in zip(raw, public_composition(raw))}
-    result = []
-    for f in o.composition or []:
-        if id(f) in done:
-            result.append(done[id(f)])
-            continue
-        rows = []
-        for c in f.get("categories") or []:
-            hidden = bool(c.get("suppressed")) or 0 < int(c.get("count") or 0) < MIN_CELL
-            pop = c.get("population_share")
-            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")),
-                            None if hidden else int(c.get("count") or 0),
-                            None if hidden or c.get("share") is None else float(c["share"]),
-                            None if pop is None else float(pop), hidden))
-        result.append({"feature": str(f.get("feature", "")), "label": str(f.get("label", "")), "rows": rows})
-    return result
+    """The composition for publication, through the one public-safe rule of a group
+    (``kuulas.disclosure.public_group``).  Most sources give exact counts, suppressed there;
+    a panel survey's snapshot comes already suppressed, and keeps the source's hidden cells."""
+    return public_group(o.composition or [])
 
 
 TEXT_FIELDS = ("title", "question", "background", "summary")

@@ -1,5 +1,5 @@
 """Permissions of the outcomes area.  Public pages need none: what the public may see
-is decided by ``services.visible_outcomes`` alone."""
+is decided by ``visibility.visible_outcomes`` alone."""
 from kuulas import access
 from kuulas.access import Role
 

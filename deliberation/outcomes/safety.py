@@ -1,26 +1,12 @@
-"""Input checks shared by forms, services and exports.
+"""Input checks shared by forms and services: web addresses, attachment names and types
+(spreadsheet cells are made safe by ``kuulas.spreadsheet``).
 
-Pure: no Flask, no SQLAlchemy, no I/O.  ``neutralise`` must never change a value that a
-spreadsheet would not interpret as a formula.
+Pure: no Flask, no SQLAlchemy, no I/O.
 """
 from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
-
-
-def neutralise(value):
-    """Make a cell value inert in Excel/LibreOffice (OWASP CSV injection advice):
-    text starting with = + - @ tab or CR gets a leading apostrophe.  Plain numbers such
-    as ``-3`` stay numbers."""
-    if not isinstance(value, str) or not value:
-        return value
-    if value.startswith(FORMULA_START) and not _NUMBER.match(value.strip()):
-        return "'" + value
-    return value
 
 
 def safe_http_url(value: str | None, max_length: int = 500) -> str | None:

@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func
 from kuulas import search
 from kuulas.extensions import db
 
-from . import present, services
+from . import present, visibility
 from .cards import decision_view
 from .models import Outcome
 
@@ -24,7 +24,7 @@ def _shown(field: str, locale: str):
 
 def provider(query: search.Query, dialect: str, limit: int) -> list[search.Hit]:
     columns = [_shown(f, query.locale) for f in present.TEXT_FIELDS]
-    stmt = services.visible_outcomes().where(search.match(query, columns, dialect))
+    stmt = visibility.visible_outcomes().where(search.match(query, columns, dialect))
     score = search.rank(query, columns, dialect)
     stmt = stmt.add_columns(score) if score is not None else stmt
     stmt = stmt.order_by(Outcome.published_at.desc()).limit(limit)

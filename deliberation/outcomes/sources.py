@@ -90,7 +90,7 @@ def load(kind: str, source_id: int, locale: str) -> SourceData | None:
                                 for g in d.get("groups") or []]},
             points=[{"key": f"idea-{n}", "text": str(i.get("text", ""))} for n, i in enumerate(top, 1)],
             # Not the round's own Markdown draft: it lists the top ideas, agreement and groups,
-            # which the outcome shows from ``results`` (each once); see services._prefill_summary.
+            # which the outcome shows from ``results`` (each once); see drafts._prefill_summary.
             summary="")
         data.timeline = [t for t in (
             {"kind": "opened", "at": data.opens_at, "label": ""},

@@ -1,19 +1,19 @@
 """Preparer pages: drafts, publication, attachments, decisions and impact, follow-ups,
-previews and downloads of drafts, and the participation metrics dashboard."""
+previews and downloads of drafts, and the participation metrics dashboard.
+
+Each POST is one service call in one transaction, through ``kuulas.web.form_page`` (a form)
+or ``kuulas.web.attempt`` (a single action): they commit, or roll back and show the reason."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from kuulas.clock import utcnow
-from kuulas.errors import KuulasError
-from kuulas.i18n import parse_local as local_to_utc
 from kuulas.web import attempt, form_page, staff_required
 
-from . import metrics, present, services
+from . import decisions, drafts, metrics, present, publication
+from .dashboard import metrics_records
 from .forms import (LANGUAGE_NAMES, AttachmentForm, DraftForm, FollowUpForm, PublishForm, TranslationForm,
                     decision_form_class, translation_forms)
 from .rules import MANAGE, METRICS
@@ -25,7 +25,7 @@ bp = Blueprint("outcomes_staff", __name__, url_prefix="/hallinta/tulokset")
 @bp.get("")
 @staff_required(MANAGE)
 def index():
-    overview = services.staff_overview(actor=current_user, now=utcnow())
+    overview = drafts.staff_overview(actor=current_user, now=utcnow())
     return render_template("outcomes/staff_index.html", kinds=present.KIND_LABELS, **overview)
 
 
@@ -37,8 +37,8 @@ def create():
         flash(_("Choose a finished process."), "error")
         return redirect(url_for(".index")), 303
     ok, outcome = attempt(
-        lambda: services.create_draft(kind, int(source_id), actor=current_user, now=utcnow(),
-                                      locale=current_app.config["BABEL_DEFAULT_LOCALE"]),
+        lambda: drafts.create_draft(kind, int(source_id), actor=current_user, now=utcnow(),
+                                    locale=current_app.config["BABEL_DEFAULT_LOCALE"]),
         _("A draft outcome was created. Check the summary and publish when ready."))
     if not ok:
         return redirect(url_for(".index")), 303
@@ -52,18 +52,18 @@ def _edit_page(outcome, form=None, publish_form=None, attachment_form=None, foll
         translation_forms=translation_forms(outcome, translation), language_names=LANGUAGE_NAMES,
         publish_form=publish_form or PublishForm(), attachment_form=attachment_form or AttachmentForm(),
         follow_form=follow_form or FollowUpForm(), **{k: v for k, v in present.view(outcome).items() if k != "o"},
-        change_labels=present.CHANGE_LABELS,
-        closed_without_decision=services.is_closed_without_decision(outcome)), status
+        change_labels=present.CHANGE_LABELS, controls=present.controls(outcome),
+        closed_without_decision=present.is_closed_without_decision(outcome)), status
 
 
 @bp.route("/<int:outcome_id>", methods=["GET", "POST"])
 @staff_required(MANAGE)
 def edit(outcome_id: int):
     now = utcnow()
-    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    outcome = drafts.get_for_staff(outcome_id, actor=current_user, now=now)
     form = DraftForm(obj=outcome)
     return form_page(
-        form, lambda: services.update_draft(
+        form, lambda: drafts.update_draft(
             outcome_id, title=form.title.data, question=form.question.data or "",
             background=form.background.data or "", summary=form.summary.data or "",
             language=form.language.data, plain_summary=form.plain_summary.data or "", actor=current_user, now=now),
@@ -75,10 +75,10 @@ def edit(outcome_id: int):
 @staff_required(MANAGE)
 def translation(outcome_id: int, language: str):
     now = utcnow()
-    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    outcome = drafts.get_for_staff(outcome_id, actor=current_user, now=now)
     form = TranslationForm(prefix=language)
     return form_page(
-        form, lambda: services.save_translation(
+        form, lambda: drafts.save_translation(
             outcome_id, language, title=form.title.data or "", question=form.question.data or "",
             background=form.background.data or "", summary=form.summary.data or "", actor=current_user, now=now),
         success=_("The translation was saved."),
@@ -90,33 +90,21 @@ def translation(outcome_id: int, language: str):
 @staff_required(MANAGE)
 def publish(outcome_id: int):
     now = utcnow()
-    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    outcome = drafts.get_for_staff(outcome_id, actor=current_user, now=now)
     form = PublishForm()
-    if not form.validate():
-        return _edit_page(outcome, publish_form=form, status=400)
-    at = None
-    if form.when.data == "later":
-        at = local_to_utc(form.publish_at.data or "")
-        if at is None:
-            form.publish_at.errors.append(_("Enter the time as a date and time, e.g. 2026-05-04 09:00."))
-            return _edit_page(outcome, publish_form=form, status=400)
-    try:
-        services.publish(outcome_id, at=at, actor=current_user, now=now)
-    except KuulasError as exc:
-        if at is not None:
-            form.publish_at.errors.append(str(exc))
-        else:
-            flash(str(exc), "error")
-        return _edit_page(outcome, publish_form=form, status=exc.status)
-    flash(_("The outcome is scheduled for publication.") if at else
-          _("The outcome is published and the participants are being told."), "success")
-    return redirect(url_for(".edit", outcome_id=outcome_id)), 303
+    later = form.when.data == "later"
+    return form_page(
+        form, lambda: publication.publish(outcome_id, at=form.at(), actor=current_user, now=now),
+        success=_("The outcome is scheduled for publication.") if later else
+        _("The outcome is published and the participants are being told."),
+        next_url=lambda _result: url_for(".edit", outcome_id=outcome_id),
+        render=lambda status: _edit_page(outcome, publish_form=form, status=status), redirect_code=303, once=False)
 
 
 @bp.post("/<int:outcome_id>/peru")
 @staff_required(MANAGE)
 def withdraw(outcome_id: int):
-    attempt(lambda: services.withdraw(outcome_id, actor=current_user, now=utcnow()),
+    attempt(lambda: publication.withdraw(outcome_id, actor=current_user, now=utcnow()),
             _("The outcome is a draft again and not shown to the public."))
     return redirect(url_for(".edit", outcome_id=outcome_id)), 303
 
@@ -124,7 +112,7 @@ def withdraw(outcome_id: int):
 @bp.post("/<int:outcome_id>/ei-paatosta")
 @staff_required(MANAGE)
 def close_without_decision(outcome_id: int):
-    attempt(lambda: services.close_without_decision(outcome_id, actor=current_user, now=utcnow()),
+    attempt(lambda: publication.close_without_decision(outcome_id, actor=current_user, now=utcnow()),
             _("The outcome is closed without a decision. The addresses left for notification were deleted."))
     return redirect(url_for(".edit", outcome_id=outcome_id) + "#decisions"), 303
 
@@ -133,33 +121,31 @@ def close_without_decision(outcome_id: int):
 @staff_required(MANAGE)
 def upload(outcome_id: int):
     now = utcnow()
-    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    outcome = drafts.get_for_staff(outcome_id, actor=current_user, now=now)
     form = AttachmentForm()
-    if not form.validate():
-        return _edit_page(outcome, attachment_form=form, status=400)
-    storage = form.file.data
-    try:
-        services.add_attachment(outcome_id, title=form.title.data or "", filename=storage.filename or "",
-                                data=storage.read(), actor=current_user, now=now)
-    except KuulasError as exc:
-        form.file.errors.append(str(exc))
-        return _edit_page(outcome, attachment_form=form, status=exc.status)
-    flash(_("The attachment was added."), "success")
-    return redirect(url_for(".edit", outcome_id=outcome_id) + "#attachments"), 303
+
+    def add():
+        storage = form.file.data
+        return drafts.add_attachment(outcome_id, title=form.title.data or "", filename=storage.filename or "",
+                                     data=storage.read(), actor=current_user, now=now)
+    return form_page(
+        form, add, success=_("The attachment was added."),
+        next_url=lambda _result: url_for(".edit", outcome_id=outcome_id) + "#attachments",
+        render=lambda status: _edit_page(outcome, attachment_form=form, status=status), redirect_code=303, once=False)
 
 
 @bp.post("/<int:outcome_id>/liitteet/<int:attachment_id>/poista")
 @staff_required(MANAGE)
 def remove_attachment(outcome_id: int, attachment_id: int):
-    services.remove_attachment(outcome_id, attachment_id, actor=current_user, now=utcnow())
-    flash(_("The attachment was removed."), "success")
+    attempt(lambda: drafts.remove_attachment(outcome_id, attachment_id, actor=current_user, now=utcnow()),
+            _("The attachment was removed."))
     return redirect(url_for(".edit", outcome_id=outcome_id) + "#attachments"), 303
 
 
 @bp.get("/<int:outcome_id>/liitteet/<int:attachment_id>")
 @staff_required(MANAGE)
 def attachment(outcome_id: int, attachment_id: int):
-    return send_attachment(services.staff_attachment(outcome_id, attachment_id, actor=current_user, now=utcnow()))
+    return send_attachment(drafts.staff_attachment(outcome_id, attachment_id, actor=current_user, now=utcnow()))
 
 
 @bp.route("/<int:outcome_id>/paatos", methods=["GET", "POST"], defaults={"decision_id": None})
@@ -167,17 +153,16 @@ def attachment(outcome_id: int, attachment_id: int):
 @staff_required(MANAGE)
 def decision(outcome_id: int, decision_id: int | None):
     now = utcnow()
-    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    outcome = drafts.get_for_staff(outcome_id, actor=current_user, now=now)
     existing = None
     if decision_id is not None:
         existing = next((d for d in outcome.decisions if d.id == decision_id), None)
         if existing is None:
-            from flask import abort
             abort(404)
     points = outcome.points or []
     others = tuple(code for code in LANGUAGE_NAMES if code != (outcome.language or "fi"))
     form_cls = decision_form_class(points, others)
-    state = services.impact_state(outcome)
+    state = decisions.impact_state(outcome)
     form = form_cls(obj=existing) if existing else form_cls()
     if request.method == "GET":
         for lang in others:
@@ -197,7 +182,7 @@ def decision(outcome_id: int, decision_id: int | None):
     def record():
         impacts = {p["key"]: (form[f"status_{n}"].data or "", form[f"reason_{n}"].data or "")
                    for n, p in enumerate(points)}
-        return services.record_decision(
+        return decisions.record_decision(
             outcome_id, body=form.body.data, meeting_date=form.meeting_date.data, item=form.item.data or "",
             minutes_url=form.minutes_url.data or "", summary=form.summary.data or "", impacts=impacts,
             decision_id=decision_id, notify=bool(form.notify.data), actor=current_user, now=now,
@@ -217,36 +202,32 @@ def decision(outcome_id: int, decision_id: int | None):
 @staff_required(MANAGE)
 def follow_up(outcome_id: int):
     now = utcnow()
-    outcome = services.get_for_staff(outcome_id, actor=current_user, now=now)
+    outcome = drafts.get_for_staff(outcome_id, actor=current_user, now=now)
     form = FollowUpForm()
-    if not form.validate():
-        return _edit_page(outcome, follow_form=form, status=400)
-    try:
-        services.add_follow_up(outcome_id, entry_date=form.entry_date.data, text=form.text.data,
-                               actor=current_user, now=now)
-    except KuulasError as exc:
-        form.text.errors.append(str(exc))
-        return _edit_page(outcome, follow_form=form, status=exc.status)
-    flash(_("The follow-up was added."), "success")
-    return redirect(url_for(".edit", outcome_id=outcome_id) + "#follow-ups"), 303
+    return form_page(
+        form, lambda: decisions.add_follow_up(outcome_id, entry_date=form.entry_date.data, text=form.text.data,
+                                              actor=current_user, now=now),
+        success=_("The follow-up was added."),
+        next_url=lambda _result: url_for(".edit", outcome_id=outcome_id) + "#follow-ups",
+        render=lambda status: _edit_page(outcome, follow_form=form, status=status), redirect_code=303, once=False)
 
 
 @bp.get("/<int:outcome_id>/esikatselu")
 @staff_required(MANAGE)
 def preview(outcome_id: int):
-    outcome = services.get_for_staff(outcome_id, actor=current_user, now=utcnow())
+    outcome = drafts.get_for_staff(outcome_id, actor=current_user, now=utcnow())
     return render_template("outcomes/show.html", preview=True, **present.view(outcome))
 
 
 @bp.get("/<int:outcome_id>/lataa/<name>.<fmt>")
 @staff_required(MANAGE)
 def download(outcome_id: int, name: str, fmt: str):
-    return export_response(services.get_for_staff(outcome_id, actor=current_user, now=utcnow()), name, fmt)
+    return export_response(drafts.get_for_staff(outcome_id, actor=current_user, now=utcnow()), name, fmt)
 
 
 @bp.get("/mittarit")
 @staff_required(METRICS)
 def dashboard():
-    records = services.metrics_records(actor=current_user, now=utcnow())
+    records = metrics_records(actor=current_user, now=utcnow())
     return render_template("outcomes/metrics.html", records=records, m=metrics.indicators(records),
                            kinds=present.KIND_LABELS)

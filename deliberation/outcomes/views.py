@@ -1,11 +1,11 @@
 """Public outcome pages (no account needed), downloads and the Atom feed.  Every
-handler reads through ``services.visible_outcomes`` (via get_public/list_public)."""
+handler reads through ``visibility.visible_outcomes`` (via get_public/list_public)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from . import cache, exports, present, services, sources
+from . import cache, exports, present, sources, visibility
 
 bp = Blueprint("outcomes", __name__)
 
@@ -21,7 +21,7 @@ def _filters():
     status = request.args.get("tila", "")
     year = int(year) if year.isdigit() and 1900 < int(year) < 3000 else None
     kind = kind if kind in sources.KINDS else None
-    status = status if status in services.STATUS_FILTERS else None
+    status = status if status in visibility.STATUS_FILTERS else None
     return year, kind, status
 
 
@@ -30,27 +30,27 @@ def index():
     year, kind, status = _filters()
 
     def render():
-        items = services.list_public(year=year, kind=kind, status=status)
-        return render_template("outcomes/index.html", items=items, years=services.public_years(),
+        items = visibility.list_public(year=year, kind=kind, status=status)
+        return render_template("outcomes/index.html", items=items, years=visibility.public_years(),
                                year=year, kind=kind, status=status, kinds=present.KIND_LABELS)
-    return cache.respond(cache.stamp("list", services.public_stamp), render)
+    return cache.respond(cache.stamp("list", visibility.public_stamp), render)
 
 
 @bp.get("/tulokset/<int:outcome_id>")
 def show(outcome_id: int):
-    revision = cache.stamp(("outcome", outcome_id), lambda: services.public_revision(outcome_id))
+    revision = cache.stamp(("outcome", outcome_id), lambda: visibility.public_revision(outcome_id))
     if revision is None:
         abort(404)
 
     def render():
-        outcome = services.get_public(outcome_id)
+        outcome = visibility.get_public(outcome_id)
         return render_template("outcomes/show.html", preview=False, **present.view(outcome))
     return cache.respond((outcome_id, revision), render)
 
 
 @bp.get("/tulokset/<int:outcome_id>/liitteet/<int:attachment_id>")
 def attachment(outcome_id: int, attachment_id: int):
-    return send_attachment(services.public_attachment(outcome_id, attachment_id))
+    return send_attachment(visibility.public_attachment(outcome_id, attachment_id))
 
 
 def send_attachment(att):
@@ -69,7 +69,7 @@ def _disposition(filename: str) -> str:
 
 @bp.get("/tulokset/<int:outcome_id>/lataa/<name>.<fmt>")
 def download(outcome_id: int, name: str, fmt: str):
-    return export_response(services.get_public(outcome_id), name, fmt)
+    return export_response(visibility.get_public(outcome_id), name, fmt)
 
 
 def export_response(outcome, name: str, fmt: str):
@@ -109,7 +109,7 @@ def feed():
         refresh()
 
     def render():
-        items = services.list_public(limit=50)
+        items = visibility.list_public(limit=50)
         updated = max((o.updated_at for o in items), default=None)
         return render_template("outcomes/feed.xml", items=items, updated=updated,
                                site_url=current_app.config["SITE_URL"],
@@ -117,4 +117,4 @@ def feed():
                                             org=current_app.config["ORGANISATION_NAME"]),
                                kinds=present.KIND_LABELS, entry_summary=present.feed_summary,
                                feed_lang=lang)
-    return cache.respond(("feed", cache.stamp("list", services.public_stamp)), render, mimetype="application/atom+xml; charset=utf-8")
+    return cache.respond(("feed", cache.stamp("list", visibility.public_stamp)), render, mimetype="application/atom+xml; charset=utf-8")

@@ -113,7 +113,7 @@ def _alt_text(doc, text: str) -> None:
 def _xlsx(data, fmt) -> bytes:
     from openpyxl import Workbook
 
-    from deliberation.outcomes.safety import neutralise
+    from kuulas.spreadsheet import neutralise
 
     book = Workbook()
     sheet = book.active

@@ -10,7 +10,7 @@ import io
 from flask import Response, current_app, render_template
 from flask_babel import gettext as _
 
-from deliberation.outcomes.safety import neutralise
+from kuulas.spreadsheet import neutralise
 
 from . import charts, present
 

@@ -77,6 +77,7 @@ def test_reader_follows_an_outcome_and_hears_of_the_impact(app, live_server, new
     db.session.add(o)
     db.session.commit()
     outcomes.publish(o.id, actor=preparer, now=now - timedelta(days=1))
+    db.session.commit()
     outcome_id, preparer_id = o.id, preparer.id
     base = live_server.url
 
@@ -114,6 +115,7 @@ def test_reader_follows_an_outcome_and_hears_of_the_impact(app, live_server, new
     outcomes.record_decision(outcome_id, body="Aluehallitus", meeting_date=now.date().isoformat(), item="§ 7",
                              impacts={"section-1": ("adopted", "Iltakäynnit alkavat kaikille ensi keväänä.")},
                              notify=False, actor=preparer, now=utcnow())
+    db.session.commit()
     monday = _next_monday_morning(utcnow())
     assert run_job(app, "follow.digest", monday) == 1
     assert run_job(app, "follow.digest", monday) == 0       # once a week

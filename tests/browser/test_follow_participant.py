@@ -75,9 +75,11 @@ def test_voted_idea_is_marked_by_the_browser_alone(app, live_server, new_page, m
     points = {p["text"]: p["key"] for p in outcome.points}
     assert set(points) == set(IDEAS)
     outcomes.publish(outcome_id, actor=preparer, now=utcnow())
+    db.session.commit()
     outcomes.record_decision(outcome_id, body="Kulttuurilautakunta", meeting_date=now.date().isoformat(),
                              impacts={key: ("adopted", "Toteutetaan ensi vuonna.") for key in points.values()},
                              notify=False, actor=db.session.get(Account, preparer_id), now=utcnow())
+    db.session.commit()
     days = (7 - now.weekday()) % 7 or 7
     monday = (now + timedelta(days=days)).replace(hour=8, minute=0, second=0, microsecond=0)
     assert run_job(app, "follow.digest", monday) == 1

@@ -44,6 +44,7 @@ def _follow_an_outcome(make_outcome, preparer) -> int:
 
     o = make_outcome(title="Kotihoidon tulevaisuus")
     outcomes.publish(o.id, actor=preparer, now=utcnow())
+    db.session.commit()
     assert follow.subscribe("outcome", o.id, EMAIL, "fi", now=utcnow())
     db.session.commit()
     body = db.session.scalars(db.select(OutboxMail).where(OutboxMail.recipient == EMAIL)).all()[-1].body_text

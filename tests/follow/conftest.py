@@ -35,6 +35,7 @@ def published_outcome(app, preparer):
     db.session.add(o)
     db.session.commit()
     services.publish(o.id, actor=preparer, now=BEFORE - timedelta(days=20))
+    db.session.commit()
     return db.session.get(Outcome, o.id)
 
 

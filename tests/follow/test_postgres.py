@@ -33,6 +33,7 @@ def test_follow_digest_and_unsubscribe_on_postgres(app, client, published_outcom
     outcomes.record_decision(published_outcome.id, body="Aluehallitus", meeting_date="2026-12-03",
                              impacts={"section-1": ("adopted", "Toteutetaan.")}, notify=False,
                              actor=preparer, now=MONDAY - timedelta(days=1))
+    db.session.commit()
 
     # Two runners at the same moment (the lease is bypassed on purpose): one mail.
     results, barrier = [], threading.Barrier(2)

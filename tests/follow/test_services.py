@@ -34,6 +34,7 @@ def _impact(outcome, preparer, now, reasoning="Iltakäynnit lisätään ensi vuo
     outcomes.record_decision(outcome.id, body="Aluehallitus", meeting_date="2026-12-03", item="§ 12",
                              impacts={"section-1": ("adopted", reasoning)}, notify=False,
                              actor=preparer, now=now)
+    db.session.commit()
 
 
 def test_double_opt_in_and_mail_headers(app, published_outcome):
@@ -71,6 +72,7 @@ def test_only_public_things_can_be_followed(app, published_outcome, preparer):
     with pytest.raises(NotFound):
         services.subscribe("account", 1, EMAIL, "fi", now=BEFORE)
     outcomes.withdraw(published_outcome.id, actor=preparer, now=BEFORE)
+    db.session.commit()
     with pytest.raises(NotFound):
         services.subscribe("outcome", published_outcome.id, EMAIL, "fi", now=BEFORE)
     assert db.session.scalar(select(func.count()).select_from(FollowAddress)) == 0
@@ -102,6 +104,7 @@ def test_digest_lists_the_impact_once_a_week(app, published_outcome, preparer):
 
     outcomes.add_follow_up(published_outcome.id, entry_date="2026-12-09", text="Iltakäynnit alkoivat.",
                            actor=preparer, now=MONDAY + timedelta(days=2))
+    db.session.commit()
     assert run_job(app, "follow.digest", MONDAY + timedelta(days=6)) == 0
     assert run_job(app, "follow.digest", MONDAY + timedelta(days=7)) == 1
     assert run_job(app, "follow.digest", MONDAY + timedelta(days=7, hours=1)) == 0
@@ -162,9 +165,11 @@ def test_following_a_process_covers_its_outcome(app, preparer):
     outcome.points = [{"key": "idea-1", "text": "Sunnuntaisin auki"}]
     db.session.commit()
     outcomes.publish(outcome.id, actor=preparer, now=MONDAY - timedelta(days=3))
+    db.session.commit()
     outcomes.record_decision(outcome.id, body="Lautakunta", meeting_date="2026-12-04",
                              impacts={"idea-1": ("partly", "Kokeillaan kahtena sunnuntaina kuussa.")},
                              notify=False, actor=preparer, now=MONDAY - timedelta(days=2))
+    db.session.commit()
     assert run_job(app, "follow.digest", MONDAY) == 1
     body = follow_mails()[-1].body_text
     assert "Kierros sulkeutui" in body
@@ -222,6 +227,7 @@ def test_a_confirmed_address_survives_expiry_of_another_request(app, published_o
     from deliberation.outcomes import services as outcomes
 
     outcomes.publish(other.id, actor=preparer, now=BEFORE)
+    db.session.commit()
     services.subscribe("outcome", other.id, EMAIL, "fi", now=BEFORE)
     db.session.commit()
     assert run_job(app, "follow.expire", BEFORE + timedelta(days=9)) == 1
@@ -234,9 +240,11 @@ def test_public_changes_are_recorded_only_for_public_things(app, published_outco
 
     before = db.session.scalar(select(func.count()).select_from(PublicChange))
     outcomes.withdraw(published_outcome.id, actor=preparer, now=BEFORE)
+    db.session.commit()
     _impact(published_outcome, preparer, BEFORE)
     assert db.session.scalar(select(func.count()).select_from(PublicChange)) == before
     outcomes.publish(published_outcome.id, actor=preparer, now=BEFORE)
+    db.session.commit()
     events = db.session.scalars(select(PublicChange.event).order_by(PublicChange.id)).all()
     assert events[-1] == "published"
 

@@ -108,6 +108,7 @@ def test_unfollow_one_keeps_the_address_until_the_last(app, client, published_ou
     db.session.add(other)
     db.session.commit()
     outcomes.publish(other.id, actor=preparer, now=other.created_at)
+    db.session.commit()
     for oid in (published_outcome.id, other.id):
         client.post(f"/seuraa/outcome/{oid}", data={"follow-email": "kaksi@example.fi"})
     for mail in follow_mails():

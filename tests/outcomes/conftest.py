@@ -50,3 +50,33 @@ def make_outcome(app, preparer):
         db.session.commit()
         return o
     return make
+
+
+class _Caller:
+    """The area's services as their callers use them (a view, the job runner, the CLI):
+    each call is one transaction, committed when it returns (which runs the effects it
+    declared) and rolled back when it raises.  The services themselves never commit."""
+
+    def __init__(self, *modules):
+        self._modules = modules
+
+    def __getattr__(self, name):
+        from kuulas import effects
+
+        fn = next(getattr(m, name) for m in self._modules if hasattr(m, name))
+        if not callable(fn):
+            return fn
+
+        def call(*args, **kwargs):
+            with effects.transaction():
+                return fn(*args, **kwargs)
+        return call
+
+
+def _caller():
+    from deliberation.outcomes import dashboard, decisions, drafts, publication, visibility
+
+    return _Caller(drafts, publication, decisions, visibility, dashboard)
+
+
+services = _caller()

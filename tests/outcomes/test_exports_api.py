@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 
 from kuulas.extensions import db
-from deliberation.outcomes import exports, services
+from deliberation.outcomes import exports
+
 from deliberation.outcomes.models import Outcome
 
-from .conftest import NOW
+from .conftest import NOW, services
 
 
 @pytest.fixture
@@ -122,14 +123,15 @@ def test_attachments_are_checked_and_only_public_when_published(client, login, m
         "title": "Kuva", "file": (io.BytesIO(b"<svg onload=alert(1)>"), "kuva.pdf")},
         content_type="multipart/form-data")
     assert bad.status_code == 400
-    assert "tiedoston sisältö ei vastaa sen nimeä" in bad.get_data(as_text=True)
+    assert "tiedoston sisältö ei vastaa sen nimeä" in bad.get_data(as_text=True)   # the reason, in Finnish
+    assert db.session.get(Outcome, o.id).attachments == []
     ok = client.post(f"/hallinta/tulokset/{o.id}/liitteet", data={
         "title": "Esitys", "file": (io.BytesIO(b"%PDF-1.4 test"), "../esitys <b>.pdf")},
         content_type="multipart/form-data")
     assert ok.status_code == 303
     att = db.session.get(Outcome, o.id).attachments[0]
     assert att.filename == "esitys b.pdf" and len(db.session.get(Outcome, o.id).attachments) == 1
-    anon = o.id and client.application.test_client()
+    anon = client.application.test_client()
     assert anon.get(f"/tulokset/{o.id}/liitteet/{att.id}").status_code == 404
     services.publish(o.id, actor=preparer, now=NOW)
     r = anon.get(f"/tulokset/{o.id}/liitteet/{att.id}")

@@ -10,10 +10,11 @@ import subprocess
 import pytest
 
 from kuulas.extensions import db
-from deliberation.outcomes import present, services
+from deliberation.outcomes import present
+
 from deliberation.outcomes.models import Outcome
 
-from .conftest import NOW
+from .conftest import NOW, services
 
 TOP = [{"text": f"Idea number {n}: longer evening visits in home care", "agree": 40 - n, "disagree": n,
         "pass": 2, "themes": []} for n in range(1, 8)]

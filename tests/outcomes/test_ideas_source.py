@@ -14,7 +14,9 @@ from kuulas.extensions import db
 from kuulas.mail.models import OutboxMail
 from deliberation.ideas import api as ideas_api
 from deliberation.ideas.models import IdeaNotifyRequest
-from deliberation.outcomes import services, sources
+from deliberation.outcomes import sources
+
+from .conftest import services
 from deliberation.outcomes.models import PUBLISHED, Outcome
 
 from .sources_helpers import EXPECTED, FORMULA_IDEA, IDEA_TEXTS, finished_idea_round

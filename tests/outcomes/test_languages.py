@@ -12,10 +12,11 @@ from xml.etree import ElementTree
 import pytest
 
 from kuulas.extensions import db
-from deliberation.outcomes import services, sources
+from deliberation.outcomes import sources
+
 from deliberation.outcomes.models import Outcome
 
-from .conftest import NOW
+from .conftest import NOW, services
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ISO_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")

@@ -15,7 +15,7 @@ def app_config(app_config, postgres_url):
 def test_visibility_filters_and_scheduled_publication_on_postgres(app, client, make_outcome, preparer):
     from kuulas.extensions import db
     from kuulas.scheduler import run_job
-    from deliberation.outcomes import services
+    from .conftest import services
     from deliberation.outcomes.models import Outcome
 
     from .conftest import NOW

@@ -7,10 +7,10 @@ import pytest
 
 from kuulas.errors import AccessDenied, ValidationFailed
 from kuulas.extensions import db
-from deliberation.outcomes import jobs, services  # noqa: F401  (job registered)
+from deliberation.outcomes import jobs  # noqa: F401  (job registered)
 from deliberation.outcomes.models import DRAFT, PUBLISHED, SCHEDULED, Outcome
 
-from .conftest import NOW
+from .conftest import NOW, services
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -1,4 +1,4 @@
-"""Pure logic: suppression and representativeness, formula neutralising, input checks,
+"""Pure logic: suppression and representativeness, input checks,
 impact history and the IOOI indicators."""
 from datetime import datetime, timedelta
 
@@ -46,16 +46,6 @@ def test_total_variation_distance():
 def test_gap_in_percentage_points():
     row = disclosure.suppress(cats(30, 10, pops=[0.5, 0.5]))[0]
     assert row.gap_pp == 25.0
-
-
-@pytest.mark.parametrize("value,expected", [
-    ("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-SUM(A1)", "'-SUM(A1)"), ("@x", "'@x"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("＝1+1", "'＝1+1"),
-    ("-3", "-3"), ("+1.5", "+1.5"), ("hello", "hello"), ("", ""), (5, 5), (None, None),
-    ("a=b", "a=b"),
-])
-def test_neutralise(value, expected):
-    assert safety.neutralise(value) == expected
 
 
 @pytest.mark.parametrize("url,ok", [

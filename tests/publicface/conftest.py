@@ -48,6 +48,7 @@ def world(app, make_staff):
     db.session.commit()
     services.publish(outcome.id, actor=staff, now=NOW)
     services.publish(raati_outcome.id, actor=staff, now=NOW)
+    db.session.commit()
     decision = OutcomeDecision(outcome_id=outcome.id, body="Aluehallitus", meeting_date=date(2026, 4, 20),
                                summary="Aluehallitus päätti lisätä **iltakäyntejä** kaikille kotihoidon asiakkaille.\n\nLisäksi selvitetään etähoitoa.")
     db.session.add(decision)

@@ -212,6 +212,7 @@ def test_publish_leave_and_figures_stay(app, staff, panel):
     assert outcome.source_kind == "surveys" and "Kyllä" in outcome.summary
     assert outcome.figures == {"participants": 12, "members": 12}
     outcomes.publish(outcome.id, actor=staff, now=NOW + timedelta(days=2))
+    db.session.commit()
     outcomes.record_decision(outcome.id, body="Aluehallitus", meeting_date="2026-04-01", item="§ 12",
                              summary="Kotihoidon käyntiaikoja pidennetään.", actor=staff,
                              now=NOW + timedelta(days=3))
