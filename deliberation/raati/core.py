@@ -149,13 +149,23 @@ def refusal(raati: Raati, member: Member, action: str) -> str | None:
     return lifecycle.refusal(lifecycle_room(raati), member.role, action, named=bool(member.display_name))
 
 
+# The lifecycle's reasons (plain msgids in a pure module) with their translations.
+REASONS = {
+    lifecycle.ROLE_REFUSED: _l("Your role in this digiraati does not allow this."),
+    lifecycle.FINISHED_REFUSED: _l("This digiraati has finished; the room is read-only."),
+    lifecycle.LOCKED_REFUSED: _l("Drafting has closed and the statement is locked."),
+    lifecycle.NAME_REFUSED: _l("Choose a display name first."),
+    lifecycle.PHASE_REFUSED: _l("The current phase does not allow this."),
+}
+
+
 def refuse(reason: str):
     """The domain error for a lifecycle reason, translated."""
     if reason == lifecycle.ROLE_REFUSED:
-        return AccessDenied(_l(reason))
+        return AccessDenied(REASONS[reason])
     if reason == lifecycle.NAME_REFUSED:
-        return ValidationFailed(_l(reason))
-    return Conflict(_l(reason))
+        return ValidationFailed(REASONS[reason])
+    return Conflict(REASONS[reason])
 
 
 def allowed(raati_id: int, actor, action: str, now) -> tuple[Raati, Member]:

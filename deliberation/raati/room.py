@@ -54,7 +54,7 @@ def abilities(raati_id: int, *, actor, now) -> dict[str, str | None]:
             continue
         raati = raati or get_raati(raati_id)
         reason = refusal(raati, member, action)
-        out[control] = None if reason is None else str(_l(reason))
+        out[control] = None if reason is None else str(REASONS[reason])
     return out
 
 

@@ -32,7 +32,7 @@ def _membership(actor, member, roles=None, *, speaking=False) -> Decision:
     if member.removed_at is not None:
         return Decision(False, _l("You have been removed from this digiraati."))
     if roles is not None and member.role not in roles:
-        return Decision(False, _l(lc.ROLE_REFUSED))
+        return Decision(False, _l("Your role in this digiraati does not allow this."))
     if speaking and member.muted:
         return Decision(False, _l("The moderator has muted you for now."))
     return Decision(True)
