@@ -80,13 +80,17 @@ def load(account_id: int, member_id: int, session_version: int) -> RoomActor | N
 
 @dataclass(frozen=True)
 class Entry:
-    """What a connect read in its one query: the member row (``None`` if the account is not
-    a member of that raati) and how many other fresh sockets that member holds, or ``None``
+    """What a connect read in its one query: the account, the member row (``None`` if the
+    account is not a member of that raati) and how many other fresh sockets that member holds, or ``None``
     when the count must be taken under the member's row lock (PostgreSQL)."""
 
-    account_id: int
+    account: Account  # held here: the identity map keeps only weak references
     member: Member | None
     open_now: int | None
+
+    @property
+    def account_id(self) -> int:
+        return self.account.id
 
 
 _ENTRY: dict[str, object] = {}
@@ -118,11 +122,11 @@ def entry(account_id: int, raati_id: int, sid: str, now: datetime, fresh_for: ti
     take a member's last place."""
     if db.session.get_bind().dialect.name != "sqlite":
         account = db.session.execute(_entry_statement(False), {"account_id": account_id}).unique().scalar()
-        return None if account is None else Entry(account_id, None, None)
+        return None if account is None else Entry(account, None, None)
     row = db.session.execute(_entry_statement(True), {
         "account_id": account_id, "raati_id": raati_id, "sid": sid,
         "fresh_after": now - fresh_for}).unique().first()
     if row is None:
         return None
     member, others = row[1], row[2]
-    return Entry(account_id, member, others if member is not None else 0)
+    return Entry(row[0], member, others if member is not None else 0)

@@ -43,10 +43,21 @@ def test_a_message_reads_once_and_writes_its_rows(room):
     assert seen.count("UPDATE raati") == 1 and seen.count("INSERT raati") == 2, seen
 
 
-def test_connect_reads_the_membership_once_and_writes_one_row(room, app):
+def test_connect_reads_the_membership_once_and_writes_one_row(room, app, monkeypatch):
+    import gc
+
+    from deliberation.raati import gate
     from kuulas.extensions import socketio
 
     p = room.person("a")
+    entry = gate.entry
+
+    def entry_then_collect(*args):
+        found = entry(*args)
+        gc.collect()  # the identity map holds weak references: the entry must keep the account
+        return found
+
+    monkeypatch.setattr(gate, "entry", entry_then_collect)
     with statements() as seen:
         sc = socketio.test_client(app, namespace="/raati", flask_test_client=p.client, auth={"raati": room.id})
     assert sc.is_connected("/raati")
@@ -227,7 +238,8 @@ def test_socket_limit_and_gate_on_postgres(postgres_url, tmp_path, monkeypatch):
         db.session.commit()
         assert gate.load(acc.id, member.id, acc.session_version + 1) is None
         # a connect reads only the account here: the member is read under its row lock
-        assert gate.entry(acc.id, raati.id, "sid-9", now, services.PRESENCE_TTL) == gate.Entry(acc.id, None, None)
+        entry = gate.entry(acc.id, raati.id, "sid-9", now, services.PRESENCE_TTL)
+        assert entry.account is acc and (entry.member, entry.open_now) == (None, None)
         assert gate.entry(acc.id + 1000, raati.id, "sid-9", now, services.PRESENCE_TTL) is None
         assert services.disconnect("sid-0") == member.id
         db.session.commit()
