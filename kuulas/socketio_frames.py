@@ -188,8 +188,11 @@ def _framed_class(base):
                 raise WebSocketError(MSG_SOCKET_DEAD)
 
         def close(self):
-            if self._wire is not None:
-                self._wire.drain(_FLUSH_ON_CLOSE_SECONDS)
+            wire = self._wire
+            if wire is not None:
+                wire.drain(_FLUSH_ON_CLOSE_SECONDS)
+                if wire.pending:  # the reader stopped reading: do not wait on it any longer
+                    wire._die()
             return super().close()
 
     return FramedWebSocketWSGI

@@ -506,3 +506,4 @@ def register(app) -> None:
     ns._set_socketio(socketio)
     socketio.server.register_namespace(ns)
     _guard_decoding(app, socketio.server)
+    gate.prepare()

@@ -114,6 +114,13 @@ def _entry_statement(with_member: bool):
     return _ENTRY[key]
 
 
+def prepare() -> None:
+    """Build the statements now (at start-up), not on the first socket's event."""
+    _statement()
+    _entry_statement(True)
+    _entry_statement(False)
+
+
 def entry(account_id: int, raati_id: int, sid: str, now: datetime, fresh_for: timedelta) -> Entry | None:
     """One query for a connect: the account (with its roles, into the identity map), the
     membership and the member's other sockets seen within ``fresh_for``.  ``None`` when the

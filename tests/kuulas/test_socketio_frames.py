@@ -178,3 +178,32 @@ def test_install_only_on_gevent_websocket_servers():
     server.eio.async_mode = "gevent"
     assert socketio_frames.install(server) is True
     assert server.eio._async["websocket"].__name__ == "FramedWebSocketWSGI"
+
+
+def test_close_waits_for_the_flusher_and_then_gives_up_on_a_reader_that_stopped():
+    from engineio.async_drivers import gevent as driver
+
+    from kuulas import socketio_frames
+
+    class WS:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    cls = socketio_frames._framed_class(driver._async["websocket"])
+    for stalled in (False, True):
+        sock = Sock(take=2)
+        wrapper = cls.__new__(cls)
+        wrapper._sock = WS()
+        wrapper._wire = socketio_frames.Wire(sock)
+        wrapper._wire.write(b"frame")
+        if stalled:
+            wrapper._wire.flusher.kill()  # a flusher that never got the rest out
+            wrapper._wire.pending.append(b"more")
+        wrapper.close()
+        assert wrapper._sock.closed
+        if stalled:
+            assert wrapper._wire.dead and sock.shut and not wrapper._wire.pending
+        else:
+            assert bytes(sock.out) == b"frame" and not sock.shut  # written out before the close
