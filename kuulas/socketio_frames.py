@@ -66,22 +66,24 @@ class Wire:
     """Ordered writes of whole frames to one TCP socket (gevent) without blocking the writer.
 
     ``write`` tries one non-blocking ``send``; the rest of a partial write, and every frame
-    written while something is pending, waits in order for the flusher greenlet.  A failed
-    write marks the wire dead and shuts the socket down, so the websocket's reader ends and
-    Engine.IO closes the session as it does when its own writer fails."""
+    written while the flusher is busy, waits in order for the flusher greenlet, which writes
+    all that is waiting at once (a reader that fell behind gets one large write rather than
+    one per frame).  A failed write marks the wire dead and shuts the socket down, so the
+    websocket's reader ends and Engine.IO closes the session as it does when its own writer
+    fails."""
 
     __slots__ = ("sock", "pending", "flusher", "dead")
 
     def __init__(self, sock):
         self.sock = sock
         self.pending: collections.deque = collections.deque()
-        self.flusher = None
+        self.flusher = None  # set while a flusher greenlet owns the socket's write side
         self.dead = False
 
     def write(self, data: bytes) -> bool:
         if self.dead:
             return False
-        if self.pending:
+        if self.flusher is not None:
             self.pending.append(data)
             return True
         try:
@@ -92,7 +94,7 @@ class Wire:
             self._die()
             return False
         if sent < len(data):
-            self.pending.append(memoryview(data)[sent:])
+            self.pending.append(memoryview(data)[sent:] if sent else data)
             self._start_flusher()
         return True
 
@@ -104,8 +106,12 @@ class Wire:
     def _flush(self) -> None:
         try:
             while self.pending and not self.dead:
-                self.sock.sendall(self.pending[0])  # waits for the reader; others go on
-                self.pending.popleft()
+                if len(self.pending) == 1:
+                    chunk = self.pending.popleft()
+                else:
+                    chunk = b"".join(self.pending)
+                    self.pending.clear()
+                self.sock.sendall(chunk)  # waits for the reader; writers go on appending
         except OSError:
             self._die()
         finally:
@@ -191,7 +197,7 @@ def _framed_class(base):
             wire = self._wire
             if wire is not None:
                 wire.drain(_FLUSH_ON_CLOSE_SECONDS)
-                if wire.pending:  # the reader stopped reading: do not wait on it any longer
+                if wire.flusher is not None or wire.pending:  # the reader stopped: give up
                     wire._die()
             return super().close()
 
