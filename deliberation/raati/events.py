@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
@@ -24,14 +24,12 @@ from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from kuulas.accounts.views import session_ids
 from kuulas.clock import utcnow
 from kuulas.errors import KuulasError
 from kuulas.extensions import db, socketio
 
-from . import gate, payloads, phases, services
+from . import entry, gate, payloads, phases, services
 from .payloads import Bool, Int, PayloadError, Str, StrList
-from .presence import PRESENCE_TTL, admit as admit_connection
 from .ratelimit import LocalMovingWindow
 
 log = logging.getLogger("kuulas.raati")
@@ -238,14 +236,6 @@ def flush_presence() -> int:
     return len(changes)
 
 
-def _entry(raati_id: int, now):
-    """``gate.entry`` for the account the session names (before the sign-in loads it)."""
-    ids = session_ids(session.get("_user_id"))
-    if ids is None:
-        return None
-    return gate.entry(ids[0], raati_id, request.sid, now, PRESENCE_TTL)
-
-
 class RaatiNamespace(Namespace):
     # --- connection ---------------------------------------------------------------------
     def on_connect(self, auth=None):
@@ -258,18 +248,12 @@ class RaatiNamespace(Namespace):
         if not isinstance(raati_id, int) or isinstance(raati_id, bool):
             return False
         now = utcnow()
-        # One query: the account (which the sign-in below then finds without a query), the
-        # membership and the member's other sockets (gate.entry).
-        entry = _entry(raati_id, now)
-        if not getattr(current_user, "is_authenticated", False):
-            db.session.rollback()
-            return False
         try:
-            if entry is not None and entry.open_now is not None and entry.account_id == current_user.id:
-                member = admit_connection(raati_id, request.sid, actor=current_user, member=entry.member,
-                                          open_now=entry.open_now, now=now)
-            else:
-                member = services.connect(raati_id, request.sid, actor=current_user, now=now)
+            # On SQLite one query for the account, the membership and the open sockets.
+            member = entry.connect(raati_id, request.sid, now)
+            if member is None:  # not signed in
+                db.session.rollback()
+                return False
             # Read before the commit expires them (reading after would reload both rows).
             conn = Conn(current_user.id, current_user.session_version, raati_id, member.id)
             db.session.commit()
