@@ -3,12 +3,15 @@
     .venv/bin/pip install py-spy          # optional: the profile printed with the figures
     .venv/bin/python benchmarks/raati_load.py [--clients 300] [--senders 30] [--seconds 60]
                                               [--workers 2] [--runs 2] [--redis URL]
-                                              [--only baseline,bare,room,redis] [--no-profile]
+                                              [--only baseline,bare,bare_framed,room,redis]
+                                              [--no-profile] [--no-storm]
 
 Each run measures, one after the other on the same machine:
 
 1. a bare asyncio ``websockets`` broadcast server (baseline, compression off);
-2. a bare Flask-SocketIO broadcast server on gevent (reference: the framework with nothing of ours);
+2. a bare Flask-SocketIO broadcast server on gevent (reference: the framework with nothing of ours),
+   and the same with the room's websocket writer (``kuulas.socketio_frames``: a broadcast written
+   straight to each socket), so the writer's own saving shows apart from the room's work;
 3. the real room (gevent, one process, SQLite file): 300 signed-in members over websockets,
    30 of them post 1 message/s; every message is saved with a sequence number first;
 4. the same with two processes sharing the Socket.IO queue over Redis (with --redis);
@@ -28,7 +31,8 @@ spread over ``--workers`` processes, each with its own event loop, because one P
 cannot read 9,000 deliveries/s without becoming the thing that is measured.  Latency is the
 sender's wall clock (``time.time()``, shared by all processes on one machine) to the receiver's.
 Each sender posts once a second at its own offset within the second, as 30 people would, not
-all 30 in the same millisecond.  With ``--runs 2`` or more the summary gives the median of
+all 30 in the same millisecond.  After the senders stop, the clients go on reading until nothing has arrived
+for 2 s (at most 60 s), so on a loaded machine a late delivery counts as late, not as lost.  With ``--runs 2`` or more the summary gives the median of
 each figure over the runs (p99 varies a lot between identical runs, see realtime.md).
 """
 from __future__ import annotations
@@ -100,9 +104,11 @@ async def baseline_server(port: int) -> None:
         await asyncio.Future()
 
 
-def bare_socketio_server(port: int) -> None:
+def bare_socketio_server(port: int, framed: bool = False) -> None:
     """Flask-SocketIO on gevent with nothing of ours: no sign-in, no database, no checks.
-    The room's figures minus these are what Kuulas itself costs."""
+    The room's figures minus these are what Kuulas itself costs.  ``framed``: the same with
+    the room's websocket writer (``kuulas.socketio_frames``), which writes a broadcast
+    straight to each socket instead of through Engine.IO's queue and writer greenlet."""
     from gevent import monkey
 
     monkey.patch_all()
@@ -111,6 +117,11 @@ def bare_socketio_server(port: int) -> None:
 
     app = Flask(__name__)
     sio = SocketIO(app, async_mode="gevent", cors_allowed_origins="*")
+    if framed:
+        sys.path.insert(0, str(ROOT))
+        from kuulas import socketio_frames
+
+        assert socketio_frames.install(sio.server)
     seq = [0]
 
     @sio.on("connect", namespace="/raati")
@@ -304,6 +315,9 @@ async def _worker_main(conn, spec) -> None:
             return
 
 
+QUIET_S, MAX_DRAIN_S = 2.0, 60.0
+
+
 async def _run_senders(stats, senders, arg) -> dict:
     """Post once a second per sender, each at its own offset, from a common wall-clock start."""
     start, seconds, total = arg["start"], arg["seconds"], arg["total_senders"]
@@ -326,6 +340,12 @@ async def _run_senders(stats, senders, arg) -> dict:
         tasks.append(asyncio.create_task(one(c, n)))
     await asyncio.gather(*tasks)
     await asyncio.sleep(max(0.0, start + seconds + arg["drain"] - time.time()))
+    # On a loaded machine the clients may still be reading what the server wrote: go on
+    # until nothing has arrived for QUIET_S (so "lost" means lost, not late), at most MAX_DRAIN_S.
+    seen, deadline = -1, time.time() + MAX_DRAIN_S
+    while len(stats.latencies) != seen and time.time() < deadline:
+        seen = len(stats.latencies)
+        await asyncio.sleep(QUIET_S)
     stats.recording = False
     out = {"latencies": stats.latencies, "dupes": stats.dupes, "sent": sent, "refused": refused}
     stats.latencies, stats.dupes = [], 0
@@ -440,17 +460,16 @@ def run_baseline(args) -> dict:
         proc.wait()
 
 
-def run_bare_socketio(args) -> dict:
+def run_bare_socketio(args, framed=False) -> dict:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "_bare", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, __file__, "_bare_framed" if framed else "_bare", str(port)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_port(port)
         workers = Workers(args.workers, {"kind": "room", "clients": args.clients, "raati_id": 0,
                                          "urls": [f"ws://127.0.0.1:{port}"], "cookies": ["-"] * args.clients})
         try:
-            return measure("reference: bare Flask-SocketIO broadcast (gevent, no sign-in, no database)",
-                           args, workers, [proc.pid])
+            return measure(BARE_FRAMED if framed else BARE, args, workers, [proc.pid])
         finally:
             workers.close()
     finally:
@@ -507,6 +526,7 @@ def reconnect_storm(args, workers) -> None:
 
 BASELINE = "baseline: raw websockets broadcast"
 BARE = "reference: bare Flask-SocketIO broadcast (gevent, no sign-in, no database)"
+BARE_FRAMED = "reference: the same with the room's websocket writer (kuulas.socketio_frames)"
 ROOM = "digiraati room: gevent, one process, no Redis"
 ROOM_REDIS = "digiraati room: gevent, two processes over Redis"
 # Goals (issue #16), as ratios to the in-run baseline: server CPU per delivery within 3× of the
@@ -518,11 +538,12 @@ def main(args) -> None:
     print(f"{args.clients} clients in {args.workers} client processes, {args.senders} senders × 1 msg/s, "
           f"{args.seconds} s, {args.runs} run(s); {os.cpu_count()} cores, load average "
           f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())}\n", flush=True)
-    only = set(args.only.split(",")) if args.only else {"baseline", "bare", "room", "redis"}
+    only = set(args.only.split(",")) if args.only else {"baseline", "bare", "bare_framed", "room", "redis"}
     results: dict[str, list[dict]] = {}
     for r in range(args.runs):
         print(f"--- run {r + 1}", flush=True)
         steps = [("baseline", lambda: run_baseline(args)), ("bare", lambda: run_bare_socketio(args)),
+                 ("bare_framed", lambda: run_bare_socketio(args, framed=True)),
                  ("room", lambda: run_room(args, ROOM, storm=(r == 0 and not args.no_storm),
                                            profile=(r == 0 and not args.no_profile)))]
         if args.redis:
@@ -565,8 +586,8 @@ if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "_baseline":
         asyncio.run(baseline_server(int(sys.argv[2])))
         sys.exit(0)
-    if len(sys.argv) > 2 and sys.argv[1] == "_bare":
-        bare_socketio_server(int(sys.argv[2]))
+    if len(sys.argv) > 2 and sys.argv[1] in ("_bare", "_bare_framed"):
+        bare_socketio_server(int(sys.argv[2]), framed=sys.argv[1] == "_bare_framed")
         sys.exit(0)
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=300)
@@ -575,7 +596,8 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=2, help="client processes")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL"))
-    parser.add_argument("--only", help="comma-separated subset of baseline,bare,room,redis (for profiling)")
+    parser.add_argument("--only", help="comma-separated subset of baseline,bare,bare_framed,room,redis "
+                                       "(for profiling)")
     parser.add_argument("--no-profile", action="store_true", help="do not sample the room with py-spy")
     parser.add_argument("--no-storm", action="store_true", help="skip the reconnect storm")
     main(parser.parse_args())

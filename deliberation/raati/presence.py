@@ -53,6 +53,14 @@ def connect(raati_id: int, sid: str, *, actor, now) -> Member:
     access.require(actor, rules.ENTER, member, now=now)
     if open_now is None:
         open_now = db.session.scalar(others(member.id))
+    return admit(raati_id, sid, actor=actor, member=member, open_now=open_now, now=now)
+
+
+def admit(raati_id: int, sid: str, *, actor, member, open_now, now) -> Member:
+    """The checks and the row of ``connect`` once the membership and the member's other
+    fresh sockets (``open_now``) have been read (by ``connect``, or with the account in the
+    room gate's one query per connect)."""
+    access.require(actor, rules.ENTER, member, now=now)
     if open_now >= MAX_CONNECTIONS_PER_MEMBER:
         raise Conflict(_l("You already have this room open in %(n)s windows or devices. "
                           "Close one of them and try again."), code="too_many_connections",

@@ -33,12 +33,22 @@ AUTH_PASSWORD = "password"
 AUTH_MAIL_LINK = "mail_link"
 
 
-def _load(user_id: str):
-    ident, _sep, version = user_id.partition(":")
+def session_ids(user_id) -> tuple[int, int] | None:
+    """``(account id, session version)`` from Flask-Login's ``_user_id`` ("id:version")."""
+    ident, _sep, version = user_id.partition(":") if isinstance(user_id, str) else ("", "", "")
     if not ident.isdigit() or not version.isdigit():
         return None
-    account = db.session.get(Account, int(ident))
-    if account is None or account.session_version != int(version) or not account.active:
+    return int(ident), int(version)
+
+
+def _load(user_id: str):
+    ids = session_ids(user_id)
+    if ids is None:
+        return None
+    # A caller that already read the account in its own query (the digiraati socket's
+    # connect) left it in the identity map: then this is not a query.
+    account = db.session.get(Account, ids[0])
+    if account is None or account.session_version != ids[1] or not account.active:
         return None
     return account
 

@@ -43,17 +43,68 @@ def test_a_message_reads_once_and_writes_its_rows(room):
     assert seen.count("UPDATE raati") == 1 and seen.count("INSERT raati") == 2, seen
 
 
-def test_connect_reads_the_membership_once_and_writes_one_row(room, app):
+def test_connect_reads_the_membership_once_and_writes_one_row(room, app, monkeypatch):
+    import gc
+
+    from deliberation.raati import gate
     from kuulas.extensions import socketio
 
     p = room.person("a")
+    entry = gate.entry
+
+    def entry_then_collect(*args):
+        found = entry(*args)
+        gc.collect()  # the identity map holds weak references: the entry must keep the account
+        return found
+
+    monkeypatch.setattr(gate, "entry", entry_then_collect)
     with statements() as seen:
         sc = socketio.test_client(app, namespace="/raati", flask_test_client=p.client, auth={"raati": room.id})
     assert sc.is_connected("/raati")
-    # the sign-in's account (and its staff roles) as on every request, then ONE query for
-    # the membership and the member's open sockets, and the connection row
-    assert seen.count("SELECT raati") == 1, seen
-    assert seen.count("INSERT raati") == 1 and len(seen) <= 4, seen
+    # ONE query for the account (with its staff roles), the membership and the member's
+    # open sockets (the sign-in finds the account it read), then the connection row
+    assert seen == ["SELECT raati", "INSERT raati"], seen
+
+
+def test_connect_in_one_query_still_refuses_what_the_sign_in_refuses(room, app):
+    """The connect reads the account itself, but the sign-in still decides: a session of an
+    older version, a deactivated account and a staff session not opened by the password are
+    refused, and a member who is not in this raati is told so."""
+    from kuulas.accounts.views import AUTH_KEY
+    from kuulas.extensions import db, socketio
+
+    def connects(p, raati_id=room.id):
+        sc = socketio.test_client(app, namespace="/raati", flask_test_client=p.client, auth={"raati": raati_id})
+        return sc.is_connected("/raati")
+
+    a = room.person("a")
+    assert connects(a)
+    a.account.session_version += 1
+    db.session.commit()
+    assert not connects(a)                     # its session was signed out everywhere
+    b = room.person("b")
+    b.account.active = False
+    db.session.commit()
+    assert not connects(b)
+    mod = room.person("mod")
+    assert connects(mod)
+    with mod.client.session_transaction() as sess:
+        sess[AUTH_KEY] = "mail_link"           # a staff account's session not opened by password
+    assert not connects(mod)
+    c = room.person("c")
+    assert not connects(c, raati_id=room.id + 1000)  # no such membership
+    assert connects(c)
+
+
+def test_connect_counts_the_members_other_sockets_in_the_same_query(room):
+    from deliberation.raati import services
+
+    sockets = [room.socket("a") for _ in range(services.MAX_CONNECTIONS_PER_MEMBER)]
+    assert all(s.is_connected("/raati") for s in sockets)
+    extra = room.socket("a")
+    assert not extra.is_connected("/raati")
+    sockets[0].disconnect(namespace="/raati")
+    assert room.socket("a").is_connected("/raati")
 
 
 def test_a_bumped_session_version_ends_the_open_socket_on_its_next_event(room):
@@ -186,6 +237,10 @@ def test_socket_limit_and_gate_on_postgres(postgres_url, tmp_path, monkeypatch):
         assert services.post_message(raati.id, "hei", actor=actor, now=now)[0].seq == 1
         db.session.commit()
         assert gate.load(acc.id, member.id, acc.session_version + 1) is None
+        # a connect reads only the account here: the member is read under its row lock
+        entry = gate.entry(acc.id, raati.id, "sid-9", now, services.PRESENCE_TTL)
+        assert entry.account is acc and (entry.member, entry.open_now) == (None, None)
+        assert gate.entry(acc.id + 1000, raati.id, "sid-9", now, services.PRESENCE_TTL) is None
         assert services.disconnect("sid-0") == member.id
         db.session.commit()
         services.connect(raati.id, "sid-3", actor=acc, now=now)
