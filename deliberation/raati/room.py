@@ -18,7 +18,7 @@ from kuulas.sanitize import plain_text
 
 from . import lifecycle as lc
 from . import phases, rules
-from .core import (MAX_MESSAGE, MAX_QUESTION, MAX_REASON, _text, allowed, append, get_raati, membership,
+from .core import (MAX_MESSAGE, REASONS, MAX_QUESTION, MAX_REASON, _text, allowed, append, get_raati, membership,
                    refusal, remove_member)
 from .models import Event, Hand, Member, Message, Phase, Poll, PollVote, Question, QuestionVote, Raati
 from .setup import go_live
