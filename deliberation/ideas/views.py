@@ -20,10 +20,10 @@ from wtforms.fields.choices import SelectChoice
 from kuulas import access
 from kuulas.clock import utcnow
 from kuulas.errors import NotFound, ValidationFailed, wants_json
-from kuulas.extensions import limiter
+from kuulas.extensions import db, limiter
 from kuulas.web import Repeated, attempt, form_page, staff_required
 
-from . import events, exports, forms, participation, results, rules, services
+from . import events, exports, forms, participation, results, rules, services, voting_web
 from .models import CLOSED, HIDDEN, LOCALES, PENDING, VISIBLE, VOTE_VALUES, Idea, IdeaComment
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideariihi")
@@ -183,6 +183,15 @@ def _vote_input() -> tuple[str | None, str | None, str | None]:
 @limiter.limit(A_LIMIT, key_func=participation.address_rate_key)
 def vote(round_id: int):
     now = utcnow()
+    # The lean path (one SQL statement); None when the full path below must answer.
+    lean = voting_web.cast(round_id, now, deal=_json_wanted(), read_input=_vote_input)
+    if lean is None:
+        return _vote_full(round_id, now)
+    db.session.commit()
+    return _voted(round_id, *lean)
+
+
+def _vote_full(round_id: int, now):
     round_ = services.visible_round(round_id, actor=current_user, now=now)
     participant = _participant_for_write(round_)
     ref, raw_value, target = _vote_input()
@@ -195,10 +204,16 @@ def vote(round_id: int):
     # and no broadcast per vote: the count publisher sends batches.
     json_wanted = _json_wanted()
     public_id, nxt = services.vote_and_deal(ref, participant, value, now=now, deal=json_wanted)
-    if json_wanted:
+    db.session.commit()
+    return _voted(round_id, public_id, nxt, target)
+
+
+def _voted(round_id: int, public_id: str, nxt, target):
+    """The answer to a stored vote; ``nxt`` is the next idea's (public id, text) or None."""
+    if _json_wanted():
         return jsonify({"ok": True, "idea_id": public_id,
-                        "next": {"id": nxt.public_id, "text": nxt.text,
-                                 "url": url_for("ideas.idea_page", round_id=round_id, idea_ref=nxt.public_id)}
+                        "next": {"id": nxt[0], "text": nxt[1],
+                                 "url": url_for("ideas.idea_page", round_id=round_id, idea_ref=nxt[0])}
                         if nxt else None})
     flash(_("Your vote was saved."), "success")
     if target == "idea":
