@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from kuulas import (accounts, audit_web, demo, errors, i18n, logs, mail, pages, personal, retention,
-                        sanitize, scheduler, web, security)
+    from kuulas import (accounts, audit_web, db_liveness, demo, errors, i18n, logs, mail, pages, personal,
+                        retention, sanitize, scheduler, web, security)
     from kuulas.config import from_environment
     from kuulas.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
@@ -26,11 +26,12 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     # Whatever the configuration says, SQL parameters never reach a log (kuulas.logs).
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = logs.engine_options(
-        app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = db_liveness.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], logs.engine_options(app.config.get("SQLALCHEMY_ENGINE_OPTIONS")))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
+    db_liveness.init_app(app)   # PostgreSQL: a socket check at checkout instead of a ping
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

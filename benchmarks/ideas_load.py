@@ -12,6 +12,8 @@ Two modes (``--mode burst|human|both``):
   latency of one vote at p50 / p95 / p99.
 
 Clients run in several processes (so the client's own GIL does not add to the latencies).
+The clock starts when every gunicorn worker has loaded the app and every participant has
+loaded the page (and posted its idea): worker start-up and page loads are not vote time.
 Every run checks the totals in the database: every vote row exists exactly once, the
 per-idea counts add up and every idea arrived.  Rate limits are off for the run (all
 participants share 127.0.0.1); CSRF is on (tokens read from the page).
@@ -57,19 +59,20 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(app_spec: str, env: dict, args):
     port = free_port()
+    ready = tempfile.mkdtemp()
     cmd = [os.path.join(ROOT, ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", args.worker_class,
-           "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048", app_spec]
+           "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048",
+           "-c", os.path.join(HERE, "gunicorn_ready.py"), app_spec]
     if args.worker_class == "gthread":
         cmd[5:5] = ["--threads", str(args.threads)]
-    server = subprocess.Popen(cmd, cwd=HERE if app_spec.startswith("bare_post") else ROOT, env=env,
-                              start_new_session=True)
+    server = subprocess.Popen(cmd, cwd=HERE if app_spec.startswith("bare_post") else ROOT,
+                              env=dict(env, BENCH_READY_DIR=ready), start_new_session=True)
     try:
-        for _ in range(150):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        # Every worker has loaded the app (on a busy machine that takes many seconds, and
+        # it must not count as the time of the first votes).
+        deadline = time.time() + 300
+        while len(os.listdir(ready)) < args.workers and time.time() < deadline:
+            time.sleep(0.2)
         yield port
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -100,7 +103,7 @@ class Participant:
         conn.close()
         return resp.status, payload
 
-    def run(self, idea_ids, rng, out, *, pace: bool, post_idea: bool, start_at: float):
+    def run(self, idea_ids, rng, out, *, pace: bool, post_idea: bool, start):
         base = f"/ideariihi/{self.round_id}"
         status, page = self.request("GET", base)
         assert status == 200, status
@@ -109,9 +112,7 @@ class Participant:
             status, _ = self.request("POST", f"{base}/ideat", {"csrf_token": token,
                                                                "text": f"Kuormitusidea {rng.random()}"})
             out["ideas"].append(status)
-        delay = start_at - time.time()
-        if delay > 0:
-            time.sleep(delay)
+        start.arrive_and_wait()
         if pace:
             time.sleep(rng.uniform(0, PACE))        # spread the first votes over one period
         for idea in rng.sample(idea_ids, VOTES_EACH):
@@ -127,16 +128,33 @@ class Participant:
         out["done"].append(time.time())
 
 
-def _client_process(port, round_id, idea_ids, seeds, pace, post_idea, start_at, queue):
+class Start:
+    """The common start of the votes: every participant has loaded the page (and posted its
+    idea) before the first vote, so the page loads are not part of the votes' figures."""
+
+    def __init__(self, arrived, go):
+        self.arrived, self.go, self.done = arrived, go, False
+
+    def arrive_and_wait(self):
+        if not self.done:
+            self.done = True
+            with self.arrived.get_lock():
+                self.arrived.value += 1
+        self.go.wait()
+
+
+def _client_process(port, round_id, idea_ids, seeds, pace, post_idea, arrived, go, queue):
     out = {"ideas": [], "votes": [], "latency": [], "done": [], "errors": []}
 
-    def go(seed):
+    def go_(seed):
+        start = Start(arrived, go)
         try:
             Participant(port, round_id).run(idea_ids, random.Random(seed), out, pace=pace,
-                                            post_idea=post_idea, start_at=start_at)
+                                            post_idea=post_idea, start=start)
         except Exception as exc:  # noqa: BLE001 - counted and printed
             out["errors"].append(repr(exc))
-    threads = [threading.Thread(target=go, args=(seed,)) for seed in seeds]
+            start.arrive_and_wait()    # a failed page load must not hold the others back
+    threads = [threading.Thread(target=go_, args=(seed,)) for seed in seeds]
     for t in threads:
         t.start()
     for t in threads:
@@ -150,12 +168,15 @@ def drive(port, round_id, idea_ids, participants, *, pace, post_idea, procs, see
     rng = random.Random(seed)
     seeds = [rng.random() for _ in range(participants)]
     # Everyone first loads the page (and posts the idea); the votes start together.
-    start_at = time.time() + 2.0 + participants * 0.004
-    queue = mp.Queue()
+    queue, arrived, go = mp.Queue(), mp.Value("i", 0), mp.Event()
     workers = [mp.Process(target=_client_process, args=(port, round_id, idea_ids, seeds[i::procs], pace,
-                                                        post_idea, start_at, queue)) for i in range(procs)]
+                                                        post_idea, arrived, go, queue)) for i in range(procs)]
     for w in workers:
         w.start()
+    while arrived.value < participants:
+        time.sleep(0.05)
+    start_at = time.time()
+    go.set()
     merged = {"ideas": [], "votes": [], "latency": [], "done": [], "errors": []}
     for _ in workers:
         part = queue.get()

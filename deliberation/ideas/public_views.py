@@ -22,7 +22,7 @@ from kuulas.errors import NotFound, ValidationFailed
 from kuulas.extensions import limiter
 from kuulas.web import Repeated, attempt
 
-from . import common, forms, lifecycle, participating, participation, reading, results, rules
+from . import common, forms, lifecycle, participating, participation, reading, results, rules, voting_web
 from .models import CLOSED, HIDDEN, PENDING, VISIBLE, VOTE_VALUES, WITHDRAWN, Idea, IdeaComment
 from .view_helpers import bp, confirm_page, confirmed, json_wanted, page_locale
 
@@ -157,6 +157,15 @@ def _vote_input() -> tuple[str | None, str | None, str | None]:
 @limiter.limit(A_LIMIT, key_func=participation.address_rate_key)
 def vote(round_id: int):
     now = utcnow()
+    # The lean path (one SQL statement); None when the full path below must answer.
+    _ok, lean = attempt(lambda: voting_web.cast(round_id, now, deal=json_wanted(), read_input=_vote_input),
+                        raise_errors=True)
+    if lean is None:
+        return _vote_full(round_id, now)
+    return _voted(round_id, *lean)
+
+
+def _vote_full(round_id: int, now):
     round_ = common.visible_round(round_id, actor=current_user, now=now)
     participant = _participant_for_write(round_)
     ref, raw_value, target = _vote_input()
@@ -167,14 +176,18 @@ def vote(round_id: int):
         raise NotFound(common.NO_IDEA)
     # One transaction: the vote and, for ideas.js, the next idea to offer.  No counts here
     # and no broadcast per vote: the count publisher sends batches.
-    wants_json = json_wanted()
     _ok, (public_id, nxt) = attempt(lambda: participating.vote_and_deal(ref, participant, value, now=now,
-                                                                       deal=wants_json),
+                                                                       deal=json_wanted()),
                                     raise_errors=True)
-    if wants_json:
+    return _voted(round_id, public_id, (nxt.public_id, nxt.text) if nxt else None, target)
+
+
+def _voted(round_id: int, public_id: str, nxt, target):
+    """The answer to a stored vote; ``nxt`` is the next idea's (public id, text) or None."""
+    if json_wanted():
         return jsonify({"ok": True, "idea_id": public_id,
-                        "next": {"id": nxt.public_id, "text": nxt.text,
-                                 "url": url_for("ideas.idea_page", round_id=round_id, idea_ref=nxt.public_id)}
+                        "next": {"id": nxt[0], "text": nxt[1],
+                                 "url": url_for("ideas.idea_page", round_id=round_id, idea_ref=nxt[0])}
                         if nxt else None})
     flash(_("Your vote was saved."), "success")
     if target == "idea":
