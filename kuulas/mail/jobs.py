@@ -1,5 +1,4 @@
 from ..clock import utcnow
-from ..extensions import db
 from ..scheduler import job
 from . import services
 
@@ -7,6 +6,5 @@ from . import services
 @job("mail.send_due", seconds=20)
 def send_due_mail(now=None):
     now = now or utcnow()
-    services.recover_stuck(now)
-    db.session.commit()
+    services.recover_stuck(now)   # saved with the sender's first claim (or by run_job)
     return services.send_due(now=now)

@@ -85,11 +85,11 @@ def test_a_vote_that_is_not_allowed_stores_nothing_and_answers_none(app, open_ro
 
 def _expected_deal(round_, voter, voted_idea_id, seed):
     """What the full service path deals after this vote: ``tally.deal`` over the candidates
-    of ``services._candidates`` (the vote just cast excluded), with the same random numbers."""
-    from deliberation.ideas import services, tally
+    of ``reading._candidates`` (the vote just cast excluded), with the same random numbers."""
+    from deliberation.ideas import common, reading, tally
     from deliberation.ideas.models import Idea
 
-    candidates = [c for c in services._candidates(round_.id, services.Participant(round_.id, voter))
+    candidates = [c for c in reading._candidates(round_.id, common.Participant(round_.id, voter))
                   if c[0] != voted_idea_id]
     chosen = tally.deal(candidates, random.Random(seed))
     return chosen and db.session.get(Idea, chosen).public_id

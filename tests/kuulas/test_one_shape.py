@@ -20,6 +20,9 @@ TRANSACTION_OWNERS = {
     "kuulas/effects.py",          # transaction(): CLI commands and scripts
     "kuulas/scheduler.py",        # run_job: every scheduled job (and its lease)
     "deliberation/raati/events.py",  # the room's Socket.IO gate
+    # The outbox sender, a job that owns one transaction per message: the claim is saved
+    # before the SMTP call and the result right after it, so no message is sent twice.
+    "kuulas/mail/services.py",
 }
 
 
