@@ -170,6 +170,33 @@ class Hit:
     outcome_of: tuple | None = None   # an outcome names its process; the process is then not listed again
 
 
+def ranked(query: Query, stmt, columns: list[ColumnElement], dialect: str, order_by, limit: int):
+    """Run a provider's query: ``stmt`` (public rows only) narrowed to the matches, ranked where
+    the database can rank; yields ``(row object, score)``."""
+    from .extensions import db
+
+    stmt = stmt.where(match(query, columns, dialect))
+    score = rank(query, columns, dialect)
+    if score is not None:
+        stmt = stmt.add_columns(score)
+    for row in db.session.execute(stmt.order_by(order_by).limit(limit)):
+        yield row[0], (float(row[1] or 0) if score is not None else 0.0)
+
+
+def text_hit(item, query: Query, fields: tuple[str, ...], context_fields: tuple[str, ...], *,
+             kind: str, url: str, score: float, when, key) -> Hit:
+    """The hit of a process whose model answers ``text(field, locale)`` and ``text_lang``: its
+    title, and a snippet of the first of ``context_fields`` that matched."""
+    from types import SimpleNamespace
+
+    texts = SimpleNamespace(**{f: item.text(f, query.locale) for f in fields})
+    chosen = best_field(texts, context_fields, query.terms)
+    return Hit(kind=kind, title=item.text("title", query.locale),
+               title_lang=item.text_lang("title", query.locale), url=url,
+               context=snippet(getattr(texts, chosen), query.terms),
+               context_lang=item.text_lang(chosen, query.locale), score=score, when=when, key=key)
+
+
 _PROVIDERS: list[Callable[[Query, str, int], list[Hit]]] = []
 
 

@@ -55,6 +55,19 @@ def find(model, token: str | None, *, column: str = "token_hash"):
     return db.session.scalar(select(model).where(getattr(model, column) == digest(token)))
 
 
+def check(row, *, now, invalid: Exception, used: Exception, expired: Exception):
+    """The refusals every one-time link shares, in one order: no such link (``row`` is None),
+    already used (``row.used_at``), expired (``row.expires_at``).  Raises the caller's own
+    translated errors; returns the row when it may still be used."""
+    if row is None:
+        raise invalid
+    if row.used_at is not None:
+        raise used
+    if row.expires_at <= now:
+        raise expired
+    return row
+
+
 def claim(model, row_id, *still, synchronize_session="auto", **values) -> bool:
     """Use a one-time row up: ``UPDATE model SET **values WHERE id = row_id AND *still``.
     True when this call changed the row; False when another request (a second click, the

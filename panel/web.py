@@ -64,3 +64,30 @@ def confirmation_page(*, title, consequences, button, cancel_url: str, undo=None
 
 class ActionForm(KuulasForm):
     """A button that changes state (CSRF only)."""
+
+
+def mailed_link(token: str, purpose: str, *, use, template: str, done, expired: str, invalid: str):
+    """A panel link sent by mail (confirm a registration, renew a membership): the GET shows
+    ``template`` with a button, the POST uses the link through ``kuulas.tokens.confirm_link``.
+    An expired or used link is a 410 with ``expired``, an unknown one a 404 with ``invalid``;
+    a refusal while using it (recruitment closed) shows its own reason."""
+    from flask import render_template
+
+    from kuulas import tokens
+    from kuulas.accounts import services as accounts
+    from kuulas.clock import utcnow
+
+    now = utcnow()
+
+    def problem(exc):
+        if isinstance(exc, (accounts.TokenExpired, accounts.TokenUsed)):
+            return render_template("panel/link_problem.html", message=expired), 410
+        if isinstance(exc, accounts.TokenInvalid):
+            return render_template("panel/link_problem.html", message=invalid), 404
+        return render_template("panel/link_problem.html", message=str(exc)), exc.status
+
+    form = ActionForm()
+    return tokens.confirm_link(
+        token, peek=lambda tok: accounts.peek_token(tok, purpose, now=now), use=lambda tok: use(tok, now),
+        page=lambda _row: render_template(template, form=form), done=done, problem=problem,
+        form=form)

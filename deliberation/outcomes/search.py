@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func
 
 from kuulas import search
-from kuulas.extensions import db
 
 from . import present, visibility
 from .cards import decision_view
@@ -24,13 +23,9 @@ def _shown(field: str, locale: str):
 
 def provider(query: search.Query, dialect: str, limit: int) -> list[search.Hit]:
     columns = [_shown(f, query.locale) for f in present.TEXT_FIELDS]
-    stmt = visibility.visible_outcomes().where(search.match(query, columns, dialect))
-    score = search.rank(query, columns, dialect)
-    stmt = stmt.add_columns(score) if score is not None else stmt
-    stmt = stmt.order_by(Outcome.published_at.desc()).limit(limit)
     hits = []
-    for row in db.session.execute(stmt):
-        o = row[0]
+    for o, score in search.ranked(query, visibility.visible_outcomes(), columns, dialect,
+                                  Outcome.published_at.desc(), limit):
         t = present.texts(o, query.locale)
         context_field = search.best_field(t, ("question", "summary", "background"), query.terms)
         hits.append(search.Hit(
@@ -38,7 +33,6 @@ def provider(query: search.Query, dialect: str, limit: int) -> list[search.Hit]:
             title=t.title, title_lang=t.title_lang, url=f"/tulokset/{o.id}",
             context=search.snippet(getattr(t, context_field), query.terms),
             context_lang=getattr(t, f"{context_field}_lang"),
-            decision=decision_view(o, query.locale),
-            score=float(row[1] or 0) if score is not None else 0.0, when=o.published_at,
+            decision=decision_view(o, query.locale), score=score, when=o.published_at,
             outcome_of=(o.source_kind, o.source_id)))
     return hits

@@ -252,13 +252,11 @@ def invite_expert(raati_id: int, email: str, *, actor, now, locale: str = "fi") 
 
 
 def peek_expert_invite(token: str, *, now) -> ExpertInvite:
-    invite = db.session.scalar(select(ExpertInvite).where(ExpertInvite.token_hash == tokens.digest(token)))
-    if invite is None:
-        raise NotFound(_l("This invitation link is not valid."))
-    if invite.used_at is not None:
-        raise Conflict(_l("This invitation link has already been used. Sign in with your e-mail address instead."))
-    if invite.expires_at <= now:
-        raise Conflict(_l("This invitation link has expired. Ask the organiser for a new one."))
+    invite = tokens.check(
+        tokens.find(ExpertInvite, token), now=now,
+        invalid=NotFound(_l("This invitation link is not valid.")),
+        used=Conflict(_l("This invitation link has already been used. Sign in with your e-mail address instead.")),
+        expired=Conflict(_l("This invitation link has expired. Ask the organiser for a new one.")))
     member = db.session.get(Member, invite.member_id)
     if member is None or member.removed_at is not None or not member.account.active:
         raise NotFound(_l("This invitation link is not valid."))

@@ -195,12 +195,11 @@ def issue_token(account: Account, purpose: str, *, now: datetime, next_path: str
 def peek_token(token: str, purpose: str, *, now: datetime) -> LoginToken:
     """Check a link without using it (the GET that shows the confirm button)."""
     row = tokens.find(LoginToken, token)
-    if row is None or row.purpose != purpose:
-        raise TokenInvalid(_l("This sign-in link is not valid. Check that you copied the whole link, or ask for a new one."))
-    if row.used_at is not None:
-        raise TokenUsed(_l("This link has already been used. Each link works once: ask for a new one."))
-    if row.expires_at <= now:
-        raise TokenExpired(_l("This link has expired. Links work for 30 minutes: ask for a new one."))
+    tokens.check(
+        row if row is not None and row.purpose == purpose else None, now=now,
+        invalid=TokenInvalid(_l("This sign-in link is not valid. Check that you copied the whole link, or ask for a new one.")),
+        used=TokenUsed(_l("This link has already been used. Each link works once: ask for a new one.")),
+        expired=TokenExpired(_l("This link has expired. Links work for 30 minutes: ask for a new one.")))
     account = db.session.get(Account, row.account_id)
     if account is None or not account.active:
         raise TokenInvalid(_l("This sign-in link is not valid. Check that you copied the whole link, or ask for a new one."))

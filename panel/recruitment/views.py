@@ -14,7 +14,7 @@ from kuulas.extensions import db, limiter
 from kuulas.web import attempt, form_page, staff_required
 
 from .. import lifecycle, mailing, rules
-from ..web import ActionForm, bp, confirmation_page, confirmed, error_details, locale, read_upload
+from ..web import ActionForm, bp, confirmation_page, confirmed, error_details, locale, mailed_link, read_upload
 from . import services
 from .staff_forms import CsvForm, FeatureForm, PanelForm
 from .forms import answers_from, feature_field_name, signup_form
@@ -246,26 +246,18 @@ def recruit(panel_id: int):
 @bp.route("/paneelit/vahvista/<token>", methods=["GET", "POST"])
 @limiter.limit("30 per minute")
 def confirm(token: str):
-    form = ActionForm()
-    now = utcnow()
-    try:
-        accounts.peek_token(token, services.PURPOSE_CONFIRM, now=now)   # reads only
-    except (accounts.TokenExpired, accounts.TokenUsed):
-        return render_template("panel/link_problem.html", message=_(
-            "This confirmation link has expired or has already been used. If you already "
-            "confirmed, sign in to see your registration; otherwise register again.")), 410
-    except accounts.TokenInvalid:
-        return render_template("panel/link_problem.html", message=_(
-            "This confirmation link is not valid. Check that you copied the whole link.")), 404
-    if request.method == "POST" and form.validate_on_submit():
-        ok, result = attempt(lambda: services.confirm(token, now=now))
-        if not ok:   # recruitment closed, or the link was used a moment ago: the flash says
-            return render_template("panel/link_problem.html", message=None), result.status
+    def done(result):
         account = db.session.get(accounts.Account, result.account_id)
         own = "panel.membership" if services.get_panel(result.panel_id).standing else "panel.own"
         return sign_in_from_mail(account, url_for(own, panel_id=result.panel_id),
                                  done_message=_("Thank you! Your registration is confirmed."))
-    return render_template("panel/confirm.html", form=form)
+
+    return mailed_link(
+        token, services.PURPOSE_CONFIRM, use=lambda tok, now: services.confirm(tok, now=now),
+        template="panel/confirm.html", done=done,
+        expired=_("This confirmation link has expired or has already been used. If you already "
+                  "confirmed, sign in to see your registration; otherwise register again."),
+        invalid=_("This confirmation link is not valid. Check that you copied the whole link."))
 
 
 @bp.route("/paneelit/<int:panel_id>/oma", methods=["GET", "POST"])

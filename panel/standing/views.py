@@ -15,7 +15,7 @@ from kuulas.web import Repeated, attempt, form_page, staff_required
 
 from .. import pool, rules
 from ..clients import services as clients
-from ..web import ActionForm, bp, locale
+from ..web import ActionForm, bp, locale, mailed_link
 from . import services
 from .forms import (DrawGroupForm, IdeaInviteForm, OwnServicesForm, ServiceForm,
                     client_group_choices)
@@ -204,25 +204,17 @@ def membership_leave(panel_id: int):
 @bp.route("/paneelit/jatka/<token>", methods=["GET", "POST"])
 @limiter.limit("30 per minute")
 def renew_link(token: str):
-    form = ActionForm()
-    now = utcnow()
-    try:
-        accounts.peek_token(token, services.PURPOSE_RENEW, now=now)   # reads only
-    except (accounts.TokenExpired, accounts.TokenUsed):
-        return render_template("panel/link_problem.html", message=_(
-            "This renewal link has expired or has already been used. Sign in to see your "
-            "membership and renew it there.")), 410
-    except accounts.TokenInvalid:
-        return render_template("panel/link_problem.html", message=_(
-            "This renewal link is not valid. Check that you copied the whole link.")), 404
-    if request.method == "POST" and form.validate_on_submit():
-        ok, volunteer = attempt(lambda: services.renew(token, now=now))
-        if not ok:      # the link was used a moment ago, or the membership is gone: the flash says
-            return render_template("panel/link_problem.html", message=None), volunteer.status
+    def done(volunteer):
         account = db.session.get(accounts.Account, volunteer.account_id)
         session.clear()
         login_user(account)
         session.permanent = True
         flash(_("Thank you! Your membership continues."), "success")
         return redirect(url_for("panel.membership", panel_id=volunteer.panel_id))
-    return render_template("panel/renew.html", form=form)
+
+    return mailed_link(
+        token, services.PURPOSE_RENEW, use=lambda tok, now: services.renew(tok, now=now),
+        template="panel/renew.html", done=done,
+        expired=_("This renewal link has expired or has already been used. Sign in to see your "
+                  "membership and renew it there."),
+        invalid=_("This renewal link is not valid. Check that you copied the whole link."))
