@@ -114,7 +114,7 @@ def test_the_deal_is_tally_deal_over_the_published_counts(app, open_round):
         assert (got.next and got.next[0]) == _expected_deal(open_round, voter, target.id, seed)
         dealt.append(got.next[0])
         db.session.rollback()
-    assert len(set(dealt)) > 5                     # the seeds really gave different picks
+    assert len(set(dealt)) >= 4   # the seeds really gave different picks (4 ideas carry most weight)
     assert target.public_id not in dealt
 
 
