@@ -60,7 +60,12 @@ def suppress(categories: list[dict], min_cell: int = MIN_CELL) -> list[Row]:
     population shares 0..1)."""
     counts = [int(c.get("count") or 0) for c in categories]
     total = sum(counts)
-    hidden = hidden_cells(counts, min_cell)
+    return _rows(categories, counts, hidden_cells(counts, min_cell),
+                 lambda i, _c: counts[i] / total if total else 0.0)
+
+
+def _rows(categories: list[dict], counts: list, hidden: set[int], share) -> list[Row]:
+    """One public row per category: hidden cells carry neither count nor share."""
     rows = []
     for i, c in enumerate(categories):
         pop = c.get("population_share")
@@ -68,8 +73,7 @@ def suppress(categories: list[dict], min_cell: int = MIN_CELL) -> list[Row]:
         if i in hidden:
             rows.append(Row(str(c.get("value", "")), str(c.get("label", "")), None, None, pop, True))
         else:
-            share = counts[i] / total if total else 0.0
-            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")), counts[i], share, pop, False))
+            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")), counts[i], share(i, c), pop, False))
     return rows
 
 
@@ -101,17 +105,8 @@ def _already_suppressed(categories: list[dict], min_cell: int) -> list[Row]:
     if len(hidden) == 1:   # a lone hidden cell is recoverable from the total: hide a partner
         others = sorted((n, i) for i, n in enumerate(counts) if i not in hidden and n)
         hidden |= {others[0][1]} if others else set(range(len(counts)))
-    rows = []
-    for i, c in enumerate(categories):
-        pop = c.get("population_share")
-        pop = None if pop is None else float(pop)
-        if i in hidden:
-            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")), None, None, pop, True))
-        else:
-            share = c.get("share")
-            rows.append(Row(str(c.get("value", "")), str(c.get("label", "")), counts[i],
-                            None if share is None else float(share), pop, False))
-    return rows
+    return _rows(categories, counts, hidden,
+                 lambda _i, c: None if c.get("share") is None else float(c["share"]))
 
 
 def public_composition(composition: list[dict], min_cell: int = MIN_CELL) -> list[dict]:
