@@ -3,6 +3,7 @@ axe-core finding no serious or critical violations; and the sign-in flows."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import assert_accessible
@@ -100,21 +101,26 @@ def test_language_switcher_and_skip_link(live_server, page):
 def test_language_switch_keeps_what_was_typed(live_server, page):
     """Switching fi/sv/en on a half-filled form keeps the input (issue item 15); the
     kept values are gone from the tab's storage once they are back in the form."""
+    email = page.locator("input[name=email]")
     page.goto(live_server.url + "/kirjaudu")
-    page.locator("input[name=email]").fill("maija@example.fi")
+    email.fill("maija@example.fi")
     page.get_by_role("link", name="På svenska").click()
-    assert page.locator("html").get_attribute("lang") == "sv"
-    assert page.locator("input[name=email]").input_value() == "maija@example.fi"
-    assert page.locator("[data-lang-kept]").is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "sv")   # the new page
+    page.wait_for_load_state("load")          # and its script has put the kept input back
+    expect(email).to_have_value("maija@example.fi")
+    expect(page.locator("[data-lang-kept]")).to_be_visible()
     assert page.evaluate("window.sessionStorage.length") == 0
     # The kept value is still the person's input, so it travels on; an emptied form does not.
     page.get_by_role("link", name="In English").click()
-    assert page.locator("input[name=email]").input_value() == "maija@example.fi"
-    page.locator("input[name=email]").fill("")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.wait_for_load_state("load")
+    expect(email).to_have_value("maija@example.fi")
+    email.fill("")
     page.get_by_role("link", name="Suomeksi").click()
-    assert page.locator("html").get_attribute("lang") == "fi"
-    assert page.locator("input[name=email]").input_value() == ""
-    assert not page.locator("[data-lang-kept]").is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    page.wait_for_load_state("load")
+    expect(email).to_have_value("")
+    expect(page.locator("[data-lang-kept]")).to_be_hidden()
 
 
 def test_resident_signs_in_with_a_link(live_server, page, make_resident, app):
