@@ -26,6 +26,9 @@ def init_app(app) -> None:
             app.register_blueprint(blueprint)
     events.register(app)
     install_log_filter(app)
+    from . import vote_gateway
+
+    vote_gateway.install(app)   # the everyday vote of ideas.js, answered in front of Flask
     processes.register(round_cards)
     from kuulas import search
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, request
+from werkzeug.exceptions import TooManyRequests
 
 from kuulas import logfilter
 
-from . import anonymity
+from . import anonymity, vote_limits
 from .common import Participant
 
 COOKIE_PREFIX = "kuulas_idea_"
@@ -54,14 +55,34 @@ def issue_cookie(response, round_) -> None:
 
 def participant_rate_key() -> str:
     round_id = (request.view_args or {}).get("round_id")
-    if round_id is None:
-        return "ideas-p:none"
-    participant = current_participant(round_id)
-    return f"ideas-p:{participant.hash[:32]}" if participant else "ideas-p:none"
+    participant = current_participant(round_id) if round_id is not None else None
+    return participant_limit_key(participant.hash if participant else None)
 
 
 def address_rate_key() -> str:
-    return "ideas-a:" + anonymity.address_key(current_app.config["SECRET_KEY"], request.remote_addr)
+    return address_limit_key(current_app.config["SECRET_KEY"], request.remote_addr)
+
+
+def count_vote_or_refuse() -> None:
+    """Count this vote against the vote's rate limits (``vote_limits``), once: the vote
+    gateway's verdict when the vote came through it, else counted here; 429 when over."""
+    from kuulas.extensions import limiter
+
+    verdict = request.environ.get(vote_limits.COUNTED)
+    if verdict is None:
+        if not limiter.enabled:
+            return
+        verdict = "ok" if vote_limits.allow(limiter.limiter, participant_rate_key(), address_rate_key()) else "over"
+    if verdict != "ok":
+        raise TooManyRequests()
+
+
+def participant_limit_key(participant_hash: str | None) -> str:
+    return f"ideas-p:{participant_hash[:32]}" if participant_hash else "ideas-p:none"
+
+
+def address_limit_key(secret_key: str | bytes, address: str | None) -> str:
+    return "ideas-a:" + anonymity.address_key(secret_key, address)
 
 
 def install_log_filter(app) -> None:

@@ -31,9 +31,7 @@ PAGE_SIZE = 30
 SORTS = ("sekoitettu", "kannatetuimmat", "vahiten-aania")
 DEFAULT_SORT = "sekoitettu"
 
-P_LIMIT = "30 per minute;600 per hour"       # votes per participant
 P_WRITE = "6 per minute;40 per hour"         # ideas and comments per participant
-A_LIMIT = "900 per minute"                   # per address (care homes, workplaces share one)
 A_WRITE = "120 per hour"
 
 
@@ -153,9 +151,8 @@ def _vote_input() -> tuple[str | None, str | None, str | None]:
 
 
 @bp.post("/<int:round_id>/aani")
-@limiter.limit(P_LIMIT, key_func=participation.participant_rate_key)
-@limiter.limit(A_LIMIT, key_func=participation.address_rate_key)
 def vote(round_id: int):
+    participation.count_vote_or_refuse()
     now = utcnow()
     # The lean path (one SQL statement); None when the full path below must answer.
     _ok, lean = attempt(lambda: voting_web.cast(round_id, now, deal=json_wanted(), read_input=_vote_input),

@@ -1,8 +1,11 @@
-"""The lean path of a vote: SQL Core statements, no ORM objects, no commit.
+"""The lean path of a vote: plain SQL, no ORM objects, no commit.
 
 A vote that goes through (the round open by its state and its own clock, the idea public
-and of this round) is stored and, if asked, the next idea is dealt, on PostgreSQL in ONE
-statement (one round trip between BEGIN and the caller's COMMIT):
+and of this round) is stored and, if asked, the next idea is dealt.
+
+On PostgreSQL the vote is ONE statement (``cast_pg``), which any connection can run: the
+Flask view runs it inside its transaction, the vote gateway (``vote_gateway``) on a pooled
+connection in autocommit, where the statement is its own transaction (one round trip):
 
 - the round row is read ``FOR SHARE`` where it must be open, so a close in progress (an
   UPDATE of that row) is waited for and then seen, and a later close waits until this vote
@@ -11,10 +14,17 @@ statement (one round trip between BEGIN and the caller's COMMIT):
   vote, parallel identical requests leave one row;
 - the transaction does not wait for its WAL flush (as ``services.vote_and_deal``: only a
   crash of the database server itself can lose the last moment of votes);
-- the next idea is dealt exactly as ``tally.deal`` deals it (weights 1/(1+n)^2 over the
-  published count snapshot, candidates in public-id order, one random number ``u``): the
-  running sum of the weights is the ``cum_weights`` of ``random.choices`` and the pick is
-  the first candidate whose running sum exceeds ``u`` times the total (the last if none).
+- the same statement returns the participant's earlier votes (one index range) and when the
+  count snapshot was published.
+
+The next idea is then dealt in Python by ``tally.deal`` itself, over the round's visible
+ideas in public-id order with the published counts (``_Pool``, kept per process for a
+second and reloaded at once when a new snapshot is published), leaving out the
+participant's own ideas and those they have voted on.  The pick is read back with its
+status (``_PICK``): an idea hidden or withdrawn since the pool was loaded is never offered
+(the pool is reloaded and the deal made again), and its text is always today's.  An idea
+that became visible in the last second joins the deal a second later, or at once when the
+kept pool has nothing left for this participant (it is reloaded before "no more ideas").
 
 Other databases (SQLite in development and the tests) take a guarded upsert and the
 candidates query, then ``tally.deal`` in Python.
@@ -28,6 +38,9 @@ from __future__ import annotations
 
 import json
 import random
+import threading
+import time
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import DateTime, bindparam, text
@@ -45,50 +58,40 @@ class Cast(NamedTuple):
 
 _ROUND_OPEN = ("idea_round.state = :open AND idea_round.opens_at <= :now AND :now < idea_round.closes_at")
 
-# PostgreSQL: the whole vote, and the deal, in one statement.  Data-modifying CTEs all see
-# the statement's snapshot, so the candidates leave out the idea just voted on by name.  The
-# participant's earlier votes are one index range (round, voter) hashed once, not a probe
-# per idea (a third of the statement's time at 500 ideas); no column involved is nullable.
-_PG_VOTE = text(f"""
+# PostgreSQL: the vote, with the participant's earlier votes and the snapshot's time, in one
+# statement (psycopg's parameter style: it also runs on a raw driver connection).
+# Data-modifying CTEs all see the statement's snapshot: ``voted`` does not hold this vote.
+PG_CAST = """
 WITH open_round AS (
     SELECT idea_round.id FROM idea_round
-    WHERE idea_round.id = :round_id AND {_ROUND_OPEN}
+    WHERE idea_round.id = %(round_id)s AND idea_round.state = %(open)s
+      AND idea_round.opens_at <= %(now)s AND %(now)s < idea_round.closes_at
     FOR SHARE
 ), target AS (
     SELECT idea.id FROM idea JOIN open_round ON idea.round_id = open_round.id
-    WHERE idea.public_id = :public_id AND idea.status = :visible
+    WHERE idea.public_id = %(public_id)s AND idea.status = %(visible)s
 ), cast_vote AS (
     INSERT INTO idea_vote (idea_id, voter_hash, round_id, value)
-    SELECT target.id, :voter, :round_id, :value FROM target
+    SELECT target.id, %(voter)s, %(round_id)s, %(value)s FROM target
     ON CONFLICT (idea_id, voter_hash) DO UPDATE SET value = EXCLUDED.value
     RETURNING idea_id
 ), no_flush_wait AS (
     SELECT set_config('synchronous_commit', 'off', true) AS setting
-), shown AS (
-    SELECT CAST(e.key AS integer) AS idea_id,
-           COALESCE(CAST(e.value ->> 0 AS integer), 0) + COALESCE(CAST(e.value ->> 1 AS integer), 0)
-           + COALESCE(CAST(e.value ->> 2 AS integer), 0) AS n
-    FROM idea_count_snapshot s, json_each(s.counts) e
-    WHERE s.round_id = :round_id AND :deal
-), candidates AS (
-    SELECT idea.id, idea.public_id,
-           SUM(1.0::float8 / CAST((1 + GREATEST(COALESCE(shown.n, 0), 0))::bigint
-                                  * (1 + GREATEST(COALESCE(shown.n, 0), 0))::bigint AS float8))
-               OVER (ORDER BY idea.public_id) AS running
-    FROM idea LEFT JOIN shown ON shown.idea_id = idea.id
-    WHERE :deal AND EXISTS (SELECT 1 FROM cast_vote)
-      AND idea.round_id = :round_id AND idea.status = :visible AND idea.author_hash <> :voter
-      AND idea.id NOT IN (SELECT idea_id FROM cast_vote UNION ALL
-                          SELECT v.idea_id FROM idea_vote v WHERE v.round_id = :round_id AND v.voter_hash = :voter)
-), pick AS (
-    SELECT c.id FROM candidates c
-    WHERE c.running > :u * (SELECT max(running) FROM candidates)
-       OR c.public_id = (SELECT max(public_id) FROM candidates)
-    ORDER BY c.public_id LIMIT 1
 )
-SELECT (SELECT setting FROM no_flush_wait) AS setting, nxt.public_id AS next_id, nxt.text AS next_text
-FROM cast_vote LEFT JOIN pick ON true LEFT JOIN idea nxt ON nxt.id = pick.id
-""").bindparams(bindparam("now", type_=DateTime()))
+SELECT cast_vote.idea_id, (SELECT setting FROM no_flush_wait) AS setting,
+       CASE WHEN %(deal)s THEN ARRAY(SELECT v.idea_id FROM idea_vote v
+                                     WHERE v.round_id = %(round_id)s AND v.voter_hash = %(voter)s) END AS voted,
+       (SELECT s.published_at FROM idea_count_snapshot s WHERE s.round_id = %(round_id)s) AS published,
+       (SELECT idea_round.created_at FROM idea_round WHERE idea_round.id = %(round_id)s) AS made
+FROM cast_vote
+"""
+_PG_POOL = ("SELECT idea.id, idea.public_id, idea.author_hash FROM idea "
+            "WHERE idea.round_id = %(round_id)s AND idea.status = %(visible)s")
+_PG_SNAPSHOT = "SELECT counts FROM idea_count_snapshot WHERE round_id = %(round_id)s"
+_PICK = ("SELECT public_id, text FROM idea "
+         "WHERE id = %(id)s AND round_id = %(round_id)s AND status = %(visible)s")
+POOL_SECONDS = 1.0
+MAX_POOLS = 64                    # rounds whose pools a process keeps
 
 # Other databases: the guarded upsert (SQLite's write lock is held from this statement to
 # the commit, so no close can come in between), then the deal in Python.
@@ -114,17 +117,11 @@ def cast(round_id: int, public_id: str, voter_hash: str, value: int, *, now, dea
     """Store the vote ``value`` (1, 0, -1) of ``voter_hash`` on idea ``public_id`` of round
     ``round_id`` and, if ``deal``, deal the next idea; None if nothing was stored.  Does not
     commit: the caller does (and rolls back on an error)."""
-    if isinstance(value, bool) or value not in (-1, 0, 1):
-        raise ValueError("a vote is -1, 0 or 1")
-    params = {"round_id": round_id, "public_id": public_id, "voter": voter_hash, "value": value,
-              "now": now, "open": OPEN, "visible": VISIBLE}
     conn = db.session.connection()
     if conn.dialect.name == "postgresql":
-        u = (rng or random).random()
-        row = conn.execute(_PG_VOTE, {**params, "deal": deal, "u": u}).first()
-        if row is None:
-            return None
-        return Cast(public_id, (row.next_id, row.next_text) if row.next_id is not None else None)
+        return cast_pg(lambda sql, params: conn.exec_driver_sql(sql, params).all(), round_id, public_id,
+                       voter_hash, value, now=now, deal=deal, rng=rng)
+    params = _params(round_id, public_id, voter_hash, value, now)
     if conn.execute(_UPSERT, params).first() is None:
         return None
     if not deal:
@@ -132,10 +129,75 @@ def cast(round_id: int, public_id: str, voter_hash: str, value: int, *, now, dea
     return Cast(public_id, _deal_in_python(conn, round_id, voter_hash, rng or random.Random()))
 
 
-def _deal_in_python(conn, round_id: int, voter_hash: str, rng: random.Random):
-    raw = conn.execute(_SNAPSHOT, {"round_id": round_id}).scalar()
+Run = Callable[[str, dict], Sequence[tuple]]
+
+
+def cast_pg(run: Run, round_id: int, public_id: str, voter_hash: str, value: int, *, now, deal: bool,
+            rng: random.Random | None = None) -> Cast | None:
+    """``cast`` on PostgreSQL over ``run(sql, params) -> rows`` (any connection, in a
+    transaction or in autocommit)."""
+    params = _params(round_id, public_id, voter_hash, value, now)
+    rows = run(PG_CAST, {**params, "deal": deal})
+    if not rows:
+        return None
+    idea_id, _setting, voted, published, made = rows[0]
+    if not deal:
+        return Cast(public_id, None)
+    done = set(voted or ()) | {idea_id}
+    rng = rng or random
+    for fresh in (False, True):
+        pool = _pool(run, round_id, made, published, fresh=fresh)
+        chosen = tally.deal([(i, n) for i, author, n in pool if i not in done and author != voter_hash], rng)
+        if chosen is None:
+            continue           # nothing left in a kept pool: ask the database before saying so
+        picked = run(_PICK, {"id": chosen, "round_id": round_id, "visible": VISIBLE})
+        if picked:
+            return Cast(public_id, (picked[0][0], picked[0][1]))
+    return Cast(public_id, None)       # nothing left, or moderated twice within a moment
+
+
+def _params(round_id, public_id, voter_hash, value, now) -> dict:
+    if isinstance(value, bool) or value not in (-1, 0, 1):
+        raise ValueError("a vote is -1, 0 or 1")
+    return {"round_id": round_id, "public_id": public_id, "voter": voter_hash, "value": value,
+            "now": now, "open": OPEN, "visible": VISIBLE}
+
+
+class _Pool(NamedTuple):
+    key: tuple                            # (round's creation time, snapshot's publication time)
+    loaded: float                         # time.monotonic() of the load
+    ideas: list[tuple[int, str, int]]     # (idea id, author hash, published count), public-id order
+
+
+_pools: dict[int, _Pool] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(run: Run, round_id: int, made, published, *, fresh: bool) -> list[tuple[int, str, int]]:
+    """The round's visible ideas with their published counts, as ``reading._candidates``
+    reads them, kept for ``POOL_SECONDS`` while the snapshot stays the same."""
+    key = (made, published)
+    cached = _pools.get(round_id)
+    if not fresh and cached is not None and cached.key == key and time.monotonic() - cached.loaded < POOL_SECONDS:
+        return cached.ideas
+    rows = run(_PG_POOL, {"round_id": round_id, "visible": VISIBLE})
+    snap = run(_PG_SNAPSHOT, {"round_id": round_id})
+    totals = _totals(snap[0][0] if snap else None)
+    ideas = [(i, author, totals.get(i, 0)) for i, _pid, author in sorted(rows, key=lambda r: r[1])]
+    with _pools_lock:
+        if round_id not in _pools and len(_pools) >= MAX_POOLS:
+            del _pools[min(_pools, key=lambda r: _pools[r].loaded)]     # the longest unused round
+        _pools[round_id] = _Pool(key, time.monotonic(), ideas)
+    return ideas
+
+
+def _totals(raw) -> dict[int, int]:
     counts = json.loads(raw) if isinstance(raw, str) else (raw or {})
-    totals = {int(k): sum(int(x) for x in (list(v) + [0, 0, 0])[:3]) for k, v in counts.items()}
+    return {int(k): sum(int(x) for x in (list(v) + [0, 0, 0])[:3]) for k, v in counts.items()}
+
+
+def _deal_in_python(conn, round_id: int, voter_hash: str, rng: random.Random):
+    totals = _totals(conn.execute(_SNAPSHOT, {"round_id": round_id}).scalar())
     ids = conn.execute(_CANDIDATES, {"round_id": round_id, "visible": VISIBLE, "voter": voter_hash}).scalars()
     chosen = tally.deal([(i, totals.get(i, 0)) for i in ids], rng)
     if chosen is None:

@@ -107,11 +107,12 @@
   // Votes without reloading.
   root.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches || !form.matches("[data-vote-form]") || !window.fetch || !window.FormData) { return; }
+    if (!form.matches || !form.matches("[data-vote-form]") || !window.fetch || !window.FormData || !window.URLSearchParams) { return; }
     var button = event.submitter;
     if (!button || !button.value) { return; }
     event.preventDefault();
-    var body = new FormData(form);
+    // Form-urlencoded (not multipart): the shape the vote gateway answers directly.
+    var body = new URLSearchParams(new FormData(form));
     body.set("value", button.value);
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     var status = root.querySelector("[data-vote-status]");

@@ -1,0 +1,245 @@
+"""The vote gateway (``deliberation.ideas.vote_gateway``) on the real PostgreSQL: it answers
+the everyday vote of ideas.js as the Flask view does, and hands everything else to Flask,
+which answers exactly as before."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from sqlalchemy import func, select, update
+
+from kuulas.clock import utcnow
+from kuulas.extensions import db
+
+pytestmark = pytest.mark.postgres
+JS = {"X-Requested-With": "ideas.js", "Accept": "application/json"}
+
+
+@pytest.fixture
+def app_config(app_config, postgres_url):
+    return dict(app_config, SQLALCHEMY_DATABASE_URI=postgres_url)
+
+
+@pytest.fixture
+def gateway(app):
+    return app.extensions["kuulas_vote_gateway"]
+
+
+def _ideas(round_id, n, *, author="author-hash", status="visible"):
+    from deliberation.ideas.models import Idea
+
+    ideas = [Idea(round_id=round_id, author_hash=author, text=f"Idea numero {k}", status=status,
+                  created_at=utcnow().replace(minute=0, second=0, microsecond=0)) for k in range(n)]
+    db.session.add_all(ideas)
+    db.session.commit()
+    return ideas
+
+
+def _votes(**where):
+    from deliberation.ideas.models import IdeaVote
+
+    query = select(func.count()).select_from(IdeaVote)
+    for k, v in where.items():
+        query = query.where(getattr(IdeaVote, k) == v)
+    db.session.commit()      # a new transaction: what the other connections committed
+    return db.session.scalar(query)
+
+
+def _vote(client, round_id, ref, value="agree", headers=JS, **extra):
+    return client.post(f"/ideariihi/{round_id}/aani", data={"idea_id": ref, "value": value, **extra},
+                       headers=headers)
+
+
+def _token(client, round_id):
+    page = client.get(f"/ideariihi/{round_id}").get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def voter(open_round, participant_client):
+    """A participant whose first vote (which counts the browser for the year) is behind them."""
+    c = participant_client(open_round.id)
+    warm, = _ideas(open_round.id, 1, author="someone-else")
+    assert _vote(c, open_round.id, warm.public_id).status_code == 200
+    return c
+
+
+def test_the_everyday_vote_is_answered_by_the_gateway_as_the_view_answers(app, open_round, voter, gateway,
+                                                                          monkeypatch):
+    a, b = _ideas(open_round.id, 2)
+    before = gateway.handled
+    r = _vote(voter, open_round.id, a.public_id)
+    assert gateway.handled == before + 1
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    assert r.json == {"ok": True, "idea_id": a.public_id,
+                      "next": {"id": b.public_id, "text": b.text,
+                               "url": f"/ideariihi/{open_round.id}/ideat/{b.public_id}"}}
+    # the headers every answer carries, and the same Vary as Flask's answer
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        assert r.headers.get(name), name
+    assert r.headers["Vary"] == "Cookie" and "Set-Cookie" not in r.headers
+    # the same vote through the Flask view: the same JSON
+    from deliberation.ideas import vote_gateway
+
+    monkeypatch.setattr(vote_gateway.VoteGateway, "_vote", lambda *a, **k: None)
+    flask_answer = _vote(voter, open_round.id, a.public_id)
+    assert gateway.handled == before + 1
+    assert flask_answer.status_code == 200 and flask_answer.json == r.json
+    assert _votes(idea_id=a.id) == 1
+
+
+def test_refusals_go_to_flask_and_keep_their_answers(app, open_round, voter, gateway, participant_client):
+    from deliberation.ideas.models import CLOSED, IdeaRound
+
+    idea, = _ideas(open_round.id, 1)
+    hidden, = _ideas(open_round.id, 1, status="hidden")
+    before = gateway.handled
+    r = _vote(voter, open_round.id, hidden.public_id)     # the body reached Flask: it names the idea
+    assert r.status_code == 409 and "moderaattori" in r.json["detail"].lower()
+    assert _vote(voter, open_round.id, "NoSuchIdea12").status_code == 404
+    assert _vote(voter, open_round.id, idea.public_id, value="maybe").status_code == 400
+    # a JSON body is the view's to read (and it takes it)
+    r = voter.post(f"/ideariihi/{open_round.id}/aani", json={"idea_id": idea.public_id, "value": "pass"}, headers=JS)
+    assert r.status_code == 200 and r.json["idea_id"] == idea.public_id
+    forged = participant_client(open_round.id)
+    forged.set_cookie(f"kuulas_idea_{open_round.id}", "v1.abc.def", path=f"/ideariihi/{open_round.id}")
+    r = _vote(forged, open_round.id, idea.public_id)
+    assert r.status_code == 400 and f"kuulas_idea_{open_round.id}=" in r.headers.get("Set-Cookie", "")
+    # not from ideas.js: the form's redirect and flash, as before
+    r = _vote(voter, open_round.id, idea.public_id, headers={})
+    assert r.status_code == 302
+    assert gateway.handled == before
+    db.session.execute(update(IdeaRound).where(IdeaRound.id == open_round.id).values(state=CLOSED))
+    db.session.commit()
+    r = _vote(voter, open_round.id, idea.public_id, value="disagree")
+    assert r.status_code in (403, 409) and r.json["detail"]
+    assert gateway.handled == before
+    from deliberation.ideas.models import IdeaVote
+
+    db.session.commit()
+    assert db.session.scalar(select(IdeaVote.value).where(IdeaVote.idea_id == idea.id)) == 1   # the form's vote
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_csrf_is_checked_as_flask_wtf_checks_it(app, open_round, participant_client, gateway, csrf_on):
+    idea, other = _ideas(open_round.id, 2)
+    c = participant_client(open_round.id)
+    token = _token(c, open_round.id)
+    assert _vote(c, open_round.id, other.public_id, csrf_token=token).status_code == 200   # the year's count
+    before = gateway.handled
+    from itsdangerous import URLSafeTimedSerializer
+
+    elsewhere = URLSafeTimedSerializer("another site's secret", salt="wtf-csrf-token").dumps("0" * 40)
+    for bad in (None, "", token[:-3] + "abc", elsewhere):
+        extra = {} if bad is None else {"csrf_token": bad}
+        r = _vote(c, open_round.id, idea.public_id, **extra)
+        assert r.status_code == 400 and "lomake" in r.json["detail"].lower(), bad
+    assert gateway.handled == before and _votes(idea_id=idea.id) == 0
+    # HTTPS: Flask-WTF's same-origin referrer (none, or another site's, is refused)
+    https = {"base_url": "https://localhost"}
+    for referrer in (None, "https://evil.example/ideariihi"):
+        headers = dict(JS, **({"Referer": referrer} if referrer else {}))
+        r = c.post(f"/ideariihi/{open_round.id}/aani", data={"idea_id": idea.public_id, "value": "agree",
+                                                              "csrf_token": token}, headers=headers, **https)
+        assert r.status_code == 400, referrer
+    assert gateway.handled == before and _votes(idea_id=idea.id) == 0
+    r = c.post(f"/ideariihi/{open_round.id}/aani", data={"idea_id": idea.public_id, "value": "agree",
+                                                          "csrf_token": token},
+               headers=dict(JS, Referer=f"https://localhost/ideariihi/{open_round.id}"), **https)
+    assert r.status_code == 200 and gateway.handled == before + 1 and _votes(idea_id=idea.id) == 1
+
+
+def test_a_signed_in_user_goes_through_flask(app, open_round, participant_client, gateway, make_staff, login):
+    idea, other = _ideas(open_round.id, 2)
+    c = participant_client(open_round.id)
+    login(make_staff("moderator"), c)
+    c.get(f"/ideariihi/{open_round.id}")
+    assert _vote(c, open_round.id, other.public_id).status_code == 200
+    before = gateway.handled
+    r = _vote(c, open_round.id, idea.public_id)
+    assert r.status_code == 200 and gateway.handled == before
+    assert r.headers.get("Cache-Control") == "no-store"      # Flask's answer for a signed-in user
+
+
+def test_an_error_in_the_gateway_leaves_the_vote_to_flask(app, open_round, voter, gateway, monkeypatch, caplog):
+    from deliberation.ideas import vote_gateway
+
+    idea, = _ideas(open_round.id, 1)
+
+    def broken(*args):
+        raise RuntimeError("voter-hash-value must not be logged")
+    monkeypatch.setattr(vote_gateway, "_cast", broken)
+    before = gateway.handled
+    r = _vote(voter, open_round.id, idea.public_id)
+    assert r.status_code == 200 and r.json["idea_id"] == idea.public_id and gateway.handled == before
+    assert _votes(idea_id=idea.id) == 1
+    assert "RuntimeError" in caplog.text and "voter-hash-value" not in caplog.text
+
+
+def test_a_hidden_idea_is_never_dealt_even_from_a_loaded_pool(app, open_round, participant_client, gateway):
+    from deliberation.ideas.models import HIDDEN, Idea
+
+    ideas = _ideas(open_round.id, 12)
+    voters = [participant_client(open_round.id) for _ in range(6)]
+    first = ideas[0]
+    for c in voters:          # the pool is loaded, and every voter's browser counted
+        assert _vote(c, open_round.id, first.public_id).status_code == 200
+    gone = ideas[1:6]
+    db.session.execute(update(Idea).where(Idea.id.in_([i.id for i in gone])).values(status=HIDDEN))
+    db.session.commit()
+    before, dealt = gateway.handled, []
+    rng = random.Random(5)
+    for c in voters:
+        for idea in rng.sample(ideas[6:], 4):
+            r = _vote(c, open_round.id, idea.public_id)
+            assert r.status_code == 200
+            if r.json["next"]:
+                dealt.append(r.json["next"]["id"])
+    assert gateway.handled == before + 24 and dealt
+    assert not {i.public_id for i in gone} & set(dealt)
+
+
+def test_a_new_idea_joins_the_deal_once_the_pool_is_reloaded(app, open_round, voter, gateway, monkeypatch):
+    from deliberation.ideas import voting
+
+    a, = _ideas(open_round.id, 1)
+    r = _vote(voter, open_round.id, a.public_id)
+    assert r.json["next"] is None                       # nothing else to vote on
+    new, = _ideas(open_round.id, 1)
+    monkeypatch.setattr(voting, "POOL_SECONDS", 0.0)    # the second has passed
+    r = _vote(voter, open_round.id, a.public_id, value="pass")
+    assert r.json["next"]["id"] == new.public_id and r.json["next"]["text"] == new.text
+
+
+class TestLimits:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return dict(app_config, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+
+    def test_one_count_whichever_door(self, app, open_round, participant_client, gateway):
+        """30 votes a minute per participant: the gateway's and the view's votes are counted
+        together, once each, and the 31st is refused with the translated 429."""
+        from kuulas.extensions import limiter
+
+        limiter.reset()
+        ideas = _ideas(open_round.id, 40)
+        c = participant_client(open_round.id)
+        codes, before = [], gateway.handled
+        for k, idea in enumerate(ideas[:31]):
+            codes.append(_vote(c, open_round.id, idea.public_id, headers=JS if k % 3 else {}).status_code)
+        assert codes[:30] == [200 if k % 3 else 302 for k in range(30)] and codes[30] == 429
+        assert gateway.handled - before == sum(1 for k in range(1, 30) if k % 3)
+        r = _vote(c, open_round.id, ideas[35].public_id)
+        assert r.status_code == 429 and r.json["detail"]
+        assert _votes() == 30
+        # another participant behind the same address votes on
+        other = participant_client(open_round.id)
+        assert _vote(other, open_round.id, ideas[0].public_id).status_code == 200
+        limiter.reset()
