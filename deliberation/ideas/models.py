@@ -19,7 +19,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kuulas import translated
@@ -200,3 +200,34 @@ class IdeaCountSnapshot(db.Model):
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     published_at: Mapped[datetime | None]
     pending_since: Mapped[datetime | None]
+
+
+class IdeaPoolVersion(db.Model):
+    """How many times a round's ideas have changed (an idea added or deleted, its status or
+    text changed), counted on PostgreSQL by the trigger below in the same transaction as the
+    change.  A vote reads it in its own statement and deals from the pool of ideas its
+    process keeps only while the count is the same (``voting``): a hidden, withdrawn,
+    edited or deleted idea is never dealt from an old pool.  No foreign key: the trigger
+    also counts the ideas deleted with their round.  Not used on SQLite."""
+
+    __tablename__ = "idea_pool_version"
+
+    round_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+POOL_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION idea_pool_changed() RETURNS trigger AS $$ "
+    "DECLARE r integer; "
+    "BEGIN "
+    "IF TG_OP = 'DELETE' THEN r := OLD.round_id; ELSE r := NEW.round_id; END IF; "
+    "INSERT INTO idea_pool_version (round_id, n) VALUES (r, 1) "
+    "ON CONFLICT (round_id) DO UPDATE SET n = idea_pool_version.n + 1; "
+    "RETURN NULL; "
+    "END $$ LANGUAGE plpgsql")
+POOL_TRIGGER = ("CREATE TRIGGER idea_pool_changed AFTER INSERT OR DELETE OR UPDATE OF status, text, round_id "
+                "ON idea FOR EACH ROW EXECUTE FUNCTION idea_pool_changed()")
+# With the idea table (the function finds its table when it runs, so the order of creation
+# does not matter); the migration ideapool01a does the same.
+event.listen(Idea.__table__, "after_create", DDL(POOL_FUNCTION).execute_if(dialect="postgresql"))
+event.listen(Idea.__table__, "after_create", DDL(POOL_TRIGGER).execute_if(dialect="postgresql"))

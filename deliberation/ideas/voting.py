@@ -18,13 +18,13 @@ connection in autocommit, where the statement is its own transaction (one round 
   count snapshot was published.
 
 The next idea is then dealt in Python by ``tally.deal`` itself, over the round's visible
-ideas in public-id order with the published counts (``_Pool``, kept per process for a
-second and reloaded at once when a new snapshot is published), leaving out the
-participant's own ideas and those they have voted on.  The pick is read back with its
-status (``_PICK``): an idea hidden or withdrawn since the pool was loaded is never offered
-(the pool is reloaded and the deal made again), and its text is always today's.  An idea
-that became visible in the last second joins the deal a second later, or at once when the
-kept pool has nothing left for this participant (it is reloaded before "no more ideas").
+ideas in public-id order with the published counts, leaving out the participant's own ideas
+and those they have voted on.  Each process keeps the round's pool of ideas (``_pool``) and
+uses it while nothing has changed: the vote's statement also reads the round's count of idea
+changes (``IdeaPoolVersion``: a trigger counts every idea added, deleted, hidden, restored,
+withdrawn or edited, in the same transaction as the change) and when the snapshot was
+published, and a different count or snapshot reloads the pool.  So a hidden or deleted idea
+is never dealt and a new one is dealt at once, with one round trip per vote.
 
 Other databases (SQLite in development and the tests) take a guarded upsert and the
 candidates query, then ``tally.deal`` in Python.
@@ -82,15 +82,13 @@ SELECT cast_vote.idea_id, (SELECT setting FROM no_flush_wait) AS setting,
        CASE WHEN %(deal)s THEN ARRAY(SELECT v.idea_id FROM idea_vote v
                                      WHERE v.round_id = %(round_id)s AND v.voter_hash = %(voter)s) END AS voted,
        (SELECT s.published_at FROM idea_count_snapshot s WHERE s.round_id = %(round_id)s) AS published,
-       (SELECT idea_round.created_at FROM idea_round WHERE idea_round.id = %(round_id)s) AS made
+       (SELECT idea_round.created_at FROM idea_round WHERE idea_round.id = %(round_id)s) AS made,
+       (SELECT p.n FROM idea_pool_version p WHERE p.round_id = %(round_id)s) AS changes
 FROM cast_vote
 """
-_PG_POOL = ("SELECT idea.id, idea.public_id, idea.author_hash FROM idea "
+_PG_POOL = ("SELECT idea.id, idea.public_id, idea.author_hash, idea.text FROM idea "
             "WHERE idea.round_id = %(round_id)s AND idea.status = %(visible)s")
 _PG_SNAPSHOT = "SELECT counts FROM idea_count_snapshot WHERE round_id = %(round_id)s"
-_PICK = ("SELECT public_id, text FROM idea "
-         "WHERE id = %(id)s AND round_id = %(round_id)s AND status = %(visible)s")
-POOL_SECONDS = 1.0
 MAX_POOLS = 64                    # rounds whose pools a process keeps
 
 # Other databases: the guarded upsert (SQLite's write lock is held from this statement to
@@ -140,20 +138,17 @@ def cast_pg(run: Run, round_id: int, public_id: str, voter_hash: str, value: int
     rows = run(PG_CAST, {**params, "deal": deal})
     if not rows:
         return None
-    idea_id, _setting, voted, published, made = rows[0]
+    idea_id, _setting, voted, published, made, changes = rows[0]
     if not deal:
         return Cast(public_id, None)
     done = set(voted or ()) | {idea_id}
-    rng = rng or random
-    for fresh in (False, True):
-        pool = _pool(run, round_id, made, published, fresh=fresh)
-        chosen = tally.deal([(i, n) for i, author, n in pool if i not in done and author != voter_hash], rng)
-        if chosen is None:
-            continue           # nothing left in a kept pool: ask the database before saying so
-        picked = run(_PICK, {"id": chosen, "round_id": round_id, "visible": VISIBLE})
-        if picked:
-            return Cast(public_id, (picked[0][0], picked[0][1]))
-    return Cast(public_id, None)       # nothing left, or moderated twice within a moment
+    pool = _pool(run, round_id, (made, published, changes))
+    # tally.deal over (position in the pool, count): the same order and weights as over ids
+    chosen = tally.deal([(k, n) for k, (i, author, n, _pid, _text) in enumerate(pool)
+                         if i not in done and author != voter_hash], rng or random)
+    if chosen is None:
+        return Cast(public_id, None)
+    return Cast(public_id, pool[chosen][3:])
 
 
 def _params(round_id, public_id, voter_hash, value, now) -> dict:
@@ -164,29 +159,30 @@ def _params(round_id, public_id, voter_hash, value, now) -> dict:
 
 
 class _Pool(NamedTuple):
-    key: tuple                            # (round's creation time, snapshot's publication time)
-    loaded: float                         # time.monotonic() of the load
-    ideas: list[tuple[int, str, int]]     # (idea id, author hash, published count), public-id order
+    key: tuple          # (round's creation time, snapshot's publication time, idea changes)
+    loaded: float       # time.monotonic() of the load
+    ideas: list         # (idea id, author hash, published count, public id, text), public-id order
 
 
 _pools: dict[int, _Pool] = {}
 _pools_lock = threading.Lock()
 
 
-def _pool(run: Run, round_id: int, made, published, *, fresh: bool) -> list[tuple[int, str, int]]:
+def _pool(run: Run, round_id: int, key: tuple) -> list:
     """The round's visible ideas with their published counts, as ``reading._candidates``
-    reads them, kept for ``POOL_SECONDS`` while the snapshot stays the same."""
-    key = (made, published)
+    reads them, kept while the round's count of idea changes (``IdeaPoolVersion``, read in
+    the vote's own statement) and the snapshot stay the same.  A pool loaded after its key
+    was read is at least as new as the key says, so it is never older than the vote."""
     cached = _pools.get(round_id)
-    if not fresh and cached is not None and cached.key == key and time.monotonic() - cached.loaded < POOL_SECONDS:
+    if cached is not None and cached.key == key:
         return cached.ideas
     rows = run(_PG_POOL, {"round_id": round_id, "visible": VISIBLE})
     snap = run(_PG_SNAPSHOT, {"round_id": round_id})
     totals = _totals(snap[0][0] if snap else None)
-    ideas = [(i, author, totals.get(i, 0)) for i, _pid, author in sorted(rows, key=lambda r: r[1])]
+    ideas = [(i, author, totals.get(i, 0), pid, text) for i, pid, author, text in sorted(rows, key=lambda r: r[1])]
     with _pools_lock:
         if round_id not in _pools and len(_pools) >= MAX_POOLS:
-            del _pools[min(_pools, key=lambda r: _pools[r].loaded)]     # the longest unused round
+            del _pools[min(_pools, key=lambda r: _pools[r].loaded)]   # the longest kept round
         _pools[round_id] = _Pool(key, time.monotonic(), ideas)
     return ideas
 

@@ -206,16 +206,36 @@ def test_a_hidden_idea_is_never_dealt_even_from_a_loaded_pool(app, open_round, p
     assert not {i.public_id for i in gone} & set(dealt)
 
 
-def test_a_new_idea_joins_the_deal_once_the_pool_is_reloaded(app, open_round, voter, gateway, monkeypatch):
-    from deliberation.ideas import voting
-
+def test_a_new_idea_joins_the_deal_at_once(app, open_round, voter, gateway):
     a, = _ideas(open_round.id, 1)
     r = _vote(voter, open_round.id, a.public_id)
     assert r.json["next"] is None                       # nothing else to vote on
     new, = _ideas(open_round.id, 1)
-    monkeypatch.setattr(voting, "POOL_SECONDS", 0.0)    # the second has passed
     r = _vote(voter, open_round.id, a.public_id, value="pass")
     assert r.json["next"]["id"] == new.public_id and r.json["next"]["text"] == new.text
+
+
+def test_an_edited_withdrawn_or_deleted_idea_changes_the_pool(app, open_round, voter, gateway):
+    """The trigger counts each change in the change's own transaction; the next vote in any
+    process sees the new count and deals from the ideas as they are now."""
+    from deliberation.ideas.models import WITHDRAWN, Idea, IdeaPoolVersion
+
+    target, edited, withdrawn, deleted = _ideas(open_round.id, 4)
+
+    def count():
+        db.session.commit()
+        return db.session.get(IdeaPoolVersion, open_round.id).n
+    n0 = count()
+    db.session.execute(update(Idea).where(Idea.id == edited.id).values(text="Muokattu teksti"))
+    db.session.execute(update(Idea).where(Idea.id == withdrawn.id).values(status=WITHDRAWN))
+    db.session.delete(db.session.get(Idea, deleted.id))
+    db.session.execute(update(Idea).where(Idea.id == target.id).values(edited=True))   # not a pool change
+    assert count() == n0 + 3
+    dealt = set()
+    for value in ("agree", "disagree", "pass", "agree", "pass"):
+        r = _vote(voter, open_round.id, target.public_id, value=value)
+        dealt.add((r.json["next"]["id"], r.json["next"]["text"]))
+    assert dealt == {(edited.public_id, "Muokattu teksti")}
 
 
 class TestLimits:
