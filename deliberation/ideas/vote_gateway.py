@@ -33,6 +33,7 @@ import json
 import logging
 import re
 import threading
+import time
 from urllib.parse import parse_qsl
 
 from flask_wtf.csrf import same_origin
@@ -60,6 +61,7 @@ class VoteGateway:
     def __init__(self, wsgi_app, app):
         self.wsgi_app, self.app = wsgi_app, app
         self.handled = 0
+        self._verified = _Verified()
         self._state = None
         self._lock = threading.Lock()
 
@@ -147,10 +149,10 @@ class VoteGateway:
         raw = cookies.get(cfg["SESSION_COOKIE_NAME"])
         session = {}
         if raw:
-            try:
-                session = self.app.session_interface.get_signing_serializer(self.app).loads(
-                    raw, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
-            except BadData:
+            session = self._verified.loads(
+                ("session", cfg["SECRET_KEY"], raw), int(self.app.permanent_session_lifetime.total_seconds()),
+                lambda: self.app.session_interface.get_signing_serializer(self.app))
+            if session is None:
                 return False
         if not isinstance(session, dict) or "_user_id" in session or session.get("_permanent"):
             return False
@@ -161,11 +163,9 @@ class VoteGateway:
         signed, expected = form.get(field), session.get(field)
         if not signed or not isinstance(expected, str):
             return False
-        signer = self._signer(state, cfg.get("WTF_CSRF_SECRET_KEY") or cfg["SECRET_KEY"], "wtf-csrf-token")
-        try:
-            token = signer.loads(signed, max_age=cfg.get("WTF_CSRF_TIME_LIMIT", 3600))
-        except BadData:
-            return False
+        secret = cfg.get("WTF_CSRF_SECRET_KEY") or cfg["SECRET_KEY"]
+        token = self._verified.loads(("csrf", secret, signed), cfg.get("WTF_CSRF_TIME_LIMIT", 3600),
+                                     lambda: self._signer(state, secret, "wtf-csrf-token"))
         if not isinstance(token, str) or not hmac.compare_digest(expected, token):
             return False
         if environ.get("wsgi.url_scheme") == "https" and cfg.get("WTF_CSRF_SSL_STRICT", True):
@@ -173,6 +173,35 @@ class VoteGateway:
             host = get_host(environ, cfg.get("TRUSTED_HOSTS"))
             return bool(referrer) and same_origin(referrer, f"https://{host}/")
         return True
+
+
+class _Verified:
+    """Signed strings this process has verified, with their payload and signing time.  A
+    participant sends the same session cookie and CSRF token with every vote; a string seen
+    before (byte for byte, under the same secret) is not verified again, but its age is
+    checked against the limit every time, as ``itsdangerous`` checks it.  Bounded: the
+    oldest entries go first."""
+
+    def __init__(self, size: int = 20_000):
+        self.size, self._seen, self._lock = size, {}, threading.Lock()
+
+    def loads(self, key: tuple, max_age: int | None, signer):
+        """The payload of ``key[-1]``, or None if its signature is bad or it is too old."""
+        hit = self._seen.get(key)
+        if hit is None:
+            try:
+                payload, signed_at = signer().loads(key[-1], max_age=max_age, return_timestamp=True)
+            except BadData:
+                return None
+            hit = (payload, signed_at.timestamp())
+            with self._lock:
+                if len(self._seen) >= self.size:
+                    self._seen.pop(next(iter(self._seen)), None)
+                self._seen[key] = hit
+        age = time.time() - hit[1]
+        if max_age is not None and not 0 <= age <= max_age:
+            return None
+        return hit[0]
 
 
 def _read_form(environ) -> dict | None:

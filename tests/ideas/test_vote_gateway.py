@@ -156,6 +156,24 @@ def test_csrf_is_checked_as_flask_wtf_checks_it(app, open_round, participant_cli
     assert r.status_code == 200 and gateway.handled == before + 1 and _votes(idea_id=idea.id) == 1
 
 
+def test_a_verified_token_still_expires(app, open_round, participant_client, gateway, csrf_on, monkeypatch):
+    """The gateway remembers tokens it has verified, but checks their age on every vote."""
+    import time
+
+    idea, other, third = _ideas(open_round.id, 3)
+    c = participant_client(open_round.id)
+    token = _token(c, open_round.id)
+    assert _vote(c, open_round.id, other.public_id, csrf_token=token).status_code == 200   # the year's count
+    before = gateway.handled
+    assert _vote(c, open_round.id, third.public_id, csrf_token=token).status_code == 200
+    assert gateway.handled == before + 1                       # verified, and now remembered
+    later = time.time() + app.config["WTF_CSRF_TIME_LIMIT"] + 60
+    monkeypatch.setattr(time, "time", lambda: later)           # for itsdangerous (Flask-WTF) too
+    r = _vote(c, open_round.id, idea.public_id, csrf_token=token)
+    assert r.status_code == 400 and "lomake" in r.json["detail"].lower()
+    assert gateway.handled == before + 1 and _votes(idea_id=idea.id) == 0
+
+
 def test_a_signed_in_user_goes_through_flask(app, open_round, participant_client, gateway, make_staff, login):
     idea, other = _ideas(open_round.id, 2)
     c = participant_client(open_round.id)
