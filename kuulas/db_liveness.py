@@ -10,6 +10,7 @@ ping.  Other databases keep the ping.
 """
 from __future__ import annotations
 
+import os
 import select
 
 from sqlalchemy import event, exc
@@ -17,11 +18,21 @@ from sqlalchemy import event, exc
 from kuulas.extensions import db
 
 
+POOL_SIZE = 10     # connections a process keeps (a gunicorn worker's threads and more)
+
+
 def engine_options(uri, options: dict) -> dict:
-    """The engine options with the ping switched off for PostgreSQL (``init_app`` checks the
-    socket instead)."""
-    if str(uri).startswith("postgresql") and options.get("pool_pre_ping"):
-        return {**options, "pool_pre_ping": False}
+    """The engine options for PostgreSQL: the ping switched off (``init_app`` checks the
+    socket instead), and a pool as large as a worker's threads (``KUULAS_DB_POOL_SIZE``,
+    default 10), so that under load no connection is opened for one request and closed
+    after it (SQLAlchemy's default keeps 5: beyond that every checkout was a new connection,
+    its start-up, and its prepared statements lost)."""
+    if not str(uri).startswith("postgresql"):
+        return options
+    options = dict(options)
+    if options.get("pool_pre_ping"):
+        options["pool_pre_ping"] = False
+    options.setdefault("pool_size", int(os.environ.get("KUULAS_DB_POOL_SIZE") or POOL_SIZE))
     return options
 
 

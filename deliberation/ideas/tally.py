@@ -5,11 +5,16 @@
 - ``deal``: which idea to show a participant next.  Ideas with fewer votes are much more
   likely to come up (weight 1/(1+n)^2), so late ideas catch up and every idea gets votes,
   while the randomness keeps two participants from seeing the same order.
+- ``DealPool``: ``deal`` for many participants over one list of ideas, each leaving out the
+  few they have voted on or written: the same pick for the same random number, found in
+  the list's running sums instead of a new list per participant.
 """
 from __future__ import annotations
 
 import math
 import random
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -48,6 +53,49 @@ def deal(candidates: Sequence[tuple[int, int]], rng: random.Random) -> int | Non
         return None
     weights = [1.0 / (1 + max(0, n)) ** 2 for _i, n in candidates]
     return rng.choices([i for i, _n in candidates], weights=weights, k=1)[0]
+
+
+class DealPool:
+    """``deal`` over fixed ``(key, votes so far)`` pairs, leaving out some positions.
+
+    ``random.choices`` (inside ``deal``) picks the first candidate whose running sum of
+    weights exceeds ``u`` times their total, with one ``rng.random()`` ``u``.  Here the
+    running sums of the whole list are made once; a participant's candidates' running sum
+    at a position is the whole list's minus the weights left out before it, so the pick is
+    a binary search per stretch between left-out positions: O(m log n) for m left out,
+    instead of two lists of n per participant.  The same pick for the same ``u`` (a
+    different one only if ``u`` times the total falls within floating-point rounding of a
+    running sum)."""
+
+    def __init__(self, pairs: Sequence[tuple[int, int]]):
+        self.keys = [k for k, _n in pairs]
+        self.weights = [1.0 / (1 + max(0, n)) ** 2 for _k, n in pairs]
+        self.running = list(accumulate(self.weights))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def deal(self, leave_out: Iterable[int], rng: random.Random) -> int | None:
+        """The position picked (``keys[position]`` is the key), or None if every position
+        is left out.  ``leave_out``: positions."""
+        n = len(self.keys)
+        out = sorted({p for p in leave_out if 0 <= p < n})
+        if len(out) >= n:
+            return None
+        weights, running = self.weights, self.running
+        total = running[-1] - sum(weights[p] for p in out) + 0.0
+        target = rng.random() * total
+        skipped, lo = 0.0, 0
+        for p in (*out, n):
+            if lo < p:
+                k = bisect_right(running, target + skipped, lo, p)
+                if k < p:
+                    return k
+            if p < n:
+                skipped += weights[p]
+                lo = p + 1
+        out_set = set(out)
+        return next(k for k in range(n - 1, -1, -1) if k not in out_set)   # rounding: the last
 
 
 def summarise(values: Iterable[int]) -> Counts:

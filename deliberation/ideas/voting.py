@@ -17,9 +17,9 @@ connection in autocommit, where the statement is its own transaction (one round 
 - the same statement returns the participant's earlier votes (one index range) and when the
   count snapshot was published.
 
-The next idea is then dealt in Python by ``tally.deal`` itself, over the round's visible
-ideas in public-id order with the published counts, leaving out the participant's own ideas
-and those they have voted on.  Each process keeps the round's pool of ideas (``_pool``) and
+The next idea is then dealt in Python as ``tally.deal`` deals it (``tally.DealPool``), over
+the round's visible ideas in public-id order with the published counts, leaving out the
+participant's own ideas and those they have voted on.  Each process keeps the round's pool of ideas (``_pool``) and
 uses it while nothing has changed: the vote's statement also reads the round's count of idea
 changes (``IdeaPoolVersion``: a trigger counts every idea added, deleted, hidden, restored,
 withdrawn or edited, in the same transaction as the change) and when the snapshot was
@@ -141,14 +141,13 @@ def cast_pg(run: Run, round_id: int, public_id: str, voter_hash: str, value: int
     idea_id, _setting, voted, published, made, changes = rows[0]
     if not deal:
         return Cast(public_id, None)
-    done = set(voted or ()) | {idea_id}
     pool = _pool(run, round_id, (made, published, changes))
-    # tally.deal over (position in the pool, count): the same order and weights as over ids
-    chosen = tally.deal([(k, n) for k, (i, author, n, _pid, _text) in enumerate(pool)
-                         if i not in done and author != voter_hash], rng or random)
+    leave_out = [pool.position[i] for i in {*(voted or ()), idea_id} if i in pool.position]
+    leave_out += pool.by_author.get(voter_hash, ())
+    chosen = pool.dealer.deal(leave_out, rng or random)     # tally.deal's pick, see DealPool
     if chosen is None:
         return Cast(public_id, None)
-    return Cast(public_id, pool[chosen][3:])
+    return Cast(public_id, pool.cards[chosen])
 
 
 def _params(round_id, public_id, voter_hash, value, now) -> dict:
@@ -159,32 +158,40 @@ def _params(round_id, public_id, voter_hash, value, now) -> dict:
 
 
 class _Pool(NamedTuple):
-    key: tuple          # (round's creation time, snapshot's publication time, idea changes)
-    loaded: float       # time.monotonic() of the load
-    ideas: list         # (idea id, author hash, published count, public id, text), public-id order
+    key: tuple                        # (round's creation time, snapshot's publication time, idea changes)
+    loaded: float                     # time.monotonic() of the load
+    dealer: tally.DealPool            # (idea id, published count) in public-id order
+    cards: list[tuple[str, str]]      # (public id, text) at the same positions
+    position: dict[int, int]          # idea id -> position
+    by_author: dict[str, list[int]]   # author hash -> positions of their ideas
 
 
 _pools: dict[int, _Pool] = {}
 _pools_lock = threading.Lock()
 
 
-def _pool(run: Run, round_id: int, key: tuple) -> list:
+def _pool(run: Run, round_id: int, key: tuple) -> _Pool:
     """The round's visible ideas with their published counts, as ``reading._candidates``
     reads them, kept while the round's count of idea changes (``IdeaPoolVersion``, read in
     the vote's own statement) and the snapshot stay the same.  A pool loaded after its key
     was read is at least as new as the key says, so it is never older than the vote."""
     cached = _pools.get(round_id)
     if cached is not None and cached.key == key:
-        return cached.ideas
-    rows = run(_PG_POOL, {"round_id": round_id, "visible": VISIBLE})
+        return cached
+    rows = sorted(run(_PG_POOL, {"round_id": round_id, "visible": VISIBLE}), key=lambda r: r[1])
     snap = run(_PG_SNAPSHOT, {"round_id": round_id})
     totals = _totals(snap[0][0] if snap else None)
-    ideas = [(i, author, totals.get(i, 0), pid, text) for i, pid, author, text in sorted(rows, key=lambda r: r[1])]
+    by_author: dict[str, list[int]] = {}
+    for k, (_i, _pid, author, _text) in enumerate(rows):
+        by_author.setdefault(author, []).append(k)
+    pool = _Pool(key, time.monotonic(), tally.DealPool([(i, totals.get(i, 0)) for i, _p, _a, _t in rows]),
+                 [(pid, text) for _i, pid, _a, text in rows], {i: k for k, (i, *_rest) in enumerate(rows)},
+                 by_author)
     with _pools_lock:
         if round_id not in _pools and len(_pools) >= MAX_POOLS:
             del _pools[min(_pools, key=lambda r: _pools[r].loaded)]   # the longest kept round
-        _pools[round_id] = _Pool(key, time.monotonic(), ideas)
-    return ideas
+        _pools[round_id] = pool
+    return pool
 
 
 def _totals(raw) -> dict[int, int]:

@@ -64,6 +64,36 @@ def test_deal_picks_only_candidates(candidates, seed):
         assert chosen is None
 
 
+@settings(max_examples=200)
+@given(st.lists(st.integers(0, 300), min_size=1, max_size=60), st.data(), st.integers(0, 10**6))
+def test_deal_pool_picks_what_deal_picks(counts, data, seed):
+    """For the same random numbers, DealPool leaving out some positions picks what
+    ``deal`` picks over the pairs that remain (the lean vote deals with it)."""
+    pairs = [(100 + k, n) for k, n in enumerate(counts)]
+    leave_out = data.draw(st.sets(st.integers(0, len(pairs) + 2)))    # also out of range
+    pool = tally.DealPool(pairs)
+    rest = [pair for k, pair in enumerate(pairs) if k not in leave_out]
+    for draw in range(5):
+        got = pool.deal(leave_out, random.Random(seed + draw))
+        want = tally.deal(rest, random.Random(seed + draw))
+        assert (None if got is None else pool.keys[got]) == want
+        if got is not None:
+            assert got not in leave_out
+
+
+def test_deal_pool_keeps_deals_distribution():
+    """Over many draws the shares follow the weights 1/(1+n)^2 of the ideas not left out."""
+    pairs = [(k, n) for k, n in enumerate([0, 0, 1, 3, 0, 7, 2])]
+    pool, rng = tally.DealPool(pairs), random.Random(11)
+    picks = [pool.keys[pool.deal([1, 4], rng)] for _ in range(40_000)]
+    weights = {k: 1 / (1 + n) ** 2 for k, n in pairs if k not in (1, 4)}
+    total = sum(weights.values())
+    for k, w in weights.items():
+        assert abs(picks.count(k) / len(picks) - w / total) < 0.01, k
+    assert not {1, 4} & set(picks)
+    assert tally.DealPool(pairs).deal(range(7), rng) is None
+
+
 def test_dealing_spreads_votes_so_late_ideas_catch_up():
     rng = random.Random(3)
     votes = {i: (200 if i < 10 else 0) for i in range(40)}  # 10 early ideas already popular
