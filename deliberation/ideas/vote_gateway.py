@@ -91,7 +91,7 @@ class VoteGateway:
                 from kuulas.extensions import db, limiter
 
                 self._state = {"on": db.engine.dialect.name == "postgresql", "engine": db.engine,
-                               "limiter": limiter, "round_keys": {}, "signers": {}}
+                               "limiter": limiter, "signers": {}}
         return self._state
 
     def _signer(self, state, secret, salt) -> URLSafeTimedSerializer:
@@ -117,9 +117,7 @@ class VoteGateway:
         now = utcnow()
         if cookies.get(YEAR_COOKIE) != str(now.year):
             return None
-        key = state["round_keys"].get(round_id)
-        if key is None:
-            key = state["round_keys"][round_id] = anonymity.round_key(cfg["SECRET_KEY"], round_id)
+        key = anonymity.round_key(cfg["SECRET_KEY"], round_id)     # not kept: any number can come in
         token = anonymity.token_from_cookie(key, cookies.get(participation.cookie_name(round_id)))
         value = VOTE_VALUES.get(form.get("value") or "")
         ref = form.get("idea_id")
