@@ -7,10 +7,10 @@ import random
 import re
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from kuulas.clock import utcnow
 from kuulas.extensions import db
+from tests.ideas.test_voting import _ideas, _rows
 
 pytestmark = pytest.mark.postgres
 JS = {"X-Requested-With": "ideas.js", "Accept": "application/json"}
@@ -26,24 +26,9 @@ def gateway(app):
     return app.extensions["kuulas_vote_gateway"]
 
 
-def _ideas(round_id, n, *, author="author-hash", status="visible"):
-    from deliberation.ideas.models import Idea
-
-    ideas = [Idea(round_id=round_id, author_hash=author, text=f"Idea numero {k}", status=status,
-                  created_at=utcnow().replace(minute=0, second=0, microsecond=0)) for k in range(n)]
-    db.session.add_all(ideas)
-    db.session.commit()
-    return ideas
-
-
 def _votes(**where):
-    from deliberation.ideas.models import IdeaVote
-
-    query = select(func.count()).select_from(IdeaVote)
-    for k, v in where.items():
-        query = query.where(getattr(IdeaVote, k) == v)
     db.session.commit()      # a new transaction: what the other connections committed
-    return db.session.scalar(query)
+    return _rows(**where)
 
 
 def _vote(client, round_id, ref, value="agree", headers=JS, **extra):
