@@ -211,7 +211,7 @@ def relax(people_text: str, quotas_text: str, size: int, *, forced_csv: str = ""
 
 
 def algorithm_and_version() -> tuple[str, str]:
-    """``("leximin-types", "1.0 (HiGHS 1.x.y)")`` from the engine's ALGORITHM string."""
+    """``("leximin-types", "1.1 (HiGHS 1.x.y)")`` from the engine's ALGORITHM string."""
     from panel.sortition import ALGORITHM
 
     name, _sep, version = ALGORITHM.partition("/")

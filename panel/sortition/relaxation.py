@@ -10,7 +10,8 @@ head starts:
 * walking down the faces of the quota polytope splits the relaxed optimum
   into integer panels (a Caratheodory decomposition); the walk stops where
   a face holds no integer panel, but by then it has usually found almost
-  all the committees the exact optimum needs.
+  all the committees the exact optimum needs.  Most steps need no solver:
+  the previous panel, moved onto the next face by a few seat swaps, will do.
 
 Both are only accelerators: optimality is always certified by leximin.py.
 No I/O, no Flask; deterministic (fixed internal seed).
@@ -134,6 +135,10 @@ def walk(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
     x = theta c + (1 - theta) x'.  x' lies on a smaller face, so the walk
     ends after at most dim + 1 steps, or earlier when a face has no integer
     panel (x' left the integer hull) or the MILP budget is spent.
+
+    The panel of a step is the previous one moved onto the new face by seat
+    swaps (:class:`SeatSwaps`) when that works, else an integral vertex of an
+    LP over the face, else an LP dive, else a MILP.
     """
     t, q = pool.n_types, len(pool.quotas)
     cnt = pool.counts.astype(float)
@@ -144,12 +149,17 @@ def walk(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
     lp.addVars(t, np.zeros(t), cnt)
     add_quota_rows(lp, pool)
     rng = np.random.default_rng(7)
+    swaps = SeatSwaps(pool)
     out = Walk()
     x = np.clip(np.asarray(x, dtype=float), 0.0, cnt)
+    c = None
     for _ in range(max_steps or (t + q + 2)):
         lb, ub, rlo, rhi = face = smallest_face(x, cnt, a, lo, hi)
-        c = v = None
-        for attempt in range(_LP_ATTEMPTS):
+        # the last panel just left this face; a few seat swaps usually bring
+        # it back, which is far cheaper than finding an integral LP vertex
+        c = swaps.onto(c, x, lb, ub, rlo, rhi) if c is not None else None
+        v = None
+        for attempt in range(_LP_ATTEMPTS if c is None else 0):
             # objectives lean towards x, which tends to give long steps; the noise
             # grows tenfold per attempt (the last ones are as good as random), so
             # early re-solves stay near the previous vertex and are cheap
@@ -189,6 +199,102 @@ def walk(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
             return out
         x = np.clip((x - theta * c) / (1.0 - theta), 0.0, cnt)
     return out
+
+
+# Seat swaps tried when moving the last panel onto the next face, and how
+# many types on the side that must change are weighed against all others.
+_SWAPS = 12
+_SWAP_CANDIDATES = 16
+
+
+class SeatSwaps:
+    """Move an integer panel onto a face of the quota polytope by moving one
+    seat at a time from one type to another.
+
+    After a walk step the remainder lies on a smaller face that the step's
+    panel has just left: mostly one type must now take nobody (or everybody),
+    or one quota must now sit at its bound.  Moving a seat from type v to
+    type w keeps the panel size and, for each feature on which v and w
+    differ, takes one from the quota of v's value and adds one to the quota
+    of w's, so the change of the total violation (of type bounds and quota
+    rows) is a sum of per-feature table look-ups for every (v, w) pair.
+
+    Greedy: each swap lowers the violation most; swaps that keep it equal
+    are allowed (a seat passed around a cycle of quotas), a type that just
+    lost a seat gets none back and vice versa; ties go to the swap that moves
+    the panel towards x, then to the lowest type.  Deterministic; None when
+    no panel on the face is found within ``_SWAPS`` swaps.
+    """
+
+    def __init__(self, pool: TypedPool):
+        q = len(pool.quotas)
+        features = sorted({quota.feature for quota in pool.quotas})
+        # rows[f, t]: the quota row of type t's value of feature f; q is a
+        # row without bounds, for values no quota counts
+        self.rows = np.full((len(features), pool.n_types), q, dtype=np.int64)
+        for j, quota in enumerate(pool.quotas):
+            self.rows[features.index(quota.feature), pool.quota_types[j]] = j
+        self.q = q
+
+    def onto(self, c: np.ndarray, x: np.ndarray, lb, ub, rlo, rhi) -> np.ndarray | None:
+        rows, q = self.rows, self.q
+        c = np.asarray(c, dtype=np.int64).copy()
+        lo_, hi_ = np.r_[rlo, -np.inf], np.r_[rhi, np.inf]
+        r = np.zeros(q + 1)
+        for f_rows in rows:
+            r += np.bincount(f_rows, weights=c, minlength=q + 1)
+        gap = x - c
+        added, removed = np.zeros(c.size, bool), np.zeros(c.size, bool)
+        for step in range(_SWAPS + 1):
+            row_v = np.maximum(0.0, r - hi_) + np.maximum(0.0, lo_ - r)
+            type_v = np.maximum(0.0, c - ub) + np.maximum(0.0, lb - c)
+            if row_v.sum() + type_v.sum() < 0.5:
+                return c
+            if step == _SWAPS:
+                return None
+            # change of violation when a row / a type loses or gains one
+            r_minus = np.maximum(0.0, r - 1 - hi_) + np.maximum(0.0, lo_ - r + 1) - row_v
+            r_plus = np.maximum(0.0, r + 1 - hi_) + np.maximum(0.0, lo_ - r - 1) - row_v
+            t_minus = np.maximum(0.0, c - 1 - ub) + np.maximum(0.0, lb - c + 1) - type_v
+            t_plus = np.maximum(0.0, c + 1 - ub) + np.maximum(0.0, lb - c - 1) - type_v
+            can_give = (c > lb) & ~added
+            can_take = (c < ub) & ~removed
+            must_give = ((c > ub) | (r > hi_)[rows].any(axis=0)) & can_give
+            must_take = ((c < lb) | (r < lo_)[rows].any(axis=0)) & can_take
+            best = None
+            for side, movers, others in ((1, must_give, can_take), (-1, must_take, can_give)):
+                if best is not None and best[1] < 0:
+                    break
+                m = np.flatnonzero(movers)
+                if m.size == 0:
+                    continue
+                m = m[np.lexsort((m, side * gap[m]))][:_SWAP_CANDIDATES]
+                o = np.flatnonzero(others)
+                for u in m:
+                    v, w = (u, o) if side == 1 else (o, u)
+                    differ = rows[:, o] != rows[:, u][:, None]
+                    if side == 1:
+                        per_f = r_minus[rows[:, u]][:, None] + r_plus[rows[:, o]]
+                        d = t_minus[u] + t_plus[o] + (differ * per_f).sum(axis=0)
+                    else:
+                        per_f = r_plus[rows[:, u]][:, None] + r_minus[rows[:, o]]
+                        d = t_plus[u] + t_minus[o] + (differ * per_f).sum(axis=0)
+                    d[o == u] = np.inf
+                    score = d * 1e6 - gap[w] + gap[v]
+                    i = int(np.argmin(score))
+                    if best is None or score[i] < best[0]:
+                        best = (score[i], d[i], int(u if side == 1 else o[i]),
+                                int(o[i] if side == 1 else u))
+            if best is None or not best[1] <= 0:
+                return None
+            _, _, v, w = best
+            c[v] -= 1
+            c[w] += 1
+            removed[v] = added[w] = True
+            for f_rows in rows:
+                r[f_rows[v]] -= 1
+                r[f_rows[w]] += 1
+        return None
 
 
 def _dive(lp, v: np.ndarray) -> np.ndarray | None:

@@ -24,7 +24,11 @@ from .leximin import Distribution, leximin
 from .milp import HIGHS_VERSION
 from .model import Person, Quota, validate
 
-ENGINE_VERSION = "1.0"
+# Raised whenever the same input can give a different set of panels (the
+# probabilities stay the LEXIMIN optimum, but the seeded pick among panels can
+# change): re-running a draw needs the version it was made with.
+# 1.1: the walk moves its last panel by seat swaps before solving an LP.
+ENGINE_VERSION = "1.1"
 ALGORITHM = f"leximin-types/{ENGINE_VERSION} (HiGHS {HIGHS_VERSION})"
 
 

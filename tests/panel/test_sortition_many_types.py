@@ -148,3 +148,62 @@ def test_three_features_match_brute_force(seed):
     assert sorted(got.values()) == pytest.approx(sorted(expected.values()), abs=1e-6)
     for pid, value in expected.items():
         assert got[pid] == pytest.approx(value, abs=1e-6)
+
+
+def _on_face(pool, c, face):
+    lb, ub, rlo, rhi = face
+    rows = pool.incidence @ c
+    return (int(c.sum()) == pool.k and np.all(c >= lb) and np.all(c <= ub)
+            and np.all(rows >= rlo) and np.all(rows <= rhi))
+
+
+def test_seat_swaps_carry_the_last_panel_onto_the_next_face():
+    """The walk's cheap step: the panel that the remainder just moved away from,
+    moved back onto the remainder's smaller face by seat swaps.  Every panel it
+    returns lies on the face (sum k, type bounds, quota rows), and on a
+    many-type pool most faces are reached this way (else the walk would be back
+    to an LP per step)."""
+    from panel.sortition.milp import CommitteeMip
+    from panel.sortition.relaxation import SeatSwaps, smallest_face, walk
+
+    people, quotas = load("m1000-f8-k40", 40)
+    pool = group(people, quotas, 40)
+    x = relaxed_leximin(pool, np.arange(pool.n_types), 1e-7)
+    w = walk(pool, x, CommitteeMip(pool))
+    assert len(w.panels) > 300
+    swaps = SeatSwaps(pool)
+    reached = 0
+    for i in range(1, len(w.panels)):
+        assert not _on_face(pool, w.panels[i - 1], w.faces[i])  # it did leave the face
+        c = swaps.onto(w.panels[i - 1], w.remainders[i], *w.faces[i])
+        if c is not None:
+            assert _on_face(pool, c, w.faces[i]) and pool.counts_ok(c)
+            assert np.array_equal(c, swaps.onto(w.panels[i - 1], w.remainders[i], *w.faces[i]))
+            reached += 1
+    assert reached > 0.5 * len(w.panels)
+
+    # each face of the walk is the smallest one around its remainder
+    cnt, a = pool.counts.astype(float), pool.incidence.astype(float)
+    lb, ub, rlo, rhi = smallest_face(w.remainders[5], cnt, a, pool.lo.astype(float), pool.hi.astype(float))
+    assert all(np.array_equal(u, v) for u, v in zip((lb, ub, rlo, rhi), w.faces[5]))
+
+
+def test_seat_swaps_give_up_instead_of_leaving_the_face():
+    """Two yes/no features, one panel {a1 b1, a2 b2}; the face forbids type
+    (a1, b1) but keeps every quota at one.  The only panel left, {a1 b2, a2 b1},
+    needs a swap that first makes things worse, which greedy swaps do not
+    take: None, never a panel off the face."""
+    from panel.sortition.relaxation import SeatSwaps
+
+    people = [Person(f"p{i}", {"a": ab[0], "b": ab[1]}) for i, ab in enumerate(["11", "12", "21", "22"])]
+    quotas = [Quota(f, v, 1, 1) for f in "ab" for v in "12"]
+    pool = group(people, quotas, 2)
+    c = np.array([1, 0, 0, 1])
+    assert pool.counts_ok(c)
+    lb, ub = np.zeros(4), np.array([0.0, 1, 1, 1])
+    rows = np.ones(len(pool.quotas))
+    assert SeatSwaps(pool).onto(c, np.full(4, 0.5), lb, ub, rows, rows) is None
+    # with a quota loosened the same panel is one swap away
+    loose = np.full(len(pool.quotas), 2.0)
+    moved = SeatSwaps(pool).onto(c, np.full(4, 0.5), lb, ub, np.zeros(len(pool.quotas)), loose)
+    assert moved is not None and moved[0] == 0 and moved.sum() == 2
