@@ -205,6 +205,9 @@ def walk(pool: TypedPool, x: np.ndarray, mip: CommitteeMip,
 # many types on the side that must change are weighed against all others.
 _SWAPS = 12
 _SWAP_CANDIDATES = 16
+# swaps per repair that may raise the violation (a seat that must go round a
+# cycle of tight quotas first breaks one of them)
+_UPHILL_SWAPS = 2
 
 
 class SeatSwaps:
@@ -220,10 +223,11 @@ class SeatSwaps:
     rows) is a sum of per-feature table look-ups for every (v, w) pair.
 
     Greedy: each swap lowers the violation most; swaps that keep it equal
-    are allowed (a seat passed around a cycle of quotas), a type that just
-    lost a seat gets none back and vice versa; ties go to the swap that moves
-    the panel towards x, then to the lowest type.  Deterministic; None when
-    no panel on the face is found within ``_SWAPS`` swaps.
+    are allowed (a seat passed around a cycle of quotas), and up to
+    ``_UPHILL_SWAPS`` that raise it; a type that just lost a seat gets none
+    back and vice versa; ties go to the swap that moves the panel towards x,
+    then to the lowest type.  Deterministic; None when no panel on the face
+    is found within ``_SWAPS`` swaps.
     """
 
     def __init__(self, pool: TypedPool):
@@ -245,6 +249,7 @@ class SeatSwaps:
             r += np.bincount(f_rows, weights=c, minlength=q + 1)
         gap = x - c
         added, removed = np.zeros(c.size, bool), np.zeros(c.size, bool)
+        uphill = _UPHILL_SWAPS
         for step in range(_SWAPS + 1):
             row_v = np.maximum(0.0, r - hi_) + np.maximum(0.0, lo_ - r)
             type_v = np.maximum(0.0, c - ub) + np.maximum(0.0, lb - c)
@@ -265,11 +270,10 @@ class SeatSwaps:
             for side, movers, others in ((1, must_give, can_take), (-1, must_take, can_give)):
                 if best is not None and best[1] < 0:
                     break
-                m = np.flatnonzero(movers)
-                if m.size == 0:
+                m, o = np.flatnonzero(movers), np.flatnonzero(others)
+                if m.size == 0 or o.size == 0:
                     continue
                 m = m[np.lexsort((m, side * gap[m]))][:_SWAP_CANDIDATES]
-                o = np.flatnonzero(others)
                 for u in m:
                     v, w = (u, o) if side == 1 else (o, u)
                     differ = rows[:, o] != rows[:, u][:, None]
@@ -286,7 +290,9 @@ class SeatSwaps:
                         best = (score[i], d[i], int(u if side == 1 else o[i]),
                                 int(o[i] if side == 1 else u))
             if best is None or not best[1] <= 0:
-                return None
+                if best is None or not np.isfinite(best[1]) or uphill <= 0:
+                    return None
+                uphill -= 1
             _, _, v, w = best
             c[v] -= 1
             c[w] += 1

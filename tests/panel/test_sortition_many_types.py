@@ -188,22 +188,62 @@ def test_seat_swaps_carry_the_last_panel_onto_the_next_face():
     assert all(np.array_equal(u, v) for u, v in zip((lb, ub, rlo, rhi), w.faces[5]))
 
 
-def test_seat_swaps_give_up_instead_of_leaving_the_face():
+def test_seat_swaps_go_round_a_cycle_and_give_up_on_an_empty_face():
     """Two yes/no features, one panel {a1 b1, a2 b2}; the face forbids type
     (a1, b1) but keeps every quota at one.  The only panel left, {a1 b2, a2 b1},
-    needs a swap that first makes things worse, which greedy swaps do not
-    take: None, never a panel off the face."""
+    needs a swap that first breaks two quotas: an uphill swap.  A face that
+    holds no panel at all gives None, never a panel off the face."""
     from panel.sortition.relaxation import SeatSwaps
 
     people = [Person(f"p{i}", {"a": ab[0], "b": ab[1]}) for i, ab in enumerate(["11", "12", "21", "22"])]
     quotas = [Quota(f, v, 1, 1) for f in "ab" for v in "12"]
     pool = group(people, quotas, 2)
+    swaps = SeatSwaps(pool)
     c = np.array([1, 0, 0, 1])
     assert pool.counts_ok(c)
-    lb, ub = np.zeros(4), np.array([0.0, 1, 1, 1])
-    rows = np.ones(len(pool.quotas))
-    assert SeatSwaps(pool).onto(c, np.full(4, 0.5), lb, ub, rows, rows) is None
-    # with a quota loosened the same panel is one swap away
-    loose = np.full(len(pool.quotas), 2.0)
-    moved = SeatSwaps(pool).onto(c, np.full(4, 0.5), lb, ub, np.zeros(len(pool.quotas)), loose)
-    assert moved is not None and moved[0] == 0 and moved.sum() == 2
+    ones = np.ones(len(pool.quotas))
+    moved = swaps.onto(c, np.full(4, 0.5), np.zeros(4), np.array([0.0, 1, 1, 1]), ones, ones)
+    assert list(moved) == [0, 1, 1, 0]
+    # a1 needs one seat but both a1 types are closed: no panel on this face
+    assert swaps.onto(c, np.full(4, 0.5), np.zeros(4), np.array([0.0, 0, 1, 1]), ones, ones) is None
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**9))
+def test_seat_swaps_never_return_a_panel_off_the_face(seed):
+    """Random small pools, a random valid panel, a random face (closed types,
+    fixed types, quotas pinned to a bound): the result is None or a panel on
+    that face, and the same on a second call."""
+    import random
+
+    from panel.sortition.relaxation import SeatSwaps
+
+    rng = random.Random(seed)
+    features = "abcd"[: rng.randint(2, 4)]
+    people = [Person(f"p{i:02d}", {f: rng.choice("123"[: rng.randint(2, 3)]) for f in features})
+              for i in range(rng.randint(6, 14))]
+    k = rng.randint(2, 5)
+    values = {(f, p.features[f]) for p in people for f in features}
+    quotas = [Quota(f, v, 0, k) for f, v in sorted(values)]
+    pool = group(people, quotas, k)
+    c = np.zeros(pool.n_types, dtype=np.int64)
+    for t in rng.sample([t for t in range(pool.n_types) for _ in range(pool.counts[t])], k):
+        c[t] += 1
+    lb, ub = np.zeros(pool.n_types), pool.counts.astype(float)
+    for t in range(pool.n_types):
+        roll = rng.random()
+        if roll < 0.25:
+            ub[t] = 0.0
+        elif roll < 0.35:
+            lb[t] = ub[t]
+    rows = pool.incidence @ c
+    rlo, rhi = np.zeros(len(pool.quotas)), np.full(len(pool.quotas), float(k))
+    for j in range(len(pool.quotas)):
+        if rng.random() < 0.3:
+            rlo[j] = rhi[j] = float(max(0, rows[j] + rng.choice([-1, 0, 1])))
+    swaps = SeatSwaps(pool)
+    x = np.array([rng.random() * n for n in pool.counts])
+    moved = swaps.onto(c, x, lb, ub, rlo, rhi)
+    if moved is not None:
+        assert _on_face(pool, moved, (lb, ub, rlo, rhi))
+        assert np.array_equal(moved, swaps.onto(c, x, lb, ub, rlo, rhi))
