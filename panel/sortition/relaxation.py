@@ -275,20 +275,17 @@ class SeatSwaps:
                     continue
                 m = m[np.lexsort((m, side * gap[m]))][:_SWAP_CANDIDATES]
                 for u in m:
-                    v, w = (u, o) if side == 1 else (o, u)
-                    differ = rows[:, o] != rows[:, u][:, None]
-                    if side == 1:
-                        per_f = r_minus[rows[:, u]][:, None] + r_plus[rows[:, o]]
-                        d = t_minus[u] + t_plus[o] + (differ * per_f).sum(axis=0)
-                    else:
-                        per_f = r_plus[rows[:, u]][:, None] + r_minus[rows[:, o]]
-                        d = t_plus[u] + t_minus[o] + (differ * per_f).sum(axis=0)
+                    one = np.array([u])
+                    give, take = (one, o) if side == 1 else (o, one)  # seat moves give -> take
+                    differ = rows[:, o] != rows[:, one]
+                    per_f = r_minus[rows[:, give]] + r_plus[rows[:, take]]
+                    d = t_minus[give] + t_plus[take] + (differ * per_f).sum(axis=0)
                     d[o == u] = np.inf
-                    score = d * 1e6 - gap[w] + gap[v]
+                    score = d * 1e6 - gap[take] + gap[give]
                     i = int(np.argmin(score))
                     if best is None or score[i] < best[0]:
-                        best = (score[i], d[i], int(u if side == 1 else o[i]),
-                                int(o[i] if side == 1 else u))
+                        best = (score[i], d[i], int(give[min(i, give.size - 1)]),
+                                int(take[min(i, take.size - 1)]))
             if best is None or not best[1] <= 0:
                 if best is None or not np.isfinite(best[1]) or uphill <= 0:
                     return None
